@@ -1,0 +1,238 @@
+//! The command line, as clap derive definitions. Nothing here does any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueHint};
+
+use crate::output::ColorChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "modal-setup",
+    version,
+    about = "Log in to Modal and manage its credentials: a native clone of `modal setup`",
+    long_about = None,
+    after_help = "Exit codes: 0 ok, 1 error, 2 usage or missing input, 3 authentication rejected or denied, 4 timed out, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+
+    /// Profile to use or write [default: MODAL_PROFILE, else the active profile]
+    #[arg(long, global = true, value_name = "NAME", value_hint = ValueHint::Other)]
+    pub profile: Option<String>,
+
+    /// When to use colours (NO_COLOR is honoured under `auto`)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t)]
+    pub color: ColorChoice,
+
+    /// Print only data and warnings
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail about what is done (never a secret)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the token in the config file
+    #[command(subcommand)]
+    Token(TokenCommand),
+
+    /// List, choose, rename and remove profiles
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+
+    /// Show the settings in effect
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Write a token id and secret into a profile
+    Set(TokenSetArgs),
+}
+
+/// `--flag` / `--no-flag` pairs: the last one given wins.
+#[derive(Debug, Args)]
+pub struct ActivateArgs {
+    /// Make the profile the active one (the default)
+    #[arg(long, overrides_with = "no_activate")]
+    pub activate: bool,
+
+    /// Leave the active profile as it is (unless none is active yet)
+    #[arg(long, overrides_with = "activate")]
+    pub no_activate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Check the token with the server before writing it (the default)
+    #[arg(long, overrides_with = "no_verify")]
+    pub verify: bool,
+
+    /// Write the token without asking the server
+    #[arg(long, overrides_with = "verify")]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenSetArgs {
+    /// Token id (ak-…); prompted for when missing and stdin is a terminal
+    #[arg(long, visible_alias = "token-id", value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing
+    #[arg(long, visible_alias = "token-secret", value_name = "SECRET")]
+    pub secret: Option<String>,
+
+    #[command(flatten)]
+    pub activate: ActivateArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List the profiles of the config file (offline)
+    List {
+        /// Print JSON: an array of {name, active, token_id, server_url}
+        #[arg(long)]
+        json: bool,
+
+        /// Print only the names, one a line (for shell completion)
+        #[arg(long, hide = true, conflicts_with = "json")]
+        names: bool,
+    },
+
+    /// Print the profile in effect
+    Current,
+
+    /// Make a profile the active one (choose from a list when NAME is omitted)
+    Activate {
+        #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
+        name: Option<String>,
+    },
+
+    /// Remove a profile from the config file
+    Remove {
+        #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
+        name: String,
+
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
+
+    /// Rename a profile, keeping its content and its place in the file
+    Rename {
+        #[arg(value_name = "OLD", value_hint = ValueHint::Other)]
+        old: String,
+
+        #[arg(value_name = "NEW")]
+        new: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show the values in effect (the secret as "***")
+    Show {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+
+        /// Say where each value came from
+        #[arg(long)]
+        origin: bool,
+    },
+
+    /// Print the path of the config file in effect
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_before_or_after_the_subcommand() {
+        let before =
+            Cli::try_parse_from(["m", "--profile", "p", "-q", "profile", "current"]).unwrap();
+        let after =
+            Cli::try_parse_from(["m", "profile", "current", "--profile", "p", "-q"]).unwrap();
+        for cli in [before, after] {
+            assert_eq!(cli.global.profile.as_deref(), Some("p"));
+            assert!(cli.global.quiet);
+        }
+    }
+
+    #[test]
+    fn last_of_a_flag_pair_wins() {
+        let cli = Cli::try_parse_from([
+            "m",
+            "token",
+            "set",
+            "--no-verify",
+            "--verify",
+            "--activate",
+            "--no-activate",
+        ])
+        .unwrap();
+        let Some(Command::Token(TokenCommand::Set(args))) = cli.command else {
+            panic!()
+        };
+        assert!(args.verify.verify && !args.verify.no_verify);
+        assert!(args.activate.no_activate && !args.activate.activate);
+    }
+
+    #[test]
+    fn modal_flag_names_are_accepted() {
+        let cli = Cli::try_parse_from([
+            "m",
+            "token",
+            "set",
+            "--token-id",
+            "ak-1",
+            "--token-secret",
+            "as-1",
+        ])
+        .unwrap();
+        let Some(Command::Token(TokenCommand::Set(args))) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.id.as_deref(), Some("ak-1"));
+        assert_eq!(args.secret.as_deref(), Some("as-1"));
+    }
+}

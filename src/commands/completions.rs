@@ -1,0 +1,80 @@
+//! `completions SHELL`: clap's scripts, plus completion of profile names from the config file
+//! in bash, zsh and fish (they ask `modal-setup profile list --names`).
+
+use std::io::Write;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+
+const BIN: &str = "modal-setup";
+
+/// The completion script for `shell`.
+pub fn script(shell: Shell) -> String {
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut buffer);
+    let mut script = String::from_utf8(buffer).expect("clap writes UTF-8");
+    match shell {
+        Shell::Bash => script.push_str(BASH_PROFILES),
+        Shell::Zsh => script = zsh_with_profiles(&script),
+        Shell::Fish => script.push_str(FISH_PROFILES),
+        _ => {}
+    }
+    script
+}
+
+pub fn print(shell: Shell) -> Result<()> {
+    std::io::stdout()
+        .write_all(script(shell).as_bytes())
+        .map_err(|e| Error::io("write the completion script to", "stdout", e))
+}
+
+const BASH_PROFILES: &str = r#"
+# Profile names come from the config file.
+_modal_setup_with_profiles() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    local words=" ${COMP_WORDS[*]:1:COMP_CWORD-1} "
+    if [[ "$prev" == "--profile" ]] || { [[ "$cur" != -* ]] && [[ "$words" =~ \ profile\ (activate|remove|rename)\ +$ ]]; }; then
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -W "$(modal-setup profile list --names 2>/dev/null)" -- "$cur"))
+        return 0
+    fi
+    _modal-setup "$@"
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -F _modal_setup_with_profiles -o nosort -o bashdefault -o default modal-setup
+else
+    complete -F _modal_setup_with_profiles -o bashdefault -o default modal-setup
+fi
+"#;
+
+const FISH_PROFILES: &str = r#"
+# Profile names come from the config file.
+complete -c modal-setup -l profile -x -a '(modal-setup profile list --names 2>/dev/null)'
+complete -c modal-setup -n '__fish_seen_subcommand_from profile; and __fish_seen_subcommand_from activate remove rename' -f -a '(modal-setup profile list --names 2>/dev/null)'
+"#;
+
+const ZSH_PROFILES_FUNCTION: &str = r#"
+(( $+functions[_modal_setup_profiles] )) ||
+_modal_setup_profiles() {
+    local -a profiles
+    profiles=("${(@f)$(modal-setup profile list --names 2>/dev/null)}")
+    _describe -t profiles 'profile' profiles
+}
+"#;
+
+/// clap writes `:NAME: ` (no completion) for profile arguments; point them at the profile list.
+fn zsh_with_profiles(script: &str) -> String {
+    let mut out = script
+        .replace("--profile=[", "--profile=[")
+        .replace(":NAME: ", ":NAME:_modal_setup_profiles")
+        .replace(":OLD: ", ":OLD:_modal_setup_profiles");
+    let anchor = "\nif [ \"$funcstack[1]\" = \"_modal-setup\" ]; then";
+    match out.find(anchor) {
+        Some(at) => out.insert_str(at, ZSH_PROFILES_FUNCTION),
+        None => out.push_str(ZSH_PROFILES_FUNCTION),
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! The commands: plain functions of resolved settings and a printer. [`run`] is the one place
+//! that turns clap's structs into their arguments.
+
+pub mod completions;
+pub mod config;
+pub mod profile;
+pub mod token;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
+use crate::config::Config;
+use crate::config::path::config_path;
+use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
+use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
+use crate::env::{Env, MODAL_PROFILE, MODAL_SETUP_LOCK_TIMEOUT};
+use crate::error::Result;
+use crate::output::Printer;
+
+/// What every command may need besides its own arguments.
+#[derive(Debug)]
+pub struct Context {
+    pub env: Env,
+    /// `--config`.
+    pub config_flag: Option<PathBuf>,
+    /// `--profile`.
+    pub profile_flag: Option<String>,
+    /// Whether questions can be asked: stdin and stderr are terminals.
+    pub interactive: bool,
+    pub printer: Printer,
+}
+
+impl Context {
+    /// The context of this process.
+    pub fn from_process(cli: &Cli, printer: Printer) -> Self {
+        Self {
+            env: Env::from_process(),
+            config_flag: cli.global.config.clone(),
+            profile_flag: cli.global.profile.clone(),
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            printer,
+        }
+    }
+
+    pub fn config_path(&self) -> Result<Sourced<PathBuf>> {
+        let flag = self
+            .config_flag
+            .clone()
+            .map(|path| (path, Origin::Flag("--config")));
+        config_path(flag, &self.env)
+    }
+
+    pub fn store(&self, path: &Sourced<PathBuf>) -> Store {
+        let timeout = self
+            .env
+            .get(MODAL_SETUP_LOCK_TIMEOUT)
+            .and_then(|secs| secs.parse::<f64>().ok())
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
+            .map_or(DEFAULT_LOCK_TIMEOUT, Duration::from_secs_f64);
+        Store::new(&path.value).with_lock_timeout(timeout)
+    }
+
+    /// The profile named by `--profile` or MODAL_PROFILE, if any.
+    pub fn chosen_profile(&self) -> Option<Sourced<String>> {
+        self.explicit_profile().or_else(|| {
+            self.env
+                .get(MODAL_PROFILE)
+                .map(|name| Sourced::new(name.to_owned(), Origin::Env(MODAL_PROFILE)))
+        })
+    }
+
+    fn explicit_profile(&self) -> Option<Sourced<String>> {
+        self.profile_flag
+            .clone()
+            .map(|name| Sourced::new(name, Origin::Flag("--profile")))
+    }
+
+    /// The config file in effect, read.
+    pub fn load(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
+        let path = self.config_path()?;
+        let store = self.store(&path);
+        self.printer.debug(&format!(
+            "config file: {} ({})",
+            path.value.display(),
+            path.origin
+        ));
+        let config = store.load()?;
+        if let Some(mode) = store.mode().filter(|mode| mode & 0o077 != 0) {
+            self.printer.warn(&format!(
+                "{} is readable by other users (mode {mode:04o}); fix it with `chmod 600 {}`",
+                path.value.display(),
+                path.value.display()
+            ));
+        }
+        Ok((path, store, config))
+    }
+
+    /// The settings in effect, with their problems reported as warnings.
+    pub fn resolve(&self, config: &Config, path: Sourced<PathBuf>) -> Resolved {
+        let explicit = Explicit {
+            profile: self.explicit_profile(),
+            ..Explicit::default()
+        };
+        let resolved = resolve::resolve(config, path, &self.env, &explicit);
+        self.report(&resolved.problems);
+        resolved
+    }
+
+    fn report(&self, problems: &[Problem]) {
+        for problem in problems {
+            self.printer.warn(&problem.to_string());
+        }
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
+    let Some(command) = cli.command else {
+        // Until the browser wizard lands, bare `modal-setup` explains itself.
+        use clap::CommandFactory;
+        let _ = Cli::command().print_help();
+        return Ok(());
+    };
+    match command {
+        Command::Token(TokenCommand::Set(args)) => token::set(
+            ctx,
+            token::SetArgs {
+                token_id: args.id,
+                token_secret: args.secret.map(token::SecretInput::from_flag),
+                activate: !args.activate.no_activate,
+                verify: !args.verify.no_verify,
+            },
+        ),
+        Command::Profile(command) => match command {
+            ProfileCommand::List { json, names } => {
+                profile::list(ctx, profile::ListFormat::of(json, names))
+            }
+            ProfileCommand::Current => profile::current(ctx),
+            ProfileCommand::Activate { name } => profile::activate(ctx, name),
+            ProfileCommand::Remove { name, yes } => profile::remove(ctx, &name, yes),
+            ProfileCommand::Rename { old, new } => profile::rename(ctx, &old, &new),
+        },
+        Command::Config(ConfigCommand::Show { json, origin }) => config::show(ctx, json, origin),
+        Command::Config(ConfigCommand::Path) => config::path(ctx),
+        Command::Completions(args) => completions::print(args.shell),
+    }
+}

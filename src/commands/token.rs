@@ -1,0 +1,287 @@
+//! `token set`: write a token id and secret into a profile, for scripts and CI.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use super::Context;
+use crate::api::{Api, WhoAmI};
+use crate::config::edit::{TokenChange, validate_new_profile_name};
+use crate::config::store::Written;
+use crate::config::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
+use crate::env::{MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
+use crate::error::{Error, Result};
+use crate::prompt;
+use crate::secret::Secret;
+
+/// Where the secret comes from.
+#[derive(Debug)]
+pub enum SecretInput {
+    Value(Secret),
+    /// `--secret -`: one line of stdin.
+    Stdin,
+}
+
+impl SecretInput {
+    pub fn from_flag(value: String) -> Self {
+        if value == "-" {
+            Self::Stdin
+        } else {
+            Self::Value(Secret::new(value))
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SetArgs {
+    pub token_id: Option<String>,
+    pub token_secret: Option<SecretInput>,
+    pub activate: bool,
+    pub verify: bool,
+}
+
+pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
+    let token_id = match args.token_id {
+        Some(id) => id,
+        None if ctx.interactive => prompt::text("Token ID")?,
+        None => {
+            return Err(Error::MissingInput {
+                what: "token id",
+                hint: "pass --id ak-… (stdin is not a terminal, so it cannot be asked for)".into(),
+            });
+        }
+    };
+    let token_id = validate_token_id(&token_id)?;
+    let token_secret = match args.token_secret {
+        Some(SecretInput::Value(secret)) => secret,
+        Some(SecretInput::Stdin) if ctx.interactive => prompt::secret("Token secret")?,
+        Some(SecretInput::Stdin) => read_secret_line(std::io::stdin().lock())?,
+        None if ctx.interactive => prompt::secret("Token secret")?,
+        None => {
+            return Err(Error::MissingInput {
+                what: "token secret",
+                hint: "pass --secret - and write the secret to stdin (it then stays off the command line)".into(),
+            });
+        }
+    };
+    let token_secret = validate_token_secret(&token_secret)?;
+
+    let (path, store, config) = ctx.load()?;
+    let chosen = ctx.chosen_profile();
+    if let Some(profile) = &chosen
+        && !config.contains(&profile.value)
+    {
+        validate_new_profile_name(&profile.value)?;
+    }
+    let server_url = server_url_for(ctx, &config, chosen.as_ref().map(|p| p.value.as_str()));
+
+    let whoami = if args.verify {
+        Some(verify(ctx, &server_url, &token_id, &token_secret)?)
+    } else {
+        None
+    };
+    let profile = match (chosen, &whoami) {
+        (Some(chosen), _) => chosen.value,
+        (None, Some(whoami)) => whoami.workspace.clone(),
+        (None, None) => DEFAULT_PROFILE.to_owned(),
+    };
+
+    let written = store.update(|config| {
+        let change = config.set_token(&profile, &token_id, &token_secret, &server_url)?;
+        let activate = args.activate || config.active_profiles().is_empty();
+        if activate {
+            config.activate(&profile)?;
+        }
+        Ok((change, activate))
+    })?;
+    report_written(ctx, &path.value, &profile, &written);
+    Ok(())
+}
+
+/// The server a token is checked against: MODAL_SERVER_URL, else the chosen profile's, else
+/// the default.
+fn server_url_for(ctx: &Context, config: &Config, profile: Option<&str>) -> String {
+    if let Some(url) = ctx.env.get(MODAL_SERVER_URL) {
+        return url.to_owned();
+    }
+    profile
+        .and_then(|name| config.profile(name))
+        .and_then(|p| p.server_url())
+        .unwrap_or(DEFAULT_SERVER_URL)
+        .to_owned()
+}
+
+fn verify(ctx: &Context, server_url: &str, token_id: &str, secret: &Secret) -> Result<WhoAmI> {
+    ctx.printer
+        .status(&format!("Verifying token against {server_url}"));
+    let whoami = Api::new(server_url)?.whoami(token_id, secret)?;
+    let user = whoami
+        .user
+        .as_deref()
+        .map(|u| format!(" as {u}"))
+        .unwrap_or_default();
+    ctx.printer.success(&format!(
+        "Token verified: workspace {}{user}",
+        whoami.workspace
+    ));
+    Ok(whoami)
+}
+
+/// Reports a written token; the last line is `Token written to PATH in profile NAME` and
+/// whether it is active.
+pub fn report_written(
+    ctx: &Context,
+    path: &Path,
+    profile: &str,
+    written: &Written<(TokenChange, bool)>,
+) {
+    let printer = &ctx.printer;
+    let (change, activated) = &written.value;
+    if let Some(mode) = written.tightened_from {
+        printer.note(&format!(
+            "tightened the permissions of {} from {mode:04o} to 0600",
+            written.target.display()
+        ));
+    }
+    if let TokenChange::Replaced {
+        previous_token_id: Some(previous),
+    } = change
+    {
+        printer.note(&format!("replaced token {previous} in profile '{profile}'"));
+    }
+    for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
+        if ctx.env.get(var).is_some() {
+            printer.warn(&format!(
+                "{var} is set in the environment and overrides the token in the file; unset it to use the file"
+            ));
+        }
+    }
+    let state = if *activated {
+        "it is the active profile".to_owned()
+    } else {
+        format!(
+            "it is not active (use it with `--profile {profile}` or `modal-setup profile activate {profile}`)"
+        )
+    };
+    let verb = if *change == TokenChange::Unchanged {
+        "Token already in"
+    } else {
+        "Token written to"
+    };
+    printer.success(&format!(
+        "{verb} {} in profile {profile}; {state}",
+        path.display()
+    ));
+}
+
+fn read_secret_line(mut input: impl BufRead) -> Result<Secret> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .map_err(|e| Error::io("read the secret from", "stdin", e))?;
+    if line.is_empty() {
+        return Err(Error::MissingInput {
+            what: "token secret",
+            hint: "--secret - reads one line from stdin, which was empty".into(),
+        });
+    }
+    Ok(Secret::new(line))
+}
+
+/// `ak-` then letters and digits, surrounding whitespace trimmed.
+pub fn validate_token_id(raw: &str) -> Result<String> {
+    let id = raw.trim();
+    if has_format(id, "ak-") {
+        return Ok(id.to_owned());
+    }
+    Err(Error::InvalidInput {
+        what: "token id",
+        problem: if id.is_empty() {
+            "it is empty".into()
+        } else {
+            format!(
+                "'{}' does not look like ak- followed by letters and digits",
+                truncate(id)
+            )
+        },
+        hint: "copy the token id (ak-…) from the Modal dashboard, or run `modal-setup setup`"
+            .into(),
+    })
+}
+
+/// `as-` then letters and digits, surrounding whitespace trimmed. The value is never shown.
+pub fn validate_token_secret(raw: &Secret) -> Result<Secret> {
+    let secret = raw.expose().trim();
+    if has_format(secret, "as-") {
+        return Ok(Secret::new(secret));
+    }
+    Err(Error::InvalidInput {
+        what: "token secret",
+        problem: if secret.is_empty() {
+            "it is empty".into()
+        } else {
+            "it does not look like as- followed by letters and digits (the value is not shown)"
+                .into()
+        },
+        hint: "copy the token secret (as-…) from the Modal dashboard, or run `modal-setup setup`"
+            .into(),
+    })
+}
+
+fn has_format(value: &str, prefix: &str) -> bool {
+    value
+        .strip_prefix(prefix)
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn truncate(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_formats() {
+        assert_eq!(validate_token_id("  ak-Abc123\n").unwrap(), "ak-Abc123");
+        for bad in [
+            "",
+            "ak-",
+            "as-abc",
+            "ak-abc-def",
+            "ak-ab c",
+            "AK-abc",
+            "ak-é",
+        ] {
+            assert!(validate_token_id(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            validate_token_secret(&Secret::new(" as-XYZ9 "))
+                .unwrap()
+                .expose(),
+            "as-XYZ9"
+        );
+        for bad in ["", "as-", "ak-abc", "as-abc_def"] {
+            assert!(validate_token_secret(&Secret::new(bad)).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_secret_error_never_shows_the_value() {
+        let error = validate_token_secret(&Secret::new("as-abc_SECRETPART")).unwrap_err();
+        let shown = format!("{error} {error:?} {}", error.hint().unwrap_or_default());
+        assert!(!shown.contains("SECRETPART"), "{shown}");
+    }
+
+    #[test]
+    fn secret_from_stdin_is_one_line() {
+        let secret = read_secret_line("as-abc\nas-second\n".as_bytes()).unwrap();
+        assert_eq!(secret.expose(), "as-abc\n");
+        assert!(read_secret_line("".as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,249 @@
+//! The changes modal-setup makes to a config file. Each touches only the keys it means to
+//! change: comments, blank lines, key order, quoting and other profiles stay as they were.
+
+use toml_edit::{Item, Key, Table, TableLike, Value};
+
+use super::{Config, DEFAULT_SERVER_URL};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// What [`Config::set_token`] did to the profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenChange {
+    /// The profile did not exist and was appended.
+    Created,
+    /// The profile held another token id (`None`: it held none).
+    Replaced { previous_token_id: Option<String> },
+    /// The profile already held this token.
+    Unchanged,
+}
+
+/// Checks a name for a new profile: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
+///
+/// Existing profiles may have any name (Modal writes `["my.ws"]` and `["has space"]`); this rule
+/// is for the ones modal-setup creates.
+pub fn validate_new_profile_name(name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if first_ok && rest_ok && name.len() <= 64 {
+        return Ok(());
+    }
+    Err(Error::InvalidInput {
+        what: "profile name",
+        problem: if name.is_empty() {
+            "the name is empty".into()
+        } else {
+            format!("'{name}' is not a valid name for a new profile")
+        },
+        hint: "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            .into(),
+    })
+}
+
+impl Config {
+    fn profile_mut(&mut self, name: &str) -> Option<&mut dyn TableLike> {
+        self.doc.get_mut(name)?.as_table_like_mut()
+    }
+
+    fn unknown_profile(&self, name: &str) -> Error {
+        Error::UnknownProfile {
+            name: name.to_owned(),
+            path: self.path.clone(),
+            existing: self.profile_names(),
+        }
+    }
+
+    /// Writes a token into `profile`, creating the profile at the end of the file if needed.
+    ///
+    /// `server_url` is written only when it is not the default, as Modal does; an existing
+    /// `server_url` is left alone otherwise.
+    pub fn set_token(
+        &mut self,
+        profile: &str,
+        token_id: &str,
+        token_secret: &Secret,
+        server_url: &str,
+    ) -> Result<TokenChange> {
+        let custom_server = (server_url != DEFAULT_SERVER_URL).then_some(server_url);
+        let Some(table) = self.profile_mut(profile) else {
+            validate_new_profile_name(profile)?;
+            let mut table = Table::new();
+            table.insert("token_id", toml_edit::value(token_id));
+            table.insert("token_secret", toml_edit::value(token_secret.expose()));
+            if let Some(url) = custom_server {
+                table.insert("server_url", toml_edit::value(url));
+            }
+            self.append_table(profile, table);
+            return Ok(TokenChange::Created);
+        };
+        let previous_token_id = table
+            .get("token_id")
+            .and_then(Item::as_str)
+            .map(str::to_owned);
+        let previous_secret_matches =
+            table.get("token_secret").and_then(Item::as_str) == Some(token_secret.expose());
+        set_string(table, "token_id", token_id);
+        set_string(table, "token_secret", token_secret.expose());
+        if let Some(url) = custom_server {
+            set_string(table, "server_url", url);
+        }
+        Ok(
+            if previous_token_id.as_deref() == Some(token_id) && previous_secret_matches {
+                TokenChange::Unchanged
+            } else {
+                TokenChange::Replaced { previous_token_id }
+            },
+        )
+    }
+
+    /// Makes `profile` the only one with `active = true`. Returns whether anything changed.
+    pub fn activate(&mut self, profile: &str) -> Result<bool> {
+        if !self.contains(profile) {
+            return Err(self.unknown_profile(profile));
+        }
+        let mut changed = false;
+        let others: Vec<String> = self
+            .profiles()
+            .filter(|p| p.name() != profile && p.table.contains_key("active"))
+            .map(|p| p.name().to_owned())
+            .collect();
+        for name in others {
+            if let Some(table) = self.profile_mut(&name) {
+                remove_key(table, "active");
+                changed = true;
+            }
+        }
+        let table = self.profile_mut(profile).expect("checked above");
+        if table.get("active").and_then(Item::as_bool) != Some(true) {
+            set_value(table, "active", Value::from(true));
+            changed = true;
+        }
+        Ok(changed)
+    }
+
+    /// Removes `profile` and its table, comments above its header included.
+    pub fn remove(&mut self, profile: &str) -> Result<()> {
+        match self.doc.remove(profile) {
+            Some(_) => Ok(()),
+            None => Err(self.unknown_profile(profile)),
+        }
+    }
+
+    /// Renames `old` to `new`, keeping its content and its place in the file.
+    pub fn rename(&mut self, old: &str, new: &str) -> Result<()> {
+        if !self.contains(old) {
+            return Err(self.unknown_profile(old));
+        }
+        if self.contains(new) {
+            return Err(Error::ProfileExists {
+                name: new.to_owned(),
+                path: self.path.clone(),
+            });
+        }
+        validate_new_profile_name(new)?;
+        let order: Vec<String> = self.doc.iter().map(|(k, _)| k.to_owned()).collect();
+        let root = self.doc.as_table_mut();
+        let (old_key, item) = root.remove_entry(old).expect("checked above");
+        let mut new_key = Key::new(new);
+        // Keep the spacing around the name, e.g. `[ name ]`, when the name stays a bare key.
+        if old_key.display_repr() == old_key.get() && new_key.display_repr() == new {
+            *new_key.leaf_decor_mut() = old_key.leaf_decor().clone();
+        }
+        root.insert_formatted(&new_key, item);
+        // Headers render by their stored position; top-level inline tables by map order.
+        root.sort_values_by(|a, _, b, _| {
+            let index = |k: &Key| {
+                let name = if k.get() == new { old } else { k.get() };
+                order.iter().position(|o| o == name)
+            };
+            index(a).cmp(&index(b))
+        });
+        Ok(())
+    }
+
+    /// Appends a table as the last one of the file, after any trailing comments.
+    fn append_table(&mut self, name: &str, mut table: Table) {
+        let mut text_before = self.doc.to_string();
+        let trailing = self.doc.trailing().as_str().unwrap_or("").to_owned();
+        // The trailing text moves in front of the new header, so the old bytes stay a prefix.
+        let mut prefix = trailing;
+        if !text_before.is_empty() {
+            if !text_before.ends_with('\n') {
+                prefix.push('\n');
+                text_before.push('\n');
+            }
+            if !text_before.ends_with("\n\n") {
+                prefix.push('\n');
+            }
+        }
+        self.doc.set_trailing("");
+        table.decor_mut().set_prefix(prefix);
+        table.set_position(Some(max_position(self.doc.as_table()) + 1));
+        self.doc.insert(name, Item::Table(table));
+    }
+}
+
+fn max_position(table: &Table) -> isize {
+    table
+        .iter()
+        .filter_map(|(_, item)| match item {
+            Item::Table(t) => Some(t.position().unwrap_or(0).max(max_position(t))),
+            Item::ArrayOfTables(a) => a
+                .iter()
+                .map(|t| t.position().unwrap_or(0).max(max_position(t)))
+                .max(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn set_string(table: &mut dyn TableLike, key: &str, value: &str) {
+    if table.get(key).and_then(Item::as_str) != Some(value) {
+        set_value(table, key, Value::from(value));
+    }
+}
+
+/// Sets `key`, keeping the spacing and comments around an existing value.
+fn set_value(table: &mut dyn TableLike, key: &str, mut value: Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        Some(item) => *item = Item::Value(value),
+        None => {
+            table.insert(key, Item::Value(value));
+        }
+    }
+}
+
+/// Removes `key`; a comment written above it moves to the key that followed it.
+fn remove_key(table: &mut dyn TableLike, key: &str) {
+    let comment = table
+        .key(key)
+        .and_then(|k| k.leaf_decor().prefix())
+        .and_then(|p| p.as_str())
+        .filter(|p| p.contains('#'))
+        .map(str::to_owned);
+    let next_key = comment.as_ref().and_then(|_| {
+        let mut keys = table.iter().map(|(k, _)| k.to_owned());
+        keys.by_ref().find(|k| k == key);
+        keys.next()
+    });
+    table.remove(key);
+    if let (Some(comment), Some(next)) = (comment, next_key)
+        && let Some(mut next_key) = table.key_mut(&next)
+    {
+        let next_prefix = next_key
+            .leaf_decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_owned();
+        next_key
+            .leaf_decor_mut()
+            .set_prefix(format!("{comment}{next_prefix}"));
+    }
+}

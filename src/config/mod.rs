@@ -1,0 +1,348 @@
+//! The Modal config file: where it is ([`path`]), what it holds ([`Config`]), how it is changed
+//! ([`edit`]) and written ([`store`]), and which values are in effect ([`resolve`]).
+//!
+//! This module knows nothing of commands or of the network.
+
+pub mod edit;
+pub mod path;
+pub mod resolve;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, TableLike};
+
+use crate::error::{Error, Location, Result};
+use crate::secret::Secret;
+
+/// The server used when neither MODAL_SERVER_URL nor the profile names one.
+pub const DEFAULT_SERVER_URL: &str = "https://api.modal.com";
+/// The profile in effect when nothing else chooses one.
+pub const DEFAULT_PROFILE: &str = "default";
+
+const BOM: &str = "\u{feff}";
+
+/// A parsed, validated config file that can be edited without disturbing what it does not touch.
+#[derive(Clone, Debug)]
+pub struct Config {
+    path: PathBuf,
+    doc: DocumentMut,
+    /// How the original text was laid out, so that rendering gives back the same bytes.
+    layout: Layout,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Layout {
+    bom: bool,
+    crlf: bool,
+    final_newline: bool,
+}
+
+impl Layout {
+    fn of(text: &str) -> Self {
+        let body = text.strip_prefix(BOM).unwrap_or(text);
+        let newlines = body.matches('\n').count();
+        let crlf_newlines = body.matches("\r\n").count();
+        Self {
+            bom: body.len() != text.len(),
+            crlf: newlines > 0 && newlines == crlf_newlines,
+            final_newline: body.is_empty() || body.ends_with('\n'),
+        }
+    }
+}
+
+/// One profile of the file, read-only.
+#[derive(Clone, Copy)]
+pub struct Profile<'a> {
+    name: &'a str,
+    table: &'a dyn TableLike,
+}
+
+impl<'a> Profile<'a> {
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    fn string(&self, key: &str) -> Option<&'a str> {
+        self.table.get(key).and_then(Item::as_str)
+    }
+
+    pub fn token_id(&self) -> Option<&'a str> {
+        self.string("token_id")
+    }
+
+    pub fn token_secret(&self) -> Option<Secret> {
+        self.string("token_secret").map(Secret::new)
+    }
+
+    pub fn server_url(&self) -> Option<&'a str> {
+        self.string("server_url")
+    }
+
+    pub fn environment(&self) -> Option<&'a str> {
+        self.string("environment")
+    }
+
+    /// Whether the table says `active = true`.
+    pub fn is_active(&self) -> bool {
+        self.table
+            .get("active")
+            .and_then(Item::as_bool)
+            .unwrap_or(false)
+    }
+}
+
+impl std::fmt::Debug for Profile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("token_id", &self.token_id())
+            .field("active", &self.is_active())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// A config with no profiles, as for a file that does not exist yet.
+    pub fn empty(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            doc: DocumentMut::new(),
+            layout: Layout::default(),
+        }
+    }
+
+    /// Parses and validates the bytes of the file at `path`.
+    ///
+    /// Refused, with the line and column of the problem: bytes that are not UTF-8, TOML syntax
+    /// errors, top-level entries that are not tables, an `active` that is not a boolean, and
+    /// token or URL values that are not strings.
+    pub fn parse(path: impl Into<PathBuf>, bytes: &[u8]) -> Result<Self> {
+        let path = path.into();
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::ConfigInvalid {
+            path: path.clone(),
+            at: Location::of_offset(bytes, e.valid_up_to()),
+            message: "the file is not valid UTF-8".into(),
+            fix: "save the file as UTF-8 text".into(),
+        })?;
+        let layout = Layout::of(text);
+        let body = text.strip_prefix(BOM).unwrap_or(text);
+        let bom_len = text.len() - body.len();
+        let located = |offset: usize| Location::of_offset(bytes, bom_len + offset);
+
+        let document = toml_edit::Document::parse(body).map_err(|e| Error::ConfigInvalid {
+            path: path.clone(),
+            at: located(e.span().map_or(0, |s| s.start)),
+            message: format!("invalid TOML: {}", e.message()),
+            fix: "fix the file at that line (or move it aside to start afresh); modal-setup never rewrites a file it cannot parse".into(),
+        })?;
+        validate(&document, &|offset, message: String, fix: &str| {
+            Error::ConfigInvalid {
+                path: path.clone(),
+                at: located(offset),
+                message,
+                fix: fix.to_owned(),
+            }
+        })?;
+        Ok(Self {
+            path,
+            doc: document.into_mut(),
+            layout,
+        })
+    }
+
+    /// The path the file was read from (or will be written to).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's text, laid out as the original was: same byte-order mark, line endings and
+    /// final newline.
+    pub fn render(&self) -> String {
+        let mut text = self.doc.to_string();
+        if !self.layout.final_newline && text.ends_with('\n') {
+            text.pop();
+        }
+        if self.layout.crlf {
+            text = to_crlf(&text);
+        }
+        if self.layout.bom {
+            text.insert_str(0, BOM);
+        }
+        text
+    }
+
+    /// Every profile, in the order of the file.
+    pub fn profiles(&self) -> impl Iterator<Item = Profile<'_>> {
+        self.doc.iter().filter_map(|(name, item)| {
+            Some(Profile {
+                name,
+                table: item.as_table_like()?,
+            })
+        })
+    }
+
+    pub fn profile(&self, name: &str) -> Option<Profile<'_>> {
+        let (name, item) = self.doc.get_key_value(name)?;
+        Some(Profile {
+            name: name.get(),
+            table: item.as_table_like()?,
+        })
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.profile(name).is_some()
+    }
+
+    pub fn profile_names(&self) -> Vec<String> {
+        self.profiles().map(|p| p.name().to_owned()).collect()
+    }
+
+    /// The profiles with `active = true`, in the order of the file.
+    pub fn active_profiles(&self) -> Vec<&str> {
+        self.profiles()
+            .filter(Profile::is_active)
+            .map(|p| p.name())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.profiles().next().is_none()
+    }
+}
+
+/// Lone `\n` become `\r\n`; existing `\r\n` stay.
+fn to_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = '\0';
+    for c in text.chars() {
+        if c == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
+}
+
+/// Keys whose values modal-setup and Modal read as strings.
+const STRING_KEYS: &[&str] = &["token_id", "token_secret", "server_url", "environment"];
+
+fn validate(
+    document: &toml_edit::Document<&str>,
+    invalid: &dyn Fn(usize, String, &str) -> Error,
+) -> Result<()> {
+    let root = document.as_table();
+    for (name, item) in root.iter() {
+        let key_start = root.key(name).and_then(|k| k.span()).map_or(0, |s| s.start);
+        let Some(table) = item.as_table_like() else {
+            let what = match item {
+                Item::ArrayOfTables(_) => "an array of tables ([[...]])",
+                _ => "a plain value",
+            };
+            return Err(invalid(
+                key_start,
+                format!("'{name}' is {what}, not a profile table"),
+                "every top-level entry must be a profile table such as [default]; move or remove this entry",
+            ));
+        };
+        if let Some(active) = table.get("active")
+            && !active.is_bool()
+        {
+            let at = active.span().unwrap_or(key_start..key_start).start;
+            return Err(invalid(
+                at,
+                format!("'active' in profile '{name}' must be true or false"),
+                "write `active = true` (without quotes) on the one profile to use, or remove the line",
+            ));
+        }
+        for key in STRING_KEYS {
+            if let Some(value) = table.get(key)
+                && !value.is_str()
+            {
+                let at = value.span().unwrap_or(key_start..key_start).start;
+                return Err(invalid(
+                    at,
+                    format!("'{key}' in profile '{name}' must be a string"),
+                    "put the value in double quotes",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse("/tmp/test.toml", text.as_bytes())
+    }
+
+    #[test]
+    fn render_gives_back_the_same_bytes() {
+        for text in [
+            "",
+            "\n",
+            "[a]\nx = 1",
+            "\u{feff}[a]\r\ntoken_id = 'ak-1'\r\n",
+            "[a]\r\nx = 1\r\n\r\n# c\r\n[b]\r\ny=2\r\n",
+            "# top\n\n[ \"my.ws\" ]   # c\ntoken_id=\"ak-1\"\n\n[b]\nactive = true\n\n# end\n",
+            "a = { token_id = \"ak-1\" }\n[b.c]\nx = [1,\n 2]\n",
+        ] {
+            assert_eq!(parse(text).unwrap().render(), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn reports_line_and_column() {
+        let Err(Error::ConfigInvalid { at, .. }) = parse("[a]\nx = 1\n[b\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!(at.line, 3);
+        let Err(Error::ConfigInvalid { at, message, .. }) = parse("[a]\nactive = \"yes\"\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!((at.line, at.column), (2, 10));
+        assert!(message.contains("active"), "{message}");
+        let Err(Error::ConfigInvalid { at, message, .. }) = parse("x = 1\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!((at.line, at.column), (1, 1));
+        assert!(message.contains("not a profile table"), "{message}");
+    }
+
+    #[test]
+    fn bom_shifts_nothing_in_locations() {
+        let Err(Error::ConfigInvalid { at, .. }) = parse("\u{feff}[a\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!(at.line, 1);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let Err(Error::ConfigInvalid { at, message, .. }) =
+            Config::parse("/x", b"[a]\nx = \"\xff\"\n")
+        else {
+            panic!("expected an error")
+        };
+        assert_eq!((at.line, at.column), (2, 6));
+        assert!(message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn reads_quoted_and_inline_profiles() {
+        let config = parse(
+            "[\"my.ws\"]\ntoken_id = \"ak-1\"\nactive = true\n[\"has space\"]\ntoken_id = \"ak-2\"\ninline = { token_id = \"ak-3\" }\n",
+        );
+        // `inline` is a key of ["has space"], not a profile: a top-level inline table comes first.
+        let config = config.unwrap();
+        assert_eq!(config.profile_names(), ["my.ws", "has space"]);
+        assert_eq!(config.active_profiles(), ["my.ws"]);
+        let config = parse("top = { token_id = \"ak-3\", active = true }\n").unwrap();
+        assert_eq!(config.profile("top").unwrap().token_id(), Some("ak-3"));
+        assert_eq!(config.active_profiles(), ["top"]);
+    }
+}

@@ -1,0 +1,245 @@
+//! Reading and writing the config file safely.
+//!
+//! A write is one read-modify-write under an exclusive lock on a sibling lock file. The new
+//! content goes to a temp file in the same directory, created 0600, fsynced and renamed over the
+//! target; then the directory is fsynced. A failure at any step leaves the original untouched.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::Config;
+use crate::error::{Error, Result};
+
+/// How long a writer waits for another one by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_SYMLINK_HOPS: usize = 40;
+/// "Too many levels of symbolic links" (`io::ErrorKind::FilesystemLoop` is not stable yet).
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
+
+/// The config file at one path.
+#[derive(Clone, Debug)]
+pub struct Store {
+    path: PathBuf,
+    lock_timeout: Duration,
+}
+
+/// What a write did.
+#[derive(Debug)]
+pub struct Written<T> {
+    /// What the edit returned.
+    pub value: T,
+    /// Whether the file's bytes changed.
+    pub changed: bool,
+    /// The file's old mode when it was wider than 0600 and was tightened.
+    pub tightened_from: Option<u32>,
+    /// The file that was written: the link's target when the path is a symlink.
+    pub target: PathBuf,
+}
+
+impl Store {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+        }
+    }
+
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the file without locking; a missing file reads as an empty config.
+    pub fn load(&self) -> Result<Config> {
+        match read(&self.path)? {
+            Some(bytes) => Config::parse(&self.path, &bytes),
+            None => Ok(Config::empty(&self.path)),
+        }
+    }
+
+    /// The permission bits of the file, when it exists.
+    pub fn mode(&self) -> Option<u32> {
+        fs::metadata(&self.path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777)
+    }
+
+    /// Reads the file under the lock, applies `edit`, and writes the result atomically when
+    /// it differs. If `edit` fails, nothing is written.
+    pub fn update<T>(&self, edit: impl FnOnce(&mut Config) -> Result<T>) -> Result<Written<T>> {
+        let target = resolve_symlinks(&self.path)?;
+        let dir = parent_dir(&target);
+        create_dir_private(&dir)?;
+        let _lock = self.lock(&dir, &target)?;
+
+        let original = read(&target)?;
+        let mode = match fs::metadata(&target) {
+            Ok(meta) => Some(meta.permissions().mode() & 0o7777),
+            Err(_) => None,
+        };
+        if mode.is_some_and(|m| m & 0o200 == 0) {
+            return Err(Error::ReadOnly { path: target });
+        }
+        let mut config = match &original {
+            Some(bytes) => Config::parse(&self.path, bytes)?,
+            None => Config::empty(&self.path),
+        };
+        let value = edit(&mut config)?;
+        let text = config.render();
+        let changed = original.as_deref() != Some(text.as_bytes());
+        let tightened_from = mode.filter(|m| m & 0o077 != 0);
+
+        remove_stale_temp_files(&dir, &target);
+        if changed {
+            write_atomic(&dir, &target, text.as_bytes())?;
+        } else if tightened_from.is_some() {
+            fs::set_permissions(&target, fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::io("change the permissions of", &target, e))?;
+        }
+        Ok(Written {
+            value,
+            changed,
+            tightened_from,
+            target,
+        })
+    }
+
+    fn lock(&self, dir: &Path, target: &Path) -> Result<File> {
+        let lock_path = dir.join(format!(".{}.lock", file_name(target)));
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|e| Error::io("create the lock file", &lock_path, e))?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < self.lock_timeout => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::LockTimeout {
+                        path: target.to_owned(),
+                        waited_secs: self.lock_timeout.as_secs(),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::io("lock", &lock_path, e));
+                }
+            }
+        }
+    }
+}
+
+/// The file's bytes; `None` when it does not exist (a dangling symlink included).
+fn read(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::IsADirectory => Err(Error::IsDirectory {
+            path: path.to_owned(),
+        }),
+        Err(e) if e.raw_os_error() == Some(ELOOP) => Err(Error::SymlinkLoop {
+            path: path.to_owned(),
+        }),
+        Err(e) => Err(Error::io("read", path, e)),
+    }
+}
+
+/// Follows `path` through symlinks to the file that is really written, so that a link stays a
+/// link. The final target need not exist.
+fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_SYMLINK_HOPS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)
+                    .map_err(|e| Error::io("read the symlink", &current, e))?;
+                current = parent_dir(&current).join(link);
+            }
+            Ok(meta) if meta.is_dir() => return Err(Error::IsDirectory { path: current }),
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::SymlinkLoop {
+        path: path.to_owned(),
+    })
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| "modal.toml".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn create_dir_private(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("create the directory", dir, e))
+}
+
+fn temp_prefix(target: &Path) -> String {
+    format!(".{}.", file_name(target))
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temp files left by a writer that was killed mid-write. Only the lock holder writes temp
+/// files, so under the lock every one of them is stale.
+fn remove_stale_temp_files(dir: &Path, target: &Path) {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+    // tempfile creates the file with mode 0600 from the start, never wider.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&temp_prefix(target))
+        .suffix(TEMP_SUFFIX)
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temp file in", dir, e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| Error::io("write", target, e))?;
+    temp.persist(target)
+        .map_err(|e| Error::io("replace", target, e.error))?;
+    // Make the rename durable; a file system without directory fsync loses nothing here.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Every environment variable modal-setup reads, each a documented constant, and a snapshot of
+//! them taken once so that resolution is a pure function of its inputs.
+
+use std::collections::BTreeMap;
+
+/// Path of the config file; empty means unset. Default: `~/.modal.toml`.
+pub const MODAL_CONFIG_PATH: &str = "MODAL_CONFIG_PATH";
+/// Profile in effect, above the file's `active = true`; empty means unset.
+pub const MODAL_PROFILE: &str = "MODAL_PROFILE";
+/// Token id in effect, above the profile's `token_id`.
+pub const MODAL_TOKEN_ID: &str = "MODAL_TOKEN_ID";
+/// Token secret in effect, above the profile's `token_secret`.
+pub const MODAL_TOKEN_SECRET: &str = "MODAL_TOKEN_SECRET";
+/// API server in effect, above the profile's `server_url`.
+pub const MODAL_SERVER_URL: &str = "MODAL_SERVER_URL";
+/// Modal environment in effect, above the profile's `environment`.
+pub const MODAL_ENVIRONMENT: &str = "MODAL_ENVIRONMENT";
+/// Seconds a writer waits for the config file's lock before giving up (default 10).
+pub const MODAL_SETUP_LOCK_TIMEOUT: &str = "MODAL_SETUP_LOCK_TIMEOUT";
+/// Any non-empty value turns colours off (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// The variables [`Env::from_process`] captures.
+const CAPTURED: &[&str] = &[
+    MODAL_CONFIG_PATH,
+    MODAL_PROFILE,
+    MODAL_TOKEN_ID,
+    MODAL_TOKEN_SECRET,
+    MODAL_SERVER_URL,
+    MODAL_ENVIRONMENT,
+    MODAL_SETUP_LOCK_TIMEOUT,
+    NO_COLOR,
+];
+
+/// A snapshot of the environment variables that matter to modal-setup.
+///
+/// An empty value counts as unset everywhere (Modal's Python client differs for some keys; the
+/// README lists it under "Differences from modal").
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    /// The variables of this process.
+    pub fn from_process() -> Self {
+        let vars = CAPTURED
+            .iter()
+            .filter_map(|name| {
+                let value = std::env::var_os(name)?.into_string().ok()?;
+                Some(((*name).to_owned(), value))
+            })
+            .collect();
+        Self { vars }
+    }
+
+    /// An environment with no variables set, for programs that want the file alone.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// An environment made of the given pairs.
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let vars = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        Self { vars }
+    }
+
+    /// The value of `name` when it is set and non-empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}

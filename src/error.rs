@@ -1,0 +1,233 @@
+//! The errors a user can meet, each with a message that says what went wrong and a hint that
+//! says what to do, and the documented exit codes they map to.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The exit codes of modal-setup, documented in the README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Ok = 0,
+    /// Any error not listed below.
+    Failure = 1,
+    /// A usage error or a missing input that could not be prompted for.
+    Usage = 2,
+    /// The server rejected the token, or the user denied the login.
+    Rejected = 3,
+    /// The login flow timed out.
+    TimedOut = 4,
+    /// Interrupted (Ctrl-C).
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// Where in a file something is, 1-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The line and column (in characters) of byte `offset` in `text`.
+    pub fn of_offset(text: &[u8], offset: usize) -> Self {
+        let before = &text[..offset.min(text.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count();
+        Self { line, column }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}:{}:{}: {message}", .at.line, .at.column)]
+    ConfigInvalid {
+        path: PathBuf,
+        at: Location,
+        message: String,
+        fix: String,
+    },
+
+    #[error("could not {action} {path}: {cause}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        cause: io::Error,
+    },
+
+    #[error("{path} is read-only")]
+    ReadOnly { path: PathBuf },
+
+    #[error("{path} is a directory, not a config file")]
+    IsDirectory { path: PathBuf },
+
+    #[error("{path} is part of a symlink loop")]
+    SymlinkLoop { path: PathBuf },
+
+    #[error("another modal-setup is writing {path}; gave up after waiting {waited_secs} s")]
+    LockTimeout { path: PathBuf, waited_secs: u64 },
+
+    #[error("cannot find the home directory to locate ~/.modal.toml")]
+    NoHome,
+
+    #[error("invalid {what}: {problem}")]
+    InvalidInput {
+        what: &'static str,
+        problem: String,
+        hint: String,
+    },
+
+    #[error("missing {what}")]
+    MissingInput { what: &'static str, hint: String },
+
+    #[error("no profile named '{name}' in {path}")]
+    UnknownProfile {
+        name: String,
+        path: PathBuf,
+        existing: Vec<String>,
+    },
+
+    #[error("there are no profiles in {path}")]
+    NoProfiles { path: PathBuf },
+
+    #[error("a profile named '{name}' already exists in {path}")]
+    ProfileExists { name: String, path: PathBuf },
+
+    #[error("the server at {server_url} rejected the token ({status}): {message}")]
+    Rejected {
+        server_url: String,
+        status: u16,
+        message: String,
+    },
+
+    #[error("could not reach the server at {url}: {cause}")]
+    Unreachable { url: String, cause: String },
+
+    #[error("the server at {url} answered {status}: {message}")]
+    Server {
+        url: String,
+        status: u16,
+        message: String,
+    },
+
+    #[error("could not use the terminal: {0}")]
+    Terminal(io::Error),
+
+    #[error("cancelled")]
+    Cancelled,
+
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, cause: io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            cause,
+        }
+    }
+
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Self::MissingInput { .. } => Exit::Usage,
+            Self::Rejected { .. } => Exit::Rejected,
+            Self::Interrupted => Exit::Interrupted,
+            _ => Exit::Failure,
+        }
+    }
+
+    /// What the user can do about it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::ConfigInvalid { fix, .. } => fix.clone(),
+            Self::Io { path, cause, .. } => match cause.kind() {
+                io::ErrorKind::PermissionDenied => format!(
+                    "check the permissions of {} and its directory, or pass --config PATH",
+                    path.display()
+                ),
+                io::ErrorKind::ReadOnlyFilesystem => {
+                    "the file system is read-only; pass --config PATH to write elsewhere".into()
+                }
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                    "free some disk space and run the command again".into()
+                }
+                _ => return None,
+            },
+            Self::ReadOnly { path } => format!(
+                "make it writable (chmod u+w {}) or pass --config PATH",
+                path.display()
+            ),
+            Self::IsDirectory { .. } => "pass --config with the path of a file".into(),
+            Self::SymlinkLoop { .. } => "point the link at a regular file".into(),
+            Self::LockTimeout { .. } => format!(
+                "if no other modal-setup is running, run the command again; raise the wait with {}=SECONDS",
+                crate::env::MODAL_SETUP_LOCK_TIMEOUT
+            ),
+            Self::NoHome => "set HOME, or pass --config PATH (or set MODAL_CONFIG_PATH)".into(),
+            Self::InvalidInput { hint, .. } | Self::MissingInput { hint, .. } => hint.clone(),
+            Self::UnknownProfile { existing, .. } if existing.is_empty() => {
+                "the file has no profiles yet; create one with `modal-setup token set` or `modal-setup setup`".into()
+            }
+            Self::UnknownProfile { existing, .. } => {
+                format!("profiles in the file: {}", existing.join(", "))
+            }
+            Self::NoProfiles { .. } => {
+                "create one with `modal-setup setup` or `modal-setup token set`".into()
+            }
+            Self::ProfileExists { .. } => {
+                "choose another name, or remove that profile first with `modal-setup profile remove`".into()
+            }
+            Self::Rejected { .. } => {
+                "check the token id and secret, or create a new token with `modal-setup setup`".into()
+            }
+            Self::Unreachable { .. } => {
+                "check your network and MODAL_SERVER_URL, or pass --no-verify to write the token without checking it".into()
+            }
+            Self::Server { .. } => "try again later, or pass --no-verify to skip the check".into(),
+            Self::Terminal(_) | Self::Cancelled | Self::Interrupted => return None,
+        })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let text = "a = 1\n[é]\nbad".as_bytes();
+        assert_eq!(
+            Location::of_offset(text, 0),
+            Location { line: 1, column: 1 }
+        );
+        let at_bad = text.len() - 3;
+        assert_eq!(
+            Location::of_offset(text, at_bad),
+            Location { line: 3, column: 1 }
+        );
+        // "é" is two bytes but one column.
+        let after_e = "a = 1\n[é".len();
+        assert_eq!(
+            Location::of_offset(text, after_e),
+            Location { line: 2, column: 3 }
+        );
+    }
+}

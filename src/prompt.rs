@@ -1,0 +1,51 @@
+//! Questions asked on the terminal (dialoguer, on stderr). Callers check
+//! [`crate::commands::Context::interactive`] first: nothing here is used without a terminal.
+
+use dialoguer::console::Term;
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input, Password, Select};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+fn map_error(error: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(error) = error;
+    match error.kind() {
+        std::io::ErrorKind::Interrupted => Error::Interrupted,
+        _ => Error::Terminal(error),
+    }
+}
+
+pub fn text(prompt: &str) -> Result<String> {
+    Input::<String>::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .interact_text_on(&Term::stderr())
+        .map_err(map_error)
+}
+
+/// Reads a secret without echoing it.
+pub fn secret(prompt: &str) -> Result<Secret> {
+    Password::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .interact_on(&Term::stderr())
+        .map(Secret::from)
+        .map_err(map_error)
+}
+
+pub fn confirm(prompt: &str, default: bool) -> Result<bool> {
+    Confirm::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .default(default)
+        .interact_on(&Term::stderr())
+        .map_err(map_error)
+}
+
+/// One of `items`; `None` when the user pressed Esc or q.
+pub fn select(prompt: &str, items: &[String], default: usize) -> Result<Option<usize>> {
+    Select::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .items(items)
+        .default(default)
+        .interact_on_opt(&Term::stderr())
+        .map_err(map_error)
+}
