@@ -26,10 +26,12 @@ pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dashboard;
 pub mod env;
 pub mod error;
 pub mod output;
 pub mod prompt;
+pub mod random;
 pub mod secret;
 
 use std::path::PathBuf;

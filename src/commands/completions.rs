@@ -41,7 +41,7 @@ _modal_setup_with_profiles() {
         COMPREPLY=($(compgen -W "$(modal-setup profile list --names 2>/dev/null)" -- "$cur"))
         return 0
     fi
-    _modal-setup "$@"
+    _modal__setup "$@"
 }
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
     complete -F _modal_setup_with_profiles -o nosort -o bashdefault -o default modal-setup
@@ -65,12 +65,14 @@ _modal_setup_profiles() {
 }
 "#;
 
-/// clap writes `:NAME: ` (no completion) for profile arguments; point them at the profile list.
+/// clap leaves the action of profile arguments empty (`:NAME:'`, `':name:'`); point them at
+/// the profile list.
 fn zsh_with_profiles(script: &str) -> String {
     let mut out = script
-        .replace("--profile=[", "--profile=[")
-        .replace(":NAME: ", ":NAME:_modal_setup_profiles")
-        .replace(":OLD: ", ":OLD:_modal_setup_profiles");
+        .replace("]:NAME:' \\", "]:NAME:_modal_setup_profiles' \\")
+        .replace("'::name:' \\", "'::name:_modal_setup_profiles' \\")
+        .replace("':name:' \\", "':name:_modal_setup_profiles' \\")
+        .replace("':old:' \\", "':old:_modal_setup_profiles' \\");
     let anchor = "\nif [ \"$funcstack[1]\" = \"_modal-setup\" ]; then";
     match out.find(anchor) {
         Some(at) => out.insert_str(at, ZSH_PROFILES_FUNCTION),

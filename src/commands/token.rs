@@ -197,6 +197,9 @@ pub fn validate_token_id(raw: &str) -> Result<String> {
         what: "token id",
         problem: if id.is_empty() {
             "it is empty".into()
+        } else if id.starts_with("as-") {
+            // Never echo it: it is probably the secret, passed in the wrong place.
+            "it looks like a token secret (as-…); were --id and --secret swapped?".into()
         } else {
             format!(
                 "'{}' does not look like ak- followed by letters and digits",

@@ -31,7 +31,7 @@ pub struct Config {
     layout: Layout,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Layout {
     bom: bool,
     crlf: bool,
@@ -108,7 +108,7 @@ impl Config {
         Self {
             path: path.into(),
             doc: DocumentMut::new(),
-            layout: Layout::default(),
+            layout: Layout::of(""),
         }
     }
 
@@ -127,8 +127,8 @@ impl Config {
         })?;
         let layout = Layout::of(text);
         let body = text.strip_prefix(BOM).unwrap_or(text);
-        let bom_len = text.len() - body.len();
-        let located = |offset: usize| Location::of_offset(bytes, bom_len + offset);
+        // Columns are counted as an editor shows them, without the invisible byte-order mark.
+        let located = |offset: usize| Location::of_offset(body.as_bytes(), offset);
 
         let document = toml_edit::Document::parse(body).map_err(|e| Error::ConfigInvalid {
             path: path.clone(),

@@ -115,7 +115,7 @@ impl Store {
     }
 
     fn lock(&self, dir: &Path, target: &Path) -> Result<File> {
-        let lock_path = dir.join(format!(".{}.lock", file_name(target)));
+        let lock_path = dir.join(hidden_sibling(target, ".lock"));
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -202,8 +202,18 @@ fn create_dir_private(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io("create the directory", dir, e))
 }
 
+/// `.NAME{suffix}` beside `target`, without doubling the dot of a hidden file.
+fn hidden_sibling(target: &Path, suffix: &str) -> String {
+    let name = file_name(target);
+    if name.starts_with('.') {
+        format!("{name}{suffix}")
+    } else {
+        format!(".{name}{suffix}")
+    }
+}
+
 fn temp_prefix(target: &Path) -> String {
-    format!(".{}.", file_name(target))
+    hidden_sibling(target, ".")
 }
 
 const TEMP_SUFFIX: &str = ".tmp";

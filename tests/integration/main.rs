@@ -1,1 +1,11 @@
+//! One integration-test binary (as ripgrep does): the modules share the harness in support/.
 
+mod support;
+
+mod completions;
+mod config_cmd;
+mod malformed;
+mod profile;
+mod prompts;
+mod store;
+mod token_set;

@@ -1,0 +1,277 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[modal-setup] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'modal-setup'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'modal-setup'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand token 'Manage the token in the config file'
+            cand profile 'List, choose, rename and remove profiles'
+            cand config 'Show the settings in effect'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;token'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Write a token id and secret into a profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;token;set'= {
+            cand --id 'Token id (ak-…); prompted for when missing and stdin is a terminal'
+            cand --token-id 'Token id (ak-…); prompted for when missing and stdin is a terminal'
+            cand --secret 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing'
+            cand --token-secret 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing'
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --activate 'Make the profile the active one (the default)'
+            cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
+            cand --verify 'Check the token with the server before writing it (the default)'
+            cand --no-verify 'Write the token without asking the server'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;token;help'= {
+            cand set 'Write a token id and secret into a profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;token;help;set'= {
+        }
+        &'modal-setup;token;help;help'= {
+        }
+        &'modal-setup;profile'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the profiles of the config file (offline)'
+            cand current 'Print the profile in effect'
+            cand activate 'Make a profile the active one (choose from a list when NAME is omitted)'
+            cand remove 'Remove a profile from the config file'
+            cand rename 'Rename a profile, keeping its content and its place in the file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;profile;list'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --json 'Print JSON: an array of {name, active, token_id, server_url}'
+            cand --names 'Print only the names, one a line (for shell completion)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;profile;current'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;profile;activate'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;profile;remove'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;profile;rename'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;profile;help'= {
+            cand list 'List the profiles of the config file (offline)'
+            cand current 'Print the profile in effect'
+            cand activate 'Make a profile the active one (choose from a list when NAME is omitted)'
+            cand remove 'Remove a profile from the config file'
+            cand rename 'Rename a profile, keeping its content and its place in the file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;profile;help;list'= {
+        }
+        &'modal-setup;profile;help;current'= {
+        }
+        &'modal-setup;profile;help;activate'= {
+        }
+        &'modal-setup;profile;help;remove'= {
+        }
+        &'modal-setup;profile;help;rename'= {
+        }
+        &'modal-setup;profile;help;help'= {
+        }
+        &'modal-setup;config'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Show the values in effect (the secret as "***")'
+            cand path 'Print the path of the config file in effect'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;config;show'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --json 'Print JSON'
+            cand --origin 'Say where each value came from'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;config;path'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;config;help'= {
+            cand show 'Show the values in effect (the secret as "***")'
+            cand path 'Print the path of the config file in effect'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;config;help;show'= {
+        }
+        &'modal-setup;config;help;path'= {
+        }
+        &'modal-setup;config;help;help'= {
+        }
+        &'modal-setup;completions'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;help'= {
+            cand token 'Manage the token in the config file'
+            cand profile 'List, choose, rename and remove profiles'
+            cand config 'Show the settings in effect'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;help;token'= {
+            cand set 'Write a token id and secret into a profile'
+        }
+        &'modal-setup;help;token;set'= {
+        }
+        &'modal-setup;help;profile'= {
+            cand list 'List the profiles of the config file (offline)'
+            cand current 'Print the profile in effect'
+            cand activate 'Make a profile the active one (choose from a list when NAME is omitted)'
+            cand remove 'Remove a profile from the config file'
+            cand rename 'Rename a profile, keeping its content and its place in the file'
+        }
+        &'modal-setup;help;profile;list'= {
+        }
+        &'modal-setup;help;profile;current'= {
+        }
+        &'modal-setup;help;profile;activate'= {
+        }
+        &'modal-setup;help;profile;remove'= {
+        }
+        &'modal-setup;help;profile;rename'= {
+        }
+        &'modal-setup;help;config'= {
+            cand show 'Show the values in effect (the secret as "***")'
+            cand path 'Print the path of the config file in effect'
+        }
+        &'modal-setup;help;config;show'= {
+        }
+        &'modal-setup;help;config;path'= {
+        }
+        &'modal-setup;help;completions'= {
+        }
+        &'modal-setup;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,186 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_modal_setup_global_optspecs
+    string join \n config= profile= color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_modal_setup_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_modal_setup_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_modal_setup_using_subcommand
+    set -l cmd (__fish_modal_setup_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -s V -l version -d 'Print version'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "token" -d 'Manage the token in the config file'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "profile" -d 'List, choose, rename and remove profiles'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "config" -d 'Show the settings in effect'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l id -l token-id -d 'Token id (ak-…); prompted for when missing and stdin is a terminal' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l secret -l token-secret -d 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "list" -d 'List the profiles of the config file (offline)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "current" -d 'Print the profile in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "remove" -d 'Remove a profile from the config file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "rename" -d 'Rename a profile, keeping its content and its place in the file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'Print JSON: an array of {name, active, token_id, server_url}'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l names -d 'Print only the names, one a line (for shell completion)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file (offline)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "current" -d 'Print the profile in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile from the config file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a profile, keeping its content and its place in the file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "show" -d 'Show the values in effect (the secret as "***")'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "path" -d 'Print the path of the config file in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -l origin -d 'Say where each value came from'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the values in effect (the secret as "***")'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "token" -d 'Manage the token in the config file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "profile" -d 'List, choose, rename and remove profiles'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "config" -d 'Show the settings in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file (offline)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "current" -d 'Print the profile in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile from the config file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "rename" -d 'Rename a profile, keeping its content and its place in the file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the values in effect (the secret as "***")'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file in effect'
+
+# Profile names come from the config file.
+complete -c modal-setup -l profile -x -a '(modal-setup profile list --names 2>/dev/null)'
+complete -c modal-setup -n '__fish_seen_subcommand_from profile; and __fish_seen_subcommand_from activate remove rename' -f -a '(modal-setup profile list --names 2>/dev/null)'

@@ -1,0 +1,110 @@
+//! Completion scripts: the checked-in files match the CLI, and profile names complete.
+
+use clap_complete::Shell;
+use modal_setup::commands::completions::script;
+
+use crate::support::TestEnv;
+
+const SHELLS: [(Shell, &str); 5] = [
+    (Shell::Bash, "modal-setup.bash"),
+    (Shell::Zsh, "_modal-setup"),
+    (Shell::Fish, "modal-setup.fish"),
+    (Shell::PowerShell, "_modal-setup.ps1"),
+    (Shell::Elvish, "modal-setup.elv"),
+];
+
+/// Fails when completions/ drifts from the CLI. `UPDATE_COMPLETIONS=1 cargo test` rewrites it.
+#[test]
+fn checked_in_completions_match_the_cli() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
+    for (shell, file) in SHELLS {
+        let path = dir.join(file);
+        let fresh = script(shell);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+            continue;
+        }
+        let saved = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            saved == fresh,
+            "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test integration completions`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_binary_prints_the_same_scripts() {
+    let t = TestEnv::new();
+    for (shell, _) in SHELLS {
+        let name = shell.to_string();
+        t.run(&["completions", &name])
+            .success()
+            .stdout_is(&script(shell));
+    }
+    t.run(&["completions", "tcsh"]).code(2);
+}
+
+#[test]
+fn profile_names_complete_in_bash_zsh_and_fish() {
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        let text = script(shell);
+        assert!(text.contains("modal-setup profile list --names"), "{shell}");
+    }
+    let zsh = script(Shell::Zsh);
+    assert!(
+        zsh.contains("--profile=[") && zsh.contains(":NAME:_modal_setup_profiles"),
+        "{zsh}"
+    );
+    let t = TestEnv::new();
+    t.write("[a]\n[\"my.ws\"]\n");
+    t.run(&["profile", "list", "--names"])
+        .success()
+        .stdout_is("a\nmy.ws\n");
+}
+
+/// Runs the bash completion for real when bash is installed.
+#[test]
+fn bash_completes_profile_names() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("bash is not installed; skipping");
+        return;
+    }
+    let t = TestEnv::new();
+    t.write("[alpha]\n[beta]\n");
+    let script_path = t.dir().join("completion.bash");
+    std::fs::write(&script_path, script(Shell::Bash)).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let complete = |line: &str| {
+        let words: Vec<&str> = line.split(' ').collect();
+        let program = format!(
+            "source {}; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _modal_setup_with_profiles modal-setup \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script_path.display(),
+            words
+                .iter()
+                .map(|w| format!("'{w}'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            words.len() - 1
+        );
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(program)
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .env("HOME", &t.home)
+            .env("MODAL_CONFIG_PATH", &t.config)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(complete("modal-setup profile activate "), "alpha\nbeta\n");
+    assert_eq!(complete("modal-setup token set --profile b"), "beta\n");
+    assert!(complete("modal-setup prof").contains("profile"));
+}

@@ -1,0 +1,100 @@
+//! `config show` and `config path`: values in effect, their origins, and the path precedence.
+
+use serde_json::{Value, json};
+
+use crate::support::TestEnv;
+
+const FILE: &str = "[ws]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nenvironment = \"dev\"\nactive = true\n";
+
+#[test]
+fn path_follows_flag_then_env_then_home() {
+    let mut t = TestEnv::new();
+    let flag = t.dir().join("flag.toml");
+    t.run(&["config", "path"])
+        .success()
+        .stdout_is(&format!("{}\n", t.config.display()));
+    t.run(&["config", "path", "--config", flag.to_str().unwrap()])
+        .success()
+        .stdout_is(&format!("{}\n", flag.display()));
+    t.set_env("MODAL_CONFIG_PATH", "");
+    t.run(&["config", "path"])
+        .success()
+        .stdout_is(&format!("{}\n", t.home.join(".modal.toml").display()));
+    t.remove_env("MODAL_CONFIG_PATH");
+    t.run(&["config", "path"])
+        .success()
+        .stdout_is(&format!("{}\n", t.home.join(".modal.toml").display()));
+}
+
+#[test]
+fn show_redacts_the_secret_and_resolves_each_key_on_its_own() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    let run = t
+        .cmd(&["config", "show", "--json"])
+        .env("MODAL_TOKEN_ID", "ak-env")
+        .env("MODAL_SERVER_URL", "http://127.0.0.1:1")
+        .env("MODAL_ENVIRONMENT", "")
+        .run();
+    run.success();
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        shown,
+        json!({
+            "profile": "ws",
+            "config_path": t.config.display().to_string(),
+            "server_url": "http://127.0.0.1:1",
+            "token_id": "ak-env",
+            "token_secret": "***",
+            "environment": "dev",
+        })
+    );
+}
+
+#[test]
+fn show_origin_says_where_each_value_came_from() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    let run = t
+        .cmd(&["config", "show", "--json", "--origin"])
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run();
+    run.success();
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    let path = t.config.display().to_string();
+    assert_eq!(
+        shown["profile"]["origin"],
+        format!("active = true in {path}")
+    );
+    assert_eq!(
+        shown["config_path"]["origin"],
+        "MODAL_CONFIG_PATH environment variable"
+    );
+    assert_eq!(
+        shown["server_url"],
+        json!({"value": "https://api.modal.com", "origin": "default"})
+    );
+    assert_eq!(
+        shown["token_id"]["origin"],
+        format!("profile 'ws' in {path}")
+    );
+    assert_eq!(
+        shown["token_secret"],
+        json!({"value": "***", "origin": "MODAL_TOKEN_SECRET environment variable"})
+    );
+
+    let text = t.run(&["config", "show", "--origin", "--profile", "ghost"]);
+    text.success()
+        .stderr_has("profile 'ghost' (from the --profile flag) is not in the config file");
+    assert!(
+        text.stdout
+            .contains("profile       ghost  (--profile flag)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("token_id      (not set)"),
+        "{}",
+        text.stdout
+    );
+}

@@ -1,0 +1,217 @@
+//! `profile list|current|activate|remove|rename`.
+
+use crate::support::{TestEnv, TestServer};
+
+const THREE: &str = "\
+# three profiles
+[alpha]
+token_id = \"ak-alpha\"
+token_secret = \"as-alpha\"
+
+# beta is the active one
+[beta]   # trailing
+token_id = \"ak-beta\"
+token_secret = \"as-beta\"
+active = true
+server_url = \"http://127.0.0.1:9\"
+
+[\"has space\"]
+token_id = \"ak-space\"
+";
+
+#[test]
+fn list_is_offline_and_marks_the_profile_in_effect() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 0);
+    let t = TestEnv::new();
+    t.write(THREE);
+    let run = t
+        .cmd(&["profile", "list"])
+        .env("MODAL_SERVER_URL", server.url())
+        .run();
+    run.success().stdout_is(
+        "  PROFILE    TOKEN ID  SERVER\n  alpha      ak-alpha\n• beta       ak-beta   http://127.0.0.1:9\n  has space  ak-space\n",
+    );
+    assert!(server.dashboard.requests().is_empty());
+}
+
+#[test]
+fn list_json_has_name_active_token_id_server_url() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    let run = t
+        .cmd(&["profile", "list", "--json"])
+        .env("MODAL_PROFILE", "alpha")
+        .run();
+    run.success();
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"name": "alpha", "active": true, "token_id": "ak-alpha", "server_url": null},
+            {"name": "beta", "active": false, "token_id": "ak-beta", "server_url": "http://127.0.0.1:9"},
+            {"name": "has space", "active": false, "token_id": "ak-space", "server_url": null},
+        ])
+    );
+}
+
+#[test]
+fn list_of_an_empty_or_missing_file_says_how_to_start() {
+    let t = TestEnv::new();
+    t.run(&["profile", "list"])
+        .success()
+        .stdout_is("")
+        .stderr_has("modal-setup setup");
+    t.run(&["profile", "list", "--json"])
+        .success()
+        .stdout_is("[]\n");
+}
+
+#[test]
+fn current_follows_flag_env_active_default() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "current"]).success().stdout_is("beta\n");
+    t.cmd(&["profile", "current"])
+        .env("MODAL_PROFILE", "alpha")
+        .run()
+        .stdout_is("alpha\n");
+    t.cmd(&["profile", "current"])
+        .env("MODAL_PROFILE", "")
+        .run()
+        .stdout_is("beta\n");
+    t.cmd(&["profile", "current", "--profile", "x"])
+        .env("MODAL_PROFILE", "alpha")
+        .run()
+        .stdout_is("x\n");
+    t.write(&THREE.replace("active = true\n", ""));
+    t.run(&["profile", "current"])
+        .success()
+        .stdout_is("default\n");
+}
+
+#[test]
+fn two_active_profiles_use_the_first_and_warn() {
+    let t = TestEnv::new();
+    t.write("[one]\nactive = true\n[two]\nactive = true\n");
+    t.run(&["profile", "current"])
+        .success()
+        .stdout_is("one\n")
+        .stderr_has("several profiles are active (one, two)")
+        .stderr_has("profile activate");
+}
+
+#[test]
+fn activate_moves_the_flag_byte_for_byte() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "activate", "has space"])
+        .success()
+        .stderr_has("Active profile: has space");
+    let expected = THREE.replace("active = true\n", "") + "active = true\n";
+    assert_eq!(t.read(), expected);
+    // Activating the active profile changes nothing.
+    t.run(&["profile", "activate", "has space"]).success();
+    assert_eq!(t.read(), expected);
+}
+
+#[test]
+fn activate_keeps_a_comment_written_above_the_removed_flag() {
+    let t = TestEnv::new();
+    t.write(
+        "[a]\n# the one I use\nactive = true\ntoken_id = \"ak-a\"\n\n[b]\ntoken_id = \"ak-b\"\n",
+    );
+    t.run(&["profile", "activate", "b"]).success();
+    assert_eq!(
+        t.read(),
+        "[a]\n# the one I use\ntoken_id = \"ak-a\"\n\n[b]\ntoken_id = \"ak-b\"\nactive = true\n"
+    );
+}
+
+#[test]
+fn activate_unknown_names_the_file_and_the_profiles() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "activate", "ghost"])
+        .code(1)
+        .stderr_has("no profile named 'ghost' in")
+        .stderr_has(&t.config.display().to_string())
+        .stderr_has("alpha, beta, has space");
+    assert_eq!(t.read(), THREE);
+}
+
+#[test]
+fn activate_without_a_name_needs_a_terminal() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "activate"])
+        .code(2)
+        .stderr_has("alpha, beta, has space");
+}
+
+#[test]
+fn activate_warns_when_modal_profile_overrides_it() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.cmd(&["profile", "activate", "alpha"])
+        .env("MODAL_PROFILE", "beta")
+        .run()
+        .success()
+        .stderr_has("MODAL_PROFILE=beta is set and overrides");
+}
+
+#[test]
+fn remove_needs_yes_without_a_terminal_and_keeps_the_rest() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "remove", "alpha"])
+        .code(2)
+        .stderr_has("--yes");
+    assert_eq!(t.read(), THREE);
+    t.run(&["profile", "remove", "ghost", "--yes"])
+        .code(1)
+        .stderr_has("no profile named 'ghost'");
+    t.run(&["profile", "remove", "alpha", "--yes"]).success();
+    let expected = "\n# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
+    assert_eq!(t.read(), expected);
+    t.run(&["profile", "remove", "beta", "-y"])
+        .success()
+        .stderr_has("no profile is active now");
+}
+
+#[test]
+fn rename_keeps_content_and_position() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "rename", "beta", "gamma"]).success();
+    assert_eq!(
+        t.read(),
+        THREE.replace("[beta]   # trailing", "[gamma]   # trailing")
+    );
+    t.run(&["profile", "rename", "has space", "spaced"])
+        .success();
+    assert!(t.read().ends_with("[spaced]\ntoken_id = \"ak-space\"\n"));
+    t.run(&["profile", "rename", "alpha", "gamma"])
+        .code(1)
+        .stderr_has("already exists");
+    t.run(&["profile", "rename", "alpha", "bad name"])
+        .code(1)
+        .stderr_has("profile name");
+    t.run(&["profile", "rename", "ghost", "x"])
+        .code(1)
+        .stderr_has("no profile named 'ghost'");
+    t.run(&["profile", "current"])
+        .success()
+        .stdout_is("gamma\n");
+}
+
+#[test]
+fn rename_keeps_the_order_of_top_level_inline_profiles() {
+    let t = TestEnv::new();
+    t.write("a = { token_id = \"ak-a\" }\nb = { token_id = \"ak-b\" }\n");
+    t.run(&["profile", "rename", "a", "z"]).success();
+    assert_eq!(
+        t.read(),
+        "z = { token_id = \"ak-a\" }\nb = { token_id = \"ak-b\" }\n"
+    );
+}

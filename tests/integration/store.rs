@@ -1,0 +1,271 @@
+//! The write path: modes, symlinks, the lock, failures that must leave the file as it was.
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::time::{Duration, Instant};
+
+use crate::support::{TestEnv, mode};
+
+const FILE: &str = "# keep me\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
+
+fn set(t: &TestEnv, profile: &str) -> crate::support::Run {
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-new",
+        "--secret",
+        "as-new",
+        "--profile",
+        profile,
+        "--no-verify",
+        "--no-activate",
+    ])
+}
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_new_file_is_0600_in_a_new_0700_directory() {
+    let mut t = TestEnv::new();
+    let nested = t.dir().join("new/deeper/modal.toml");
+    t.set_env("MODAL_CONFIG_PATH", nested.to_str().unwrap());
+    set(&t, "p").success();
+    assert_eq!(mode(&nested), 0o600);
+    assert_eq!(mode(nested.parent().unwrap()), 0o700);
+    assert_eq!(mode(&t.dir().join("new")), 0o700);
+    assert!(leftovers(nested.parent().unwrap()).is_empty());
+}
+
+#[test]
+fn a_wider_file_is_tightened_with_a_note_and_readers_warn() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    fs::set_permissions(&t.config, fs::Permissions::from_mode(0o644)).unwrap();
+    t.run(&["profile", "list"])
+        .success()
+        .stderr_has("readable by other users (mode 0644)")
+        .stderr_has("chmod 600");
+    assert_eq!(mode(&t.config), 0o644, "reading must not change the mode");
+    set(&t, "b").success().stderr_has("from 0644 to 0600");
+    assert_eq!(mode(&t.config), 0o600);
+    assert!(t.read().starts_with(FILE));
+}
+
+#[test]
+fn an_unchanged_file_is_not_rewritten() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    fs::set_permissions(&t.config, fs::Permissions::from_mode(0o600)).unwrap();
+    let before = fs::metadata(&t.config).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    t.run(&["profile", "activate", "a"]).success();
+    let after = fs::metadata(&t.config).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(
+        before.ino(),
+        after.ino(),
+        "a no-op must not replace the file"
+    );
+}
+
+#[test]
+fn a_symlink_stays_a_link_and_its_target_is_replaced() {
+    let mut t = TestEnv::new();
+    let target_dir = t.dir().join("dotfiles");
+    fs::create_dir(&target_dir).unwrap();
+    let target = target_dir.join("modal.toml");
+    fs::write(&target, FILE).unwrap();
+    let link = t.dir().join("link.toml");
+    symlink("dotfiles/modal.toml", &link).unwrap();
+    t.set_env("MODAL_CONFIG_PATH", link.to_str().unwrap());
+    set(&t, "b").success();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = fs::read_to_string(&target).unwrap();
+    assert!(text.starts_with(FILE) && text.contains("[b]"), "{text}");
+    assert_eq!(mode(&target), 0o600);
+    assert!(
+        target_dir.join(".modal.toml.lock").exists(),
+        "the lock sits beside the target"
+    );
+}
+
+#[test]
+fn a_dangling_symlink_gets_its_target_created() {
+    let mut t = TestEnv::new();
+    let link = t.dir().join("link.toml");
+    symlink("made/later.toml", &link).unwrap();
+    t.set_env("MODAL_CONFIG_PATH", link.to_str().unwrap());
+    set(&t, "b").success();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(t.dir().join("made/later.toml"))
+            .unwrap()
+            .contains("[b]")
+    );
+}
+
+#[test]
+fn a_symlink_loop_and_a_directory_are_clear_errors() {
+    let mut t = TestEnv::new();
+    let a = t.dir().join("a.toml");
+    let b = t.dir().join("b.toml");
+    symlink(&b, &a).unwrap();
+    symlink(&a, &b).unwrap();
+    t.set_env("MODAL_CONFIG_PATH", a.to_str().unwrap());
+    set(&t, "x").code(1).stderr_has("symlink loop");
+    t.run(&["profile", "list"])
+        .code(1)
+        .stderr_has("symlink loop");
+
+    let dir = t.dir().join("adir");
+    fs::create_dir(&dir).unwrap();
+    t.set_env("MODAL_CONFIG_PATH", dir.to_str().unwrap());
+    set(&t, "x")
+        .code(1)
+        .stderr_has("is a directory")
+        .stderr_has("--config");
+    t.run(&["profile", "list"])
+        .code(1)
+        .stderr_has("is a directory");
+}
+
+#[test]
+fn a_read_only_file_is_refused_and_left_as_it_was() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    fs::set_permissions(&t.config, fs::Permissions::from_mode(0o400)).unwrap();
+    set(&t, "b")
+        .code(1)
+        .stderr_has("read-only")
+        .stderr_has("chmod u+w");
+    assert_eq!(t.read(), FILE);
+    assert_eq!(mode(&t.config), 0o400);
+}
+
+#[test]
+fn a_failed_write_leaves_the_original_and_no_temp_file() {
+    let t = TestEnv::new();
+    // Big enough that the new file exceeds a 1-block size limit.
+    let big = format!("{FILE}# {}\n", "x".repeat(4096));
+    t.write(&big);
+    let limited = |ignore_signal: bool| {
+        let trap = if ignore_signal { "trap '' XFSZ; " } else { "" };
+        let mut cmd = t.cmd(&[]);
+        let program = format!(
+            "{trap}ulimit -f 1; exec {} token set --id ak-n --secret as-n --profile b --no-verify",
+            crate::support::BIN
+        );
+        cmd.command = {
+            let mut sh = std::process::Command::new("sh");
+            sh.arg("-c").arg(program);
+            sh.env_clear()
+                .env("HOME", &t.home)
+                .env("MODAL_CONFIG_PATH", &t.config)
+                .env("NO_COLOR", "1");
+            sh
+        };
+        cmd.run()
+    };
+    // With SIGXFSZ ignored the write fails with EFBIG: a clear error.
+    limited(true).code(1).stderr_has("could not write");
+    assert_eq!(t.read(), big);
+    assert!(leftovers(&t.home).is_empty(), "{:?}", leftovers(&t.home));
+    // Killed by the signal mid-write: the original stays; the next write cleans up.
+    let killed = limited(false);
+    assert_eq!(killed.code, None, "expected death by SIGXFSZ: {killed:#?}");
+    assert_eq!(t.read(), big);
+    set(&t, "c").success();
+    assert!(leftovers(&t.home).is_empty(), "{:?}", leftovers(&t.home));
+    assert!(t.read().starts_with(&big));
+}
+
+#[test]
+fn a_writer_blocked_on_the_lock_gives_up_with_a_clear_error() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(t.home.join(".modal.toml.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let started = Instant::now();
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-n",
+        "--secret",
+        "as-n",
+        "--no-verify",
+    ])
+    .env("MODAL_SETUP_LOCK_TIMEOUT", "0.3")
+    .run()
+    .code(1)
+    .stderr_has("another modal-setup is writing");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(t.read(), FILE);
+    lock.unlock().unwrap();
+    set(&t, "b").success();
+}
+
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let t = TestEnv::new();
+    t.write(FILE);
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            let id = format!("ak-w{i}");
+            let secret = format!("as-w{i}");
+            let profile = format!("w{i}");
+            let mut cmd = t.cmd(&[
+                "token",
+                "set",
+                "--id",
+                &id,
+                "--secret",
+                &secret,
+                "--profile",
+                &profile,
+                "--no-verify",
+            ]);
+            cmd.command
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            cmd.command.spawn().unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let text = t.read();
+    assert!(text.starts_with("# keep me\n[a]\n"));
+    for i in 0..16 {
+        assert!(
+            text.contains(&format!(
+                "[w{i}]\ntoken_id = \"ak-w{i}\"\ntoken_secret = \"as-w{i}\"\n"
+            )),
+            "w{i} lost:\n{text}"
+        );
+    }
+    assert_eq!(text.matches("active = true").count(), 1, "{text}");
+    assert!(leftovers(&t.home).is_empty());
+}

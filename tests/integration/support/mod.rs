@@ -1,0 +1,228 @@
+//! The hermetic harness: every test gets its own HOME and config path, no MODAL_* variable
+//! from outside, NO_COLOR=1, and every run of the binary is checked for leaked secrets.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use modal_setup::dashboard::{Dashboard, Options};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_modal-setup");
+
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+    pub home: PathBuf,
+    /// The config file every command uses (through MODAL_CONFIG_PATH) unless a test says not.
+    pub config: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("create a temp dir");
+        let home = dir.path().join("home");
+        std::fs::create_dir(&home).expect("create HOME");
+        let config = home.join(".modal.toml");
+        let env = vec![("MODAL_CONFIG_PATH".to_owned(), config.display().to_string())];
+        Self {
+            dir,
+            home,
+            config,
+            env,
+        }
+    }
+
+    /// The temp directory holding HOME, for files of a test's own.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Sets a variable for every later command of this environment.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+
+    pub fn remove_env(&mut self, name: &str) {
+        self.env.retain(|(k, _)| k != name);
+    }
+
+    pub fn write(&self, text: &str) {
+        std::fs::write(&self.config, text).expect("write the config");
+    }
+
+    pub fn read(&self) -> String {
+        std::fs::read_to_string(&self.config).expect("read the config")
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Cmd {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path());
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        Cmd {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// Runs the binary with these arguments and no stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.cmd(args).run()
+    }
+}
+
+pub struct Cmd {
+    pub command: Command,
+    stdin: Option<String>,
+}
+
+impl Cmd {
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.command.env(name, value);
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        self.command
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("start modal-setup");
+        if let Some(text) = self.stdin {
+            let mut stdin = child.stdin.take().expect("piped stdin");
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        let output = child.wait_with_output().expect("wait for modal-setup");
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert_no_secret(&run.stdout);
+        assert_no_secret(&run.stderr);
+        run
+    }
+}
+
+/// Fails the test when text holds anything shaped like a token secret (`as-` then a letter or
+/// digit). No output of modal-setup may ever contain one.
+pub fn assert_no_secret(text: &str) {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices("as-") {
+        let next = bytes.get(at + 3).copied().unwrap_or(b' ');
+        let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        assert!(
+            !(word_start && next.is_ascii_alphanumeric()),
+            "output contains a token secret at byte {at}"
+        );
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(self.code, Some(0), "expected success:\n{self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "expected exit {code}:\n{self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_is(&self, text: &str) -> &Self {
+        assert_eq!(self.stdout, text, "stderr:\n{}", self.stderr);
+        self
+    }
+}
+
+/// The reference dashboard, with the calls a test expects: checked when it is dropped.
+pub struct TestServer {
+    pub dashboard: Dashboard,
+    expected: Vec<(&'static str, &'static str, usize)>,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self {
+            dashboard: Dashboard::start(Options::default()).expect("start the dashboard"),
+            expected: Vec::new(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        self.dashboard.url()
+    }
+
+    /// The test fails unless exactly `times` requests `METHOD path` arrive.
+    pub fn expect(&mut self, method: &'static str, path: &'static str, times: usize) {
+        self.expected.push((method, path, times));
+    }
+
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        self.dashboard
+            .requests()
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .count()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        for (method, path, times) in &self.expected {
+            let seen = self.count(method, path);
+            assert_eq!(
+                seen, *times,
+                "expected {times} request(s) {method} {path}, the server saw {seen}"
+            );
+        }
+    }
+}
+
+/// The permission bits of a file.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}

@@ -1,0 +1,449 @@
+//! `token set`: inputs, formats, the profile written, activation, verification.
+
+use modal_setup::dashboard::TokenState;
+
+use crate::support::{TestEnv, TestServer, mode};
+
+const FIXTURE: &str = "\
+# Modal credentials (hand-edited)
+
+[work]   # the team workspace
+token_id = 'ak-work1'
+token_secret = \"as-work1\"
+active = true
+environment = \"dev\"
+
+[\"my.ws\"]
+token_id = \"ak-myws\" # inline comment
+token_secret = \"as-myws\"
+";
+
+#[test]
+fn writes_a_new_profile_after_everything_else_byte_for_byte() {
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-new1",
+        "--secret",
+        "as-new1",
+        "--profile",
+        "ci",
+        "--no-verify",
+        "--no-activate",
+    ])
+    .success()
+    .stderr_has("Token written to")
+    .stderr_has("in profile ci; it is not active");
+    let expected = format!("{FIXTURE}\n[ci]\ntoken_id = \"ak-new1\"\ntoken_secret = \"as-new1\"\n");
+    assert_eq!(t.read(), expected);
+}
+
+#[test]
+fn replaces_a_token_in_place_and_keeps_every_other_byte() {
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    t.run(&[
+        "token",
+        "set",
+        "--token-id",
+        "ak-new2",
+        "--token-secret",
+        "as-new2",
+        "--profile",
+        "my.ws",
+        "--no-verify",
+    ])
+    .success()
+    .stderr_has("replaced token ak-myws in profile 'my.ws'");
+    let expected = FIXTURE
+        .replace("active = true\n", "")
+        .replace(
+            "\"ak-myws\" # inline comment",
+            "\"ak-new2\" # inline comment",
+        )
+        .replace("\"as-myws\"\n", "\"as-new2\"\nactive = true\n");
+    assert_eq!(t.read(), expected);
+}
+
+#[test]
+fn edits_profiles_with_quoted_names_and_inline_tables() {
+    let t = TestEnv::new();
+    let text = "[\"has space\"]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\n\n[inl]\nnested = { keep = 1 }\n";
+    t.write(text);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-b",
+        "--secret",
+        "as-b",
+        "--profile",
+        "has space",
+        "--no-verify",
+        "--no-activate",
+    ])
+    .success();
+    // No profile was active, so this one becomes active even with --no-activate.
+    let expected = "[\"has space\"]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\nactive = true\n\n[inl]\nnested = { keep = 1 }\n";
+    assert_eq!(t.read(), expected);
+
+    let inline = "top = { token_id = \"ak-a\", token_secret = \"as-a\" } # kept\n";
+    t.write(inline);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-c",
+        "--secret",
+        "as-c",
+        "--profile",
+        "top",
+        "--no-verify",
+        "--no-activate",
+    ])
+    .success();
+    assert_eq!(
+        t.read(),
+        "top = { token_id = \"ak-c\", token_secret = \"as-c\" , active = true } # kept\n"
+    );
+}
+
+#[test]
+fn activation_moves_active_and_no_activate_leaves_flags_alone() {
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-n",
+        "--secret",
+        "as-n",
+        "--profile",
+        "other",
+        "--no-verify",
+        "--no-activate",
+    ])
+    .success();
+    let after_no_activate = t.read();
+    assert!(
+        after_no_activate.contains("active = true\nenvironment"),
+        "{after_no_activate}"
+    );
+    assert_eq!(after_no_activate.matches("active = true").count(), 1);
+
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-n",
+        "--secret",
+        "as-n",
+        "--profile",
+        "other",
+        "--no-verify",
+    ])
+    .success()
+    .stderr_has("it is the active profile");
+    let text = t.read();
+    assert_eq!(text.matches("active").count(), 1, "{text}");
+    assert!(
+        text.ends_with("[other]\ntoken_id = \"ak-n\"\ntoken_secret = \"as-n\"\nactive = true\n"),
+        "{text}"
+    );
+    t.run(&["profile", "current"])
+        .success()
+        .stdout_is("other\n");
+}
+
+#[test]
+fn secret_can_come_from_stdin() {
+    let t = TestEnv::new();
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-in",
+        "--secret",
+        "-",
+        "--no-verify",
+    ])
+    .stdin("  as-fromstdin  \nignored second line\n")
+    .run()
+    .success();
+    assert_eq!(
+        t.read(),
+        "[default]\ntoken_id = \"ak-in\"\ntoken_secret = \"as-fromstdin\"\nactive = true\n"
+    );
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-in",
+        "--secret",
+        "-",
+        "--no-verify",
+    ])
+    .stdin("")
+    .run()
+    .code(2)
+    .stderr_has("stdin");
+}
+
+#[test]
+fn missing_inputs_without_a_terminal_exit_2_naming_the_flag() {
+    let t = TestEnv::new();
+    t.run(&["token", "set", "--secret", "as-x", "--no-verify"])
+        .code(2)
+        .stderr_has("--id");
+    t.run(&["token", "set", "--id", "ak-x", "--no-verify"])
+        .code(2)
+        .stderr_has("--secret -");
+    assert!(!t.config.exists());
+}
+
+#[test]
+fn malformed_tokens_are_refused_and_nothing_is_written() {
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    for (id, secret, what) in [
+        ("as-swapped", "as-x", "were --id and --secret swapped?"),
+        ("ak-", "as-x", "invalid token id"),
+        ("ak-x y", "as-x", "invalid token id"),
+        ("ak-x", "ak-wrong", "invalid token secret"),
+        ("ak-x", "as-bad_char", "invalid token secret"),
+        ("ak-x", "", "invalid token secret"),
+    ] {
+        t.run(&[
+            "token",
+            "set",
+            "--id",
+            id,
+            "--secret",
+            secret,
+            "--no-verify",
+        ])
+        .code(1)
+        .stderr_has(what);
+    }
+    assert_eq!(t.read(), FIXTURE);
+}
+
+#[test]
+fn new_profile_names_are_checked_and_never_empty() {
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    for name in [
+        "",
+        "-lead",
+        "a/b",
+        "has space",
+        "x".repeat(65).as_str(),
+        "é",
+    ] {
+        let flag = format!("--profile={name}");
+        t.run(&[
+            "token",
+            "set",
+            "--id",
+            "ak-x",
+            "--secret",
+            "as-x",
+            &flag,
+            "--no-verify",
+        ])
+        .code(1)
+        .stderr_has("profile name");
+    }
+    assert_eq!(t.read(), FIXTURE);
+    // An empty MODAL_PROFILE means unset: the token goes to `default`, never to [""].
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-x",
+        "--secret",
+        "as-x",
+        "--no-verify",
+    ])
+    .env("MODAL_PROFILE", "")
+    .run()
+    .success();
+    assert!(t.read().contains("\n[default]\n"));
+    assert!(!t.read().contains("[\"\"]"));
+}
+
+#[test]
+fn profile_written_follows_flag_then_env_then_workspace_then_default() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 3);
+    let (id, secret) = server.dashboard.mint_token();
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    let set = |t: &TestEnv, extra: &[&str]| {
+        let mut args = vec!["token", "set", "--id", &id, "--secret", secret.expose()];
+        args.extend_from_slice(extra);
+        t.run(&args).success();
+    };
+    set(&t, &[]);
+    assert!(t.read().starts_with("[demo-workspace]\n"), "{}", t.read());
+    t.set_env("MODAL_PROFILE", "from-env");
+    set(&t, &[]);
+    set(&t, &["--profile", "from-flag"]);
+    t.remove_env("MODAL_PROFILE");
+    t.remove_env("MODAL_SERVER_URL");
+    set(&t, &["--no-verify"]);
+    let names: Vec<String> = t
+        .read()
+        .lines()
+        .filter(|l| l.starts_with('['))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        names,
+        ["[demo-workspace]", "[from-env]", "[from-flag]", "[default]"]
+    );
+}
+
+#[test]
+fn verification_sends_the_token_and_writes_only_after_200() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 1);
+    let (id, secret) = server.dashboard.mint_token();
+    let t = TestEnv::new();
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        &id,
+        "--secret",
+        secret.expose(),
+        "--profile",
+        "p",
+    ])
+    .env("MODAL_SERVER_URL", server.url())
+    .run()
+    .success()
+    .stderr_has("Token verified: workspace demo-workspace as demo-user");
+    let recorded = server.dashboard.requests();
+    assert_eq!(recorded[0].token_id.as_deref(), Some(id.as_str()));
+    // A non-default server is stored with the token, as Modal does.
+    let expected = format!(
+        "[p]\ntoken_id = \"{id}\"\ntoken_secret = \"{}\"\nserver_url = \"{}\"\nactive = true\n",
+        secret.expose(),
+        server.url()
+    );
+    assert_eq!(t.read(), expected);
+    assert_eq!(mode(&t.config), 0o600);
+}
+
+#[test]
+fn rejected_tokens_exit_3_and_write_nothing() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 3);
+    let (id, secret) = server.dashboard.mint_token();
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    let run = |id: &str, secret: &str| {
+        t.cmd(&["token", "set", "--id", id, "--secret", secret])
+            .env("MODAL_SERVER_URL", server.url())
+            .run()
+    };
+    run(&id, "as-wrongsecret")
+        .code(3)
+        .stderr_has("rejected the token (401)")
+        .stderr_has("modal-setup setup");
+    server.dashboard.set_token_state(&id, TokenState::Forbidden);
+    run(&id, secret.expose()).code(3).stderr_has("(403)");
+    server.dashboard.set_token_state(&id, TokenState::Revoked);
+    run(&id, secret.expose())
+        .code(3)
+        .stderr_has("token revoked");
+    assert_eq!(t.read(), FIXTURE);
+}
+
+#[test]
+fn unreachable_server_exits_1_with_the_url_and_suggests_no_verify() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    drop(listener);
+    let t = TestEnv::new();
+    t.write(FIXTURE);
+    let run = t
+        .cmd(&["token", "set", "--id", "ak-x", "--secret", "as-x"])
+        .env("MODAL_SERVER_URL", &url)
+        .run();
+    run.code(1)
+        .stderr_has(&format!("{url}/v1/whoami"))
+        .stderr_has("--no-verify");
+    assert_eq!(t.read(), FIXTURE);
+}
+
+#[test]
+fn says_when_environment_tokens_override_the_file() {
+    let t = TestEnv::new();
+    t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-x",
+        "--secret",
+        "as-x",
+        "--no-verify",
+    ])
+    .env("MODAL_TOKEN_ID", "ak-env")
+    .run()
+    .success()
+    .stderr_has("MODAL_TOKEN_ID is set in the environment and overrides");
+    let run = t
+        .cmd(&[
+            "token",
+            "set",
+            "--id",
+            "ak-x",
+            "--secret",
+            "as-x",
+            "--no-verify",
+        ])
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run();
+    run.success().stderr_has("MODAL_TOKEN_SECRET is set");
+    assert!(!run.stderr.contains("MODAL_TOKEN_ID"));
+    let quiet = t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-x",
+        "--secret",
+        "as-x",
+        "--no-verify",
+        "-q",
+    ]);
+    quiet.success();
+    assert_eq!(quiet.stderr, "");
+}
+
+#[test]
+fn verbose_output_never_shows_the_secret() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 1);
+    let (id, secret) = server.dashboard.mint_token();
+    let t = TestEnv::new();
+    let run = t
+        .cmd(&[
+            "-v",
+            "token",
+            "set",
+            "--id",
+            &id,
+            "--secret",
+            secret.expose(),
+        ])
+        .env("MODAL_SERVER_URL", server.url())
+        .run();
+    run.success().stderr_has("debug:");
+    assert!(!run.stderr.contains(secret.expose()));
+}
