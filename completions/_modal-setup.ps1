@@ -32,11 +32,33 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in through the browser and write the new token (the default command)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Manage the token in the config file')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, choose, rename and remove profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'modal-setup;setup' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL to open')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the token with the server before writing it (the default)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Write the token without asking the server')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Make the profile the active one (the default)')
+            [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'modal-setup;token' {
@@ -50,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -73,12 +96,37 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'modal-setup;token;new' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL to open')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the token with the server before writing it (the default)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Write the token without asking the server')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Make the profile the active one (the default)')
+            [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'modal-setup;token;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'modal-setup;token;help;set' {
+            break
+        }
+        'modal-setup;token;help;new' {
             break
         }
         'modal-setup;token;help;help' {
@@ -262,6 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in through the browser and write the new token (the default command)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Manage the token in the config file')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, choose, rename and remove profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect')
@@ -269,11 +318,18 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
+        'modal-setup;help;setup' {
+            break
+        }
         'modal-setup;help;token' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             break
         }
         'modal-setup;help;token;set' {
+            break
+        }
+        'modal-setup;help;token;new' {
             break
         }
         'modal-setup;help;profile' {

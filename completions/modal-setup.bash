@@ -28,6 +28,9 @@ _modal__setup() {
             modal__setup,profile)
                 cmd="modal__setup__subcmd__profile"
                 ;;
+            modal__setup,setup)
+                cmd="modal__setup__subcmd__setup"
+                ;;
             modal__setup,token)
                 cmd="modal__setup__subcmd__token"
                 ;;
@@ -61,6 +64,9 @@ _modal__setup() {
             modal__setup__subcmd__help,profile)
                 cmd="modal__setup__subcmd__help__subcmd__profile"
                 ;;
+            modal__setup__subcmd__help,setup)
+                cmd="modal__setup__subcmd__help__subcmd__setup"
+                ;;
             modal__setup__subcmd__help,token)
                 cmd="modal__setup__subcmd__help__subcmd__token"
                 ;;
@@ -84,6 +90,9 @@ _modal__setup() {
                 ;;
             modal__setup__subcmd__help__subcmd__profile,rename)
                 cmd="modal__setup__subcmd__help__subcmd__profile__subcmd__rename"
+                ;;
+            modal__setup__subcmd__help__subcmd__token,new)
+                cmd="modal__setup__subcmd__help__subcmd__token__subcmd__new"
                 ;;
             modal__setup__subcmd__help__subcmd__token,set)
                 cmd="modal__setup__subcmd__help__subcmd__token__subcmd__set"
@@ -127,11 +136,17 @@ _modal__setup() {
             modal__setup__subcmd__token,help)
                 cmd="modal__setup__subcmd__token__subcmd__help"
                 ;;
+            modal__setup__subcmd__token,new)
+                cmd="modal__setup__subcmd__token__subcmd__new"
+                ;;
             modal__setup__subcmd__token,set)
                 cmd="modal__setup__subcmd__token__subcmd__set"
                 ;;
             modal__setup__subcmd__token__subcmd__help,help)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__help"
+                ;;
+            modal__setup__subcmd__token__subcmd__help,new)
+                cmd="modal__setup__subcmd__token__subcmd__help__subcmd__new"
                 ;;
             modal__setup__subcmd__token__subcmd__help,set)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__set"
@@ -143,7 +158,7 @@ _modal__setup() {
 
     case "${cmd}" in
         modal__setup)
-            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version token profile config completions help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version setup token profile config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,7 +414,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__help)
-            opts="token profile config completions help"
+            opts="setup token profile config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,9 +581,37 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token)
-            opts="set"
+        modal__subcmd__setup__subcmd__help__subcmd__setup)
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__help__subcmd__token)
+            opts="set new"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -932,8 +975,56 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__subcmd__setup__subcmd__setup)
+            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --config --profile --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__subcmd__setup__subcmd__token)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help set help"
+            opts="-q -v -h --config --profile --color --quiet --verbose --help set new help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,7 +1064,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__help)
-            opts="set help"
+            opts="set new help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,6 +1091,20 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1007,6 +1112,54 @@ _modal__setup() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__token__subcmd__new)
+            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --config --profile --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

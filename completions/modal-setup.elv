@@ -29,11 +29,32 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand setup 'Log in through the browser and write the new token (the default command)'
             cand token 'Manage the token in the config file'
             cand profile 'List, choose, rename and remove profiles'
             cand config 'Show the settings in effect'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'modal-setup;setup'= {
+            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --timeout 'Seconds to wait for the login'
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --no-browser 'Do not open a browser; print the URL to open'
+            cand --verify 'Check the token with the server before writing it (the default)'
+            cand --no-verify 'Write the token without asking the server'
+            cand --activate 'Make the profile the active one (the default)'
+            cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
+            cand -y 'Replace a different token in an existing profile without asking'
+            cand --yes 'Replace a different token in an existing profile without asking'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'modal-setup;token'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -46,6 +67,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand set 'Write a token id and secret into a profile'
+            cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;set'= {
@@ -67,11 +89,34 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'modal-setup;token;new'= {
+            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --timeout 'Seconds to wait for the login'
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --no-browser 'Do not open a browser; print the URL to open'
+            cand --verify 'Check the token with the server before writing it (the default)'
+            cand --no-verify 'Write the token without asking the server'
+            cand --activate 'Make the profile the active one (the default)'
+            cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
+            cand -y 'Replace a different token in an existing profile without asking'
+            cand --yes 'Replace a different token in an existing profile without asking'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'modal-setup;token;help'= {
             cand set 'Write a token id and secret into a profile'
+            cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;help;set'= {
+        }
+        &'modal-setup;token;help;new'= {
         }
         &'modal-setup;token;help;help'= {
         }
@@ -232,16 +277,22 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --help 'Print help'
         }
         &'modal-setup;help'= {
+            cand setup 'Log in through the browser and write the new token (the default command)'
             cand token 'Manage the token in the config file'
             cand profile 'List, choose, rename and remove profiles'
             cand config 'Show the settings in effect'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'modal-setup;help;setup'= {
+        }
         &'modal-setup;help;token'= {
             cand set 'Write a token id and secret into a profile'
+            cand new 'Create a token by logging in through the browser (same as `setup`)'
         }
         &'modal-setup;help;token;set'= {
+        }
+        &'modal-setup;help;token;new'= {
         }
         &'modal-setup;help;profile'= {
             cand list 'List the profiles of the config file (offline)'

@@ -33,21 +33,39 @@ complete -c modal-setup -n "__fish_modal_setup_needs_command" -s q -l quiet -d '
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s V -l version -d 'Print version'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "setup" -d 'Log in through the browser and write the new token (the default command)'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "token" -d 'Manage the token in the config file'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "profile" -d 'List, choose, rename and remove profiles'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "config" -d 'Show the settings in effect'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s q -l quiet -d 'Print only data and warnings'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -f -a "set" -d 'Write a token id and secret into a profile'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l no-browser -d 'Do not open a browser; print the URL to open'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l id -l token-id -d 'Token id (ak-…); prompted for when missing and stdin is a terminal' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l secret -l token-secret -d 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
@@ -62,7 +80,24 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l no-browser -d 'Do not open a browser; print the URL to open'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
@@ -167,12 +202,14 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "token" -d 'Manage the token in the config file'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "profile" -d 'List, choose, rename and remove profiles'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "config" -d 'Show the settings in effect'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from token profile config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "setup" -d 'Log in through the browser and write the new token (the default command)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "token" -d 'Manage the token in the config file'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "profile" -d 'List, choose, rename and remove profiles'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "config" -d 'Show the settings in effect'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file (offline)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "current" -d 'Print the profile in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'

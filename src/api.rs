@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::flow::protocol::{CreateFlow, Flow};
 use crate::secret::Secret;
 
 /// Header carrying the token id.
@@ -53,6 +54,7 @@ impl Api {
         let http = builder.build().map_err(|e| Error::Unreachable {
             url: server_url.clone(),
             cause: error_chain(&e),
+            skippable: false,
         })?;
         Ok(Self { http, server_url })
     }
@@ -73,6 +75,7 @@ impl Api {
             .map_err(|e| Error::Unreachable {
                 url: url.clone(),
                 cause: error_chain(&e),
+                skippable: true,
             })?;
         let status = response.status().as_u16();
         let body = response.text().unwrap_or_default();
@@ -93,6 +96,37 @@ impl Api {
                 message: error_message(&body),
             }),
         }
+    }
+}
+
+impl Api {
+    /// Starts a token flow: `POST /v1/token-flows`, answered 201 with the flow.
+    pub fn create_flow(&self, request: &CreateFlow) -> Result<Flow> {
+        let url = format!("{}/v1/token-flows", self.server_url);
+        let response =
+            self.http
+                .post(&url)
+                .json(request)
+                .send()
+                .map_err(|e| Error::Unreachable {
+                    url: url.clone(),
+                    cause: error_chain(&e),
+                    skippable: false,
+                })?;
+        let status = response.status().as_u16();
+        let body = response.text().unwrap_or_default();
+        if status != 201 {
+            return Err(Error::Server {
+                url,
+                status,
+                message: error_message(&body),
+            });
+        }
+        serde_json::from_str(&body).map_err(|e| Error::Server {
+            url,
+            status,
+            message: format!("unexpected answer: {e}"),
+        })
     }
 }
 

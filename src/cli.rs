@@ -47,6 +47,9 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Log in through the browser and write the new token (the default command)
+    Setup(SetupArgs),
+
     /// Manage the token in the config file
     #[command(subcommand)]
     Token(TokenCommand),
@@ -67,10 +70,38 @@ pub enum Command {
 pub enum TokenCommand {
     /// Write a token id and secret into a profile
     Set(TokenSetArgs),
+
+    /// Create a token by logging in through the browser (same as `setup`)
+    New(SetupArgs),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SetupArgs {
+    /// Do not open a browser; print the URL to open
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Port of the loopback callback server [default: a free one]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+
+    /// Seconds to wait for the login
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
+    pub activate: ActivateArgs,
+
+    /// Replace a different token in an existing profile without asking
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 /// `--flag` / `--no-flag` pairs: the last one given wins.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ActivateArgs {
     /// Make the profile the active one (the default)
     #[arg(long, overrides_with = "no_activate")]
@@ -81,7 +112,7 @@ pub struct ActivateArgs {
     pub no_activate: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct VerifyArgs {
     /// Check the token with the server before writing it (the default)
     #[arg(long, overrides_with = "no_verify")]

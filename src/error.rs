@@ -114,7 +114,12 @@ pub enum Error {
     },
 
     #[error("could not reach the server at {url}: {cause}")]
-    Unreachable { url: String, cause: String },
+    Unreachable {
+        url: String,
+        cause: String,
+        /// Whether `--no-verify` would get past this.
+        skippable: bool,
+    },
 
     #[error("the server at {url} answered {status}: {message}")]
     Server {
@@ -122,6 +127,18 @@ pub enum Error {
         status: u16,
         message: String,
     },
+
+    #[error("could not listen on 127.0.0.1:{port} for the login callback: {cause}")]
+    Bind { port: u16, cause: String },
+
+    #[error("the login failed: {reason}")]
+    FlowFailed { reason: String },
+
+    #[error("the login was denied ({error})")]
+    Denied { error: String },
+
+    #[error("timed out after {waited_secs} s waiting for the login at {url}")]
+    TimedOut { url: String, waited_secs: u64 },
 
     #[error("could not use the terminal: {0}")]
     Terminal(io::Error),
@@ -146,7 +163,8 @@ impl Error {
     pub fn exit(&self) -> Exit {
         match self {
             Self::MissingInput { .. } => Exit::Usage,
-            Self::Rejected { .. } => Exit::Rejected,
+            Self::Rejected { .. } | Self::Denied { .. } => Exit::Rejected,
+            Self::TimedOut { .. } => Exit::TimedOut,
             Self::Interrupted => Exit::Interrupted,
             _ => Exit::Failure,
         }
@@ -196,10 +214,24 @@ impl Error {
             Self::Rejected { .. } => {
                 "check the token id and secret, or create a new token with `modal-setup setup`".into()
             }
-            Self::Unreachable { .. } => {
+            Self::Unreachable {
+                skippable: true, ..
+            } => {
                 "check your network and MODAL_SERVER_URL, or pass --no-verify to write the token without checking it".into()
             }
+            Self::Unreachable { .. } => {
+                "check your network, and MODAL_SERVER_URL or the profile's server_url".into()
+            }
             Self::Server { .. } => "try again later, or pass --no-verify to skip the check".into(),
+            Self::Bind { port: 0, .. } => "check that the loopback interface is up".into(),
+            Self::Bind { .. } => "pick another --port, or leave it out to use a free one".into(),
+            Self::FlowFailed { .. } => "run `modal-setup setup` again".into(),
+            Self::Denied { .. } => {
+                "nothing was written; run `modal-setup setup` again to approve the login".into()
+            }
+            Self::TimedOut { .. } => {
+                "nothing was written; run `modal-setup setup` again, or pass --timeout SECS to wait longer".into()
+            }
             Self::Terminal(_) | Self::Cancelled | Self::Interrupted => return None,
         })
     }

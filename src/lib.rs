@@ -29,6 +29,8 @@ pub mod config;
 pub mod dashboard;
 pub mod env;
 pub mod error;
+pub mod flow;
+pub mod html;
 pub mod output;
 pub mod prompt;
 pub mod random;

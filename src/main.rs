@@ -9,6 +9,10 @@ use modal_setup::output::{Printer, Verbosity};
 use modal_setup::{Env, Exit};
 
 fn main() -> ExitCode {
+    // A file-size limit (ulimit -f) then fails the write with EFBIG, which is reported and
+    // leaves the config file as it was, instead of killing the process mid-write.
+    // SAFETY: setting a signal to SIG_IGN has no preconditions.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let cli = Cli::parse();
     let verbosity = match (cli.global.quiet, cli.global.verbose) {
         (true, _) => Verbosity::Quiet,

@@ -4,19 +4,21 @@
 pub mod completions;
 pub mod config;
 pub mod profile;
+pub mod setup;
 pub mod token;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
+use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, SetupArgs, TokenCommand};
 use crate::config::Config;
 use crate::config::path::config_path;
 use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
 use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
 use crate::env::{Env, MODAL_PROFILE, MODAL_SETUP_LOCK_TIMEOUT};
 use crate::error::Result;
+use crate::flow::browser::BrowserEnv;
 use crate::output::Printer;
 
 /// What every command may need besides its own arguments.
@@ -117,13 +119,24 @@ impl Context {
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
-    let Some(command) = cli.command else {
-        // Until the browser wizard lands, bare `modal-setup` explains itself.
-        use clap::CommandFactory;
-        let _ = Cli::command().print_help();
-        return Ok(());
-    };
+    let command = cli.command.unwrap_or(Command::Setup(SetupArgs {
+        timeout: setup::DEFAULT_TIMEOUT.as_secs(),
+        ..SetupArgs::default()
+    }));
     match command {
+        Command::Setup(args) | Command::Token(TokenCommand::New(args)) => setup::setup(
+            ctx,
+            setup::SetupArgs {
+                no_browser: args.no_browser,
+                port: args.port,
+                timeout: Duration::from_secs(args.timeout),
+                verify: !args.verify.no_verify,
+                activate: !args.activate.no_activate,
+                yes: args.yes,
+                browser: BrowserEnv::from_process(),
+                spinner: std::io::stderr().is_terminal(),
+            },
+        ),
         Command::Token(TokenCommand::Set(args)) => token::set(
             ctx,
             token::SetArgs {

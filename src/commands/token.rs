@@ -6,7 +6,7 @@ use std::path::Path;
 use super::Context;
 use crate::api::{Api, WhoAmI};
 use crate::config::edit::{TokenChange, validate_new_profile_name};
-use crate::config::store::Written;
+use crate::config::store::{Store, Written};
 use crate::config::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
@@ -85,21 +85,53 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
         (None, None) => DEFAULT_PROFILE.to_owned(),
     };
 
+    let token = NewToken {
+        profile: &profile,
+        token_id: &token_id,
+        token_secret: &token_secret,
+        server_url: &server_url,
+    };
+    save(ctx, &store, &path.value, &token, args.activate)
+}
+
+/// A token about to be written.
+#[derive(Debug)]
+pub struct NewToken<'a> {
+    pub profile: &'a str,
+    pub token_id: &'a str,
+    pub token_secret: &'a Secret,
+    pub server_url: &'a str,
+}
+
+/// Writes a token into `profile` under the lock, activates the profile when asked to or when
+/// none is active, and reports what was done.
+pub fn save(
+    ctx: &Context,
+    store: &Store,
+    path: &Path,
+    token: &NewToken<'_>,
+    activate: bool,
+) -> Result<()> {
     let written = store.update(|config| {
-        let change = config.set_token(&profile, &token_id, &token_secret, &server_url)?;
-        let activate = args.activate || config.active_profiles().is_empty();
+        let change = config.set_token(
+            token.profile,
+            token.token_id,
+            token.token_secret,
+            token.server_url,
+        )?;
+        let activate = activate || config.active_profiles().is_empty();
         if activate {
-            config.activate(&profile)?;
+            config.activate(token.profile)?;
         }
         Ok((change, activate))
     })?;
-    report_written(ctx, &path.value, &profile, &written);
+    report_written(ctx, path, token.profile, &written);
     Ok(())
 }
 
 /// The server a token is checked against: MODAL_SERVER_URL, else the chosen profile's, else
 /// the default.
-fn server_url_for(ctx: &Context, config: &Config, profile: Option<&str>) -> String {
+pub fn server_url_for(ctx: &Context, config: &Config, profile: Option<&str>) -> String {
     if let Some(url) = ctx.env.get(MODAL_SERVER_URL) {
         return url.to_owned();
     }
@@ -128,7 +160,7 @@ fn verify(ctx: &Context, server_url: &str, token_id: &str, secret: &Secret) -> R
 
 /// Reports a written token; the last line is `Token written to PATH in profile NAME` and
 /// whether it is active.
-pub fn report_written(
+fn report_written(
     ctx: &Context,
     path: &Path,
     profile: &str,

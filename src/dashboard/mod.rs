@@ -2,19 +2,24 @@
 //! memory by tiny_http. `cargo run --example dashboard` serves it for people; the tests start it
 //! in-process on 127.0.0.1:0. There is no second fake.
 
+mod pages;
 mod time;
 
-use std::collections::HashMap;
-use std::io;
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Read};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::api::{TOKEN_ID_HEADER, TOKEN_SECRET_HEADER};
+use crate::flow::protocol::{
+    ACCESS_DENIED, CreateFlow, Flow, field, is_loopback_callback, origin_of,
+};
 use crate::random;
-use crate::secret::Secret;
+use crate::secret::{Secret, constant_time_eq};
 
 /// How the dashboard behaves.
 #[derive(Clone, Debug)]
@@ -25,6 +30,11 @@ pub struct Options {
     pub workspace: String,
     /// The user shown as signed in.
     pub user: String,
+    /// Approve every flow without a browser, after this delay: the dashboard posts the
+    /// callback itself, as the browser would.
+    pub auto_approve: Option<Duration>,
+    /// How long a flow can be approved.
+    pub flow_ttl: Duration,
 }
 
 impl Default for Options {
@@ -33,6 +43,8 @@ impl Default for Options {
             port: 0,
             workspace: "demo-workspace".into(),
             user: "demo-user".into(),
+            auto_approve: None,
+            flow_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -63,17 +75,31 @@ pub struct Recorded {
     pub token_id: Option<String>,
 }
 
+#[derive(Debug)]
+struct FlowRecord {
+    request: CreateFlow,
+    code: String,
+    expires_at: Instant,
+    /// Approved or denied already: a flow is single-use.
+    finished: bool,
+}
+
 #[derive(Debug, Default)]
 struct State {
     tokens: HashMap<String, Token>,
+    flows: HashMap<String, FlowRecord>,
+    /// Session id → its CSRF token.
+    sessions: HashMap<String, String>,
+    /// One-time CSRF tokens of sign-in forms.
+    sign_in_tokens: HashSet<String>,
     requests: Vec<Recorded>,
 }
 
 /// A running dashboard; it stops when dropped.
 pub struct Dashboard {
     url: String,
-    options: Options,
     state: Arc<Mutex<State>>,
+    options: Options,
     server: Arc<Server>,
     thread: Option<JoinHandle<()>>,
 }
@@ -87,12 +113,14 @@ impl Dashboard {
             .to_ip()
             .map(|a| a.port())
             .ok_or_else(|| io::Error::other("the dashboard is not on an IP socket"))?;
+        let url = format!("http://127.0.0.1:{port}");
         let server = Arc::new(server);
         let state = Arc::new(Mutex::new(State::default()));
-        let handler = Handler {
+        let handler = Arc::new(Handler {
+            url: url.clone(),
             options: options.clone(),
             state: Arc::clone(&state),
-        };
+        });
         let thread = {
             let server = Arc::clone(&server);
             std::thread::Builder::new()
@@ -104,9 +132,9 @@ impl Dashboard {
                 })?
         };
         Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
-            options,
+            url,
             state,
+            options,
             server,
             thread: Some(thread),
         })
@@ -149,7 +177,7 @@ impl Drop for Dashboard {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    // A panic in one handler must not take every later test request down with it.
+    // A panic in one handler must not take every later request down with it.
     state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -170,7 +198,22 @@ fn mint(state: &mut State, workspace: &str) -> (String, Secret) {
     (token_id, secret)
 }
 
+/// A pairing code such as `KXQT-MRZD` (no I or O, which read like digits).
+fn pairing_code() -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let raw = random::alphanumeric(64);
+    let letters: String = raw
+        .bytes()
+        .map(|b| LETTERS[usize::from(b) % LETTERS.len()] as char)
+        .take(8)
+        .collect();
+    format!("{}-{}", &letters[..4], &letters[4..])
+}
+
+const MAX_BODY: u64 = 64 * 1024;
+
 struct Handler {
+    url: String,
     options: Options,
     state: Arc<Mutex<State>>,
 }
@@ -178,20 +221,36 @@ struct Handler {
 type Reply = Response<io::Cursor<Vec<u8>>>;
 
 impl Handler {
-    fn handle(&self, request: Request) {
+    fn handle(self: &Arc<Self>, mut request: Request) {
         let path = request.url().split('?').next().unwrap_or("").to_owned();
         let token_id = header(&request, TOKEN_ID_HEADER);
         lock(&self.state).requests.push(Recorded {
             method: request.method().to_string(),
             path: path.clone(),
-            token_id: token_id.clone(),
+            token_id,
         });
-        let reply = match (request.method(), path.as_str()) {
-            (Method::Get, "/v1/whoami") => self.whoami(&request),
-            (Method::Delete, p) if p.starts_with("/v1/tokens/") => {
-                self.revoke(&request, &p["/v1/tokens/".len()..])
+        let mut body = Vec::new();
+        let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let reply = match (request.method(), segments.as_slice()) {
+            (Method::Get, ["v1", "whoami"]) => self.whoami(&request),
+            (Method::Post, ["v1", "token-flows"]) => self.create_flow(&body),
+            (Method::Delete, ["v1", "tokens", id]) => self.revoke(&request, id),
+            (Method::Get, [""]) => html_reply(
+                200,
+                pages::message(
+                    &random::hex(16),
+                    "Reference dashboard",
+                    "This server implements the modal-setup login protocol (docs/protocol.md). Run `modal-setup setup` with MODAL_SERVER_URL pointing here.",
+                ),
+            ),
+            (Method::Get, ["flows", id]) => self.flow_page(&request, id),
+            (Method::Post, ["signin"]) => self.sign_in(&body),
+            (Method::Post, ["flows", id, action @ ("approve" | "deny")]) => {
+                self.decide(&request, &body, id, *action == "approve")
             }
-            _ => json_reply(404, &json!({ "error": "not found" })),
+            (_, ["v1", ..]) => json_reply(404, &json!({ "error": "not found" })),
+            _ => message(404, "Not found", "There is nothing here."),
         };
         let _ = request.respond(reply);
     }
@@ -253,6 +312,205 @@ impl Handler {
             _ => json_reply(404, &json!({ "error": "no such token" })),
         }
     }
+
+    /// `POST /v1/token-flows`.
+    fn create_flow(self: &Arc<Self>, body: &[u8]) -> Reply {
+        let bad = |message: &str| json_reply(400, &json!({ "error": message }));
+        let Ok(request) = serde_json::from_slice::<CreateFlow>(body) else {
+            return bad("expected JSON {callback_url, state, device_name, client}");
+        };
+        if !is_loopback_callback(&request.callback_url) {
+            return bad("callback_url must be http on 127.0.0.1, [::1] or localhost, with a port");
+        }
+        if request.state.len() < 43 {
+            return bad("state must carry at least 256 bits");
+        }
+        let flow_id = format!("tf-{}", random::alphanumeric(20));
+        let code = pairing_code();
+        let flow = Flow {
+            web_url: format!("{}/flows/{flow_id}", self.url),
+            flow_id: flow_id.clone(),
+            code: code.clone(),
+            expires_in: self.options.flow_ttl.as_secs(),
+        };
+        lock(&self.state).flows.insert(
+            flow_id.clone(),
+            FlowRecord {
+                request,
+                code,
+                expires_at: Instant::now() + self.options.flow_ttl,
+                finished: false,
+            },
+        );
+        if let Some(delay) = self.options.auto_approve {
+            let handler = Arc::clone(self);
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                handler.auto_approve(&flow_id);
+            });
+        }
+        json_reply(
+            201,
+            &serde_json::to_value(&flow).expect("plain data serializes"),
+        )
+    }
+
+    /// Does what a browser does with the handoff page: posts the form to the callback.
+    fn auto_approve(&self, flow_id: &str) {
+        let Some((callback_url, fields)) = self.finish(flow_id, true) else {
+            return;
+        };
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        let client = reqwest::blocking::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(10))
+            .build();
+        if let Ok(client) = client {
+            let _ = client
+                .post(callback_url)
+                .header("Origin", &self.url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send();
+        }
+    }
+
+    /// Ends a pending flow: mints a token (approve) or not (deny). Returns the callback URL
+    /// and the form fields for it; `None` when the flow is unknown, expired or used.
+    fn finish(
+        &self,
+        flow_id: &str,
+        approve: bool,
+    ) -> Option<(String, Vec<(&'static str, String)>)> {
+        let mut state = lock(&self.state);
+        let flow = state.flows.get_mut(flow_id)?;
+        if flow.finished || Instant::now() > flow.expires_at {
+            return None;
+        }
+        flow.finished = true;
+        let callback_url = flow.request.callback_url.clone();
+        let mut fields = vec![
+            (field::FLOW_ID, flow_id.to_owned()),
+            (field::STATE, flow.request.state.clone()),
+        ];
+        if approve {
+            let (token_id, secret) = mint(&mut state, &self.options.workspace);
+            fields.push((field::TOKEN_ID, token_id));
+            fields.push((field::TOKEN_SECRET, secret.expose().to_owned()));
+            fields.push((field::WORKSPACE, self.options.workspace.clone()));
+        } else {
+            fields.push((field::ERROR, ACCESS_DENIED.to_owned()));
+        }
+        Some((callback_url, fields))
+    }
+
+    /// `GET /flows/{id}`: the sign-in page, or the approval page once signed in.
+    fn flow_page(&self, request: &Request, flow_id: &str) -> Reply {
+        let nonce = random::hex(16);
+        let mut state = lock(&self.state);
+        let session_csrf = session(request).and_then(|id| state.sessions.get(&id).cloned());
+        let Some(flow) = state.flows.get(flow_id) else {
+            return message(404, "Unknown login", "This login link is not valid.");
+        };
+        if flow.finished || Instant::now() > flow.expires_at {
+            return message(
+                410,
+                "Login finished",
+                "This login was already used or has expired. Run `modal-setup setup` again.",
+            );
+        }
+        let Some(csrf) = session_csrf else {
+            let csrf = random::hex(16);
+            state.sign_in_tokens.insert(csrf.clone());
+            let next = format!("/flows/{flow_id}");
+            return html_reply(
+                200,
+                pages::sign_in(&nonce, &csrf, &next, &self.options.user),
+            );
+        };
+        let page = pages::approve(
+            &nonce,
+            &pages::Approval {
+                flow_id,
+                csrf: &csrf,
+                device_name: &flow.request.device_name,
+                client: &flow.request.client,
+                code: &flow.code,
+                workspace: &self.options.workspace,
+                user: &self.options.user,
+            },
+        );
+        html_reply(200, page)
+    }
+
+    /// `POST /signin`: starts a session and goes back to the flow.
+    fn sign_in(&self, body: &[u8]) -> Reply {
+        let form = parse_form(body);
+        let csrf = form.get("csrf").cloned().unwrap_or_default();
+        let next = form.get("next").cloned().unwrap_or_default();
+        let mut state = lock(&self.state);
+        if !state.sign_in_tokens.remove(&csrf) || !next.starts_with("/flows/") {
+            return message(
+                403,
+                "Sign-in refused",
+                "The form expired. Go back and reload the page.",
+            );
+        }
+        let session_id = random::hex(32);
+        state.sessions.insert(session_id.clone(), random::hex(16));
+        Response::from_data(Vec::new())
+            .with_status_code(303)
+            .with_header(static_header("Location", &next))
+            .with_header(static_header(
+                "Set-Cookie",
+                &format!("session={session_id}; Path=/; HttpOnly; SameSite=Lax"),
+            ))
+            .with_header(static_header("Cache-Control", "no-store"))
+    }
+
+    /// `POST /flows/{id}/approve` or `/deny`: checks the session and CSRF token, then answers
+    /// with the handoff page.
+    fn decide(&self, request: &Request, body: &[u8], flow_id: &str, approve: bool) -> Reply {
+        let form = parse_form(body);
+        let csrf_ok = {
+            let state = lock(&self.state);
+            let expected = session(request).and_then(|id| state.sessions.get(&id).cloned());
+            match (expected, form.get("csrf")) {
+                (Some(expected), Some(sent)) => {
+                    constant_time_eq(expected.as_bytes(), sent.as_bytes())
+                }
+                _ => false,
+            }
+        };
+        if !csrf_ok {
+            return message(
+                403,
+                "Refused",
+                "The form expired or did not come from this dashboard. Reload the page.",
+            );
+        }
+        let Some((callback_url, fields)) = self.finish(flow_id, approve) else {
+            return message(
+                410,
+                "Login finished",
+                "This login was already used or has expired. Run `modal-setup setup` again.",
+            );
+        };
+        let callback_origin = origin_of(&callback_url).unwrap_or_else(|| "'none'".into());
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        html_reply(
+            200,
+            pages::handoff(
+                &random::hex(16),
+                &callback_url,
+                &callback_origin,
+                &fields,
+                approve,
+            ),
+        )
+    }
 }
 
 fn header(request: &Request, name: &str) -> Option<String> {
@@ -263,6 +521,20 @@ fn header(request: &Request, name: &str) -> Option<String> {
         .map(|h| h.value.as_str().to_owned())
 }
 
+/// The `session` cookie of a request.
+fn session(request: &Request) -> Option<String> {
+    let cookies = header(request, "Cookie")?;
+    cookies
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == "session")
+        .map(|(_, value)| value.to_owned())
+}
+
+fn parse_form(body: &[u8]) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
 fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
     Response::from_data(body.to_string().into_bytes())
         .with_status_code(status)
@@ -270,14 +542,21 @@ fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
         .with_header(static_header("Cache-Control", "no-store"))
 }
 
-fn static_header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static headers are valid")
+fn html_reply(status: u16, page: pages::Page) -> Reply {
+    Response::from_data(page.html.into_bytes())
+        .with_status_code(status)
+        .with_header(static_header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(static_header("Content-Security-Policy", &page.csp))
+        .with_header(static_header("Cache-Control", "no-store"))
+        .with_header(static_header("Referrer-Policy", "no-referrer"))
+        .with_header(static_header("X-Content-Type-Options", "nosniff"))
+        .with_header(static_header("X-Frame-Options", "DENY"))
 }
 
-/// Compares two byte strings in time that depends only on their lengths.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+fn message(status: u16, title: &str, text: &str) -> Reply {
+    html_reply(status, pages::message(&random::hex(16), title, text))
+}
+
+fn static_header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers built here are valid")
 }

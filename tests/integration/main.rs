@@ -7,5 +7,6 @@ mod config_cmd;
 mod malformed;
 mod profile;
 mod prompts;
+mod setup;
 mod store;
 mod token_set;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -134,6 +136,107 @@ pub fn assert_no_secret(text: &str) {
             !(word_start && next.is_ascii_alphanumeric()),
             "output contains a token secret at byte {at}"
         );
+    }
+}
+
+/// The binary running in the background, its output collected as it comes.
+pub struct Running {
+    child: std::process::Child,
+    stdout: std::thread::JoinHandle<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    stderr_thread: std::thread::JoinHandle<()>,
+}
+
+impl Cmd {
+    pub fn spawn(mut self) -> Running {
+        use std::io::Read;
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("start modal-setup");
+        let mut out = child.stdout.take().expect("piped stdout");
+        let mut err = child.stderr.take().expect("piped stderr");
+        let stdout = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = out.read_to_string(&mut text);
+            text
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = std::sync::Arc::clone(&stderr);
+        let stderr_thread = std::thread::spawn(move || {
+            let mut buffer = [0u8; 1024];
+            while let Ok(n) = err.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Running {
+            child,
+            stdout,
+            stderr,
+            stderr_thread,
+        }
+    }
+}
+
+impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr contains `text`; returns stderr so far.
+    #[track_caller]
+    pub fn wait_for(&self, text: &str, timeout: std::time::Duration) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let so_far = self.stderr();
+            if so_far.contains(text) {
+                return so_far;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "modal-setup never printed {text:?}; stderr so far:\n{so_far}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the process to end, with a bound, and checks its output for secrets.
+    pub fn finish(mut self, timeout: std::time::Duration) -> Run {
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for modal-setup") {
+                break status;
+            }
+            if started.elapsed() > timeout {
+                let _ = self.child.kill();
+                panic!(
+                    "modal-setup did not exit within {timeout:?}; stderr:\n{}",
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        let stdout = self.stdout.join().expect("stdout reader");
+        self.stderr_thread.join().expect("stderr reader");
+        let stderr = self.stderr.lock().unwrap().clone();
+        let run = Run {
+            code: status.code(),
+            stdout,
+            stderr,
+        };
+        assert_no_secret(&run.stdout);
+        assert_no_secret(&run.stderr);
+        run
     }
 }
 
