@@ -79,8 +79,23 @@ impl Context {
             .map(|name| Sourced::new(name, Origin::Flag("--profile")))
     }
 
-    /// The config file in effect, read.
+    /// The config file in effect, read by a command that only reads it: a file other users
+    /// can read is reported.
     pub fn load(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
+        let loaded = self.load_to_edit()?;
+        let (path, store, _) = &loaded;
+        if let Some(mode) = store.mode().filter(|mode| mode & 0o077 != 0) {
+            self.printer.warn(&format!(
+                "{} is readable by other users (mode {mode:04o}); fix it with `chmod 600 {}`",
+                path.value.display(),
+                path.value.display()
+            ));
+        }
+        Ok(loaded)
+    }
+
+    /// The config file in effect, read by a command that writes it (and so tightens its mode).
+    pub fn load_to_edit(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
         let path = self.config_path()?;
         let store = self.store(&path);
         self.printer.debug(&format!(
@@ -89,13 +104,6 @@ impl Context {
             path.origin
         ));
         let config = store.load()?;
-        if let Some(mode) = store.mode().filter(|mode| mode & 0o077 != 0) {
-            self.printer.warn(&format!(
-                "{} is readable by other users (mode {mode:04o}); fix it with `chmod 600 {}`",
-                path.value.display(),
-                path.value.display()
-            ));
-        }
         Ok((path, store, config))
     }
 

@@ -116,7 +116,7 @@ pub fn current(ctx: &Context) -> Result<()> {
 }
 
 pub fn activate(ctx: &Context, name: Option<String>) -> Result<()> {
-    let (path, store, config) = ctx.load()?;
+    let (path, store, config) = ctx.load_to_edit()?;
     let name = match name {
         Some(name) => name,
         None if ctx.interactive => choose(ctx, &config)?,
@@ -166,7 +166,7 @@ fn list_names(config: &Config) -> String {
 }
 
 pub fn remove(ctx: &Context, name: &str, yes: bool) -> Result<()> {
-    let (path, store, config) = ctx.load()?;
+    let (path, store, config) = ctx.load_to_edit()?;
     if !config.contains(name) {
         return Err(Error::UnknownProfile {
             name: name.to_owned(),

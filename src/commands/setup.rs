@@ -40,7 +40,7 @@ pub struct SetupArgs {
 pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     interrupt::exit_130_on_interrupt();
     // Refuse a broken config file before anything else happens.
-    let (path, store, config) = ctx.load()?;
+    let (path, store, config) = ctx.load_to_edit()?;
     let chosen = ctx.chosen_profile();
     if let Some(profile) = &chosen
         && !config.contains(&profile.value)

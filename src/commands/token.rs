@@ -65,7 +65,7 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     };
     let token_secret = validate_token_secret(&token_secret)?;
 
-    let (path, store, config) = ctx.load()?;
+    let (path, store, config) = ctx.load_to_edit()?;
     let chosen = ctx.chosen_profile();
     if let Some(profile) = &chosen
         && !config.contains(&profile.value)

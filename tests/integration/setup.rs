@@ -130,6 +130,29 @@ fn field(form: &Form, name: &str) -> String {
 }
 
 #[test]
+fn a_flow_is_single_use() {
+    let w = Wizard::new();
+    let running = w.start(&["--no-verify"]);
+    let mut agent = Agent::new();
+    let page = w.approval_page(&mut agent);
+    let approve = page.form_to("/approve");
+    let handoff = agent.submit(&approve, w.server.url());
+    assert_eq!(handoff.status, 200);
+    // Approving again, denying, or opening the page again: the flow is used up.
+    assert_eq!(agent.submit(&approve, w.server.url()).status, 410);
+    assert_eq!(
+        agent.submit(&page.form_to("/deny"), w.server.url()).status,
+        410
+    );
+    assert_eq!(agent.get(&page.url).status, 410);
+    // A forged approval without the session's CSRF token is refused.
+    let mut stranger = Agent::new();
+    assert_eq!(stranger.submit(&approve, w.server.url()).status, 403);
+    agent.submit(&handoff.forms().remove(0), w.server.url());
+    running.finish(WAIT).success();
+}
+
+#[test]
 fn the_profile_is_named_after_the_workspace_unless_chosen() {
     let w = Wizard::new();
     let running = w.start(&["--no-verify"]);
