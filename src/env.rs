@@ -17,6 +17,8 @@ pub const MODAL_SERVER_URL: &str = "MODAL_SERVER_URL";
 pub const MODAL_ENVIRONMENT: &str = "MODAL_ENVIRONMENT";
 /// Seconds a writer waits for the config file's lock before giving up (default 10).
 pub const MODAL_SETUP_LOCK_TIMEOUT: &str = "MODAL_SETUP_LOCK_TIMEOUT";
+/// Seconds an API request may take before it is given up (default 30).
+pub const MODAL_SETUP_HTTP_TIMEOUT: &str = "MODAL_SETUP_HTTP_TIMEOUT";
 /// Any non-empty value turns colours off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -29,6 +31,7 @@ const CAPTURED: &[&str] = &[
     MODAL_SERVER_URL,
     MODAL_ENVIRONMENT,
     MODAL_SETUP_LOCK_TIMEOUT,
+    MODAL_SETUP_HTTP_TIMEOUT,
     NO_COLOR,
 ];
 

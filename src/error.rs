@@ -117,6 +117,9 @@ pub enum Error {
     Unreachable {
         url: String,
         cause: String,
+        failure: NetFailure,
+        /// Where the server URL came from ("MODAL_SERVER_URL environment variable", …).
+        server_source: String,
         /// Whether `--no-verify` would get past this.
         skippable: bool,
     },
@@ -126,6 +129,7 @@ pub enum Error {
         url: String,
         status: u16,
         message: String,
+        server_source: String,
     },
 
     #[error("could not listen on 127.0.0.1:{port} for the login callback: {cause}")]
@@ -211,18 +215,52 @@ impl Error {
             Self::ProfileExists { .. } => {
                 "choose another name, or remove that profile first with `modal-setup profile remove`".into()
             }
+            Self::Rejected { status: 403, .. } => {
+                "the token is valid but has no permission for this workspace: ask a workspace admin, or log in to another workspace with `modal-setup setup`".into()
+            }
             Self::Rejected { .. } => {
-                "check the token id and secret, or create a new token with `modal-setup setup`".into()
+                "the token was revoked, has expired, or its id and secret do not match: run `modal-setup setup` (or `modal-setup token set`) for a new one".into()
             }
             Self::Unreachable {
-                skippable: true, ..
+                failure,
+                server_source,
+                skippable,
+                ..
             } => {
-                "check your network and MODAL_SERVER_URL, or pass --no-verify to write the token without checking it".into()
+                let what = match failure {
+                    NetFailure::Timeout(secs) => format!(
+                        "the server did not answer within {secs} s; check your network, or wait longer with {}=SECONDS",
+                        crate::env::MODAL_SETUP_HTTP_TIMEOUT
+                    ),
+                    NetFailure::Tls => format!(
+                        "the TLS handshake failed: check that the server URL (from the {server_source}) is right and speaks https, and the system clock"
+                    ),
+                    NetFailure::Proxy(var) => format!(
+                        "the request went through the proxy in {var}: check the proxy, or add the host to NO_PROXY"
+                    ),
+                    NetFailure::Connect | NetFailure::Other => format!(
+                        "check your network, and the server URL (from the {server_source})"
+                    ),
+                };
+                if *skippable {
+                    format!("{what}; or pass --no-verify to write the token without checking it")
+                } else {
+                    what
+                }
             }
-            Self::Unreachable { .. } => {
-                "check your network, and MODAL_SERVER_URL or the profile's server_url".into()
+            Self::Server {
+                status: 404,
+                server_source,
+                ..
+            } => format!(
+                "this server does not speak the modal-setup protocol: check the server URL (from the {server_source})"
+            ),
+            Self::Server { status, .. } if *status >= 500 => {
+                "the server had a problem; try again later".into()
             }
-            Self::Server { .. } => "try again later, or pass --no-verify to skip the check".into(),
+            Self::Server { server_source, .. } => {
+                format!("check the server URL (from the {server_source}), or try again later")
+            }
             Self::Bind { port: 0, .. } => "check that the loopback interface is up".into(),
             Self::Bind { .. } => "pick another --port, or leave it out to use a free one".into(),
             Self::FlowFailed { .. } => "run `modal-setup setup` again".into(),
@@ -235,6 +273,18 @@ impl Error {
             Self::Terminal(_) | Self::Cancelled | Self::Interrupted => return None,
         })
     }
+}
+
+/// How a request failed before the server answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetFailure {
+    /// No answer within this many seconds.
+    Timeout(u64),
+    Tls,
+    /// Through the proxy named by this variable.
+    Proxy(String),
+    Connect,
+    Other,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

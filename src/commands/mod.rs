@@ -11,12 +11,16 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::api::{self, Api};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, SetupArgs, TokenCommand};
 use crate::config::Config;
+use crate::config::DEFAULT_SERVER_URL;
 use crate::config::path::config_path;
 use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
 use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
-use crate::env::{Env, MODAL_PROFILE, MODAL_SETUP_LOCK_TIMEOUT};
+use crate::env::{
+    Env, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT,
+};
 use crate::error::Result;
 use crate::flow::browser::BrowserEnv;
 use crate::output::Printer;
@@ -55,13 +59,46 @@ impl Context {
     }
 
     pub fn store(&self, path: &Sourced<PathBuf>) -> Store {
-        let timeout = self
-            .env
-            .get(MODAL_SETUP_LOCK_TIMEOUT)
+        let timeout = self.seconds(MODAL_SETUP_LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT);
+        Store::new(&path.value).with_lock_timeout(timeout)
+    }
+
+    /// A client for `server_url`, with the request timeout of MODAL_SETUP_HTTP_TIMEOUT.
+    pub fn api(&self, server_url: &Sourced<String>) -> Result<Api> {
+        let timeout = self.seconds(MODAL_SETUP_HTTP_TIMEOUT, api::DEFAULT_TIMEOUT);
+        self.printer.debug(&format!(
+            "server: {} ({})",
+            server_url.value, server_url.origin
+        ));
+        Api::new(server_url, timeout)
+    }
+
+    /// A duration in seconds from the variable `name`, else `default`.
+    fn seconds(&self, name: &str, default: Duration) -> Duration {
+        self.env
+            .get(name)
             .and_then(|secs| secs.parse::<f64>().ok())
             .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .map_or(DEFAULT_LOCK_TIMEOUT, Duration::from_secs_f64);
-        Store::new(&path.value).with_lock_timeout(timeout)
+            .map_or(default, Duration::from_secs_f64)
+    }
+
+    /// The server for `profile`: MODAL_SERVER_URL, else the profile's `server_url`, else the
+    /// default.
+    pub fn server_url_for(&self, config: &Config, profile: Option<&str>) -> Sourced<String> {
+        if let Some(url) = self.env.get(MODAL_SERVER_URL) {
+            return Sourced::new(url.to_owned(), Origin::Env(MODAL_SERVER_URL));
+        }
+        let from_file = profile.and_then(|name| {
+            let url = config.profile(name)?.server_url()?;
+            Some(Sourced::new(
+                url.to_owned(),
+                Origin::File {
+                    path: config.path().to_owned(),
+                    profile: name.to_owned(),
+                },
+            ))
+        });
+        from_file.unwrap_or_else(|| Sourced::new(DEFAULT_SERVER_URL.to_owned(), Origin::Default))
     }
 
     /// The profile named by `--profile` or MODAL_PROFILE, if any.

@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use super::token::{NewToken, save, server_url_for};
-use crate::api::Api;
+use super::token::{NewToken, save};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, Result};
@@ -47,10 +46,10 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     {
         validate_new_profile_name(&profile.value)?;
     }
-    let server_url = server_url_for(ctx, &config, chosen.as_ref().map(|p| p.value.as_str()));
+    let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
 
     let callback = CallbackServer::bind(args.port)?;
-    let api = Api::new(&server_url)?;
+    let api = ctx.api(&server_url)?;
     ctx.printer.debug(&format!(
         "listening on 127.0.0.1:{} for the callback",
         callback.port()
@@ -80,7 +79,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
 
     let workspace = if args.verify {
         ctx.printer
-            .status(&format!("Verifying token against {server_url}"));
+            .status(&format!("Verifying token against {}", server_url.value));
         let whoami = api.whoami(&approval.token_id, &approval.token_secret)?;
         ctx.printer
             .success(&format!("Token verified: workspace {}", whoami.workspace));
@@ -111,7 +110,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         profile: &profile,
         token_id: &approval.token_id,
         token_secret: &approval.token_secret,
-        server_url: &server_url,
+        server_url: &server_url.value,
     };
     save(ctx, &store, &path.value, &token, args.activate)
 }

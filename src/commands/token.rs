@@ -4,11 +4,12 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::Context;
-use crate::api::{Api, WhoAmI};
+use crate::api::WhoAmI;
+use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::{TokenChange, validate_new_profile_name};
+use crate::config::resolve::Sourced;
 use crate::config::store::{Store, Written};
-use crate::config::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
-use crate::env::{MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
+use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
@@ -72,7 +73,7 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     {
         validate_new_profile_name(&profile.value)?;
     }
-    let server_url = server_url_for(ctx, &config, chosen.as_ref().map(|p| p.value.as_str()));
+    let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
 
     let whoami = if args.verify {
         Some(verify(ctx, &server_url, &token_id, &token_secret)?)
@@ -89,7 +90,7 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
         profile: &profile,
         token_id: &token_id,
         token_secret: &token_secret,
-        server_url: &server_url,
+        server_url: &server_url.value,
     };
     save(ctx, &store, &path.value, &token, args.activate)
 }
@@ -129,23 +130,15 @@ pub fn save(
     Ok(())
 }
 
-/// The server a token is checked against: MODAL_SERVER_URL, else the chosen profile's, else
-/// the default.
-pub fn server_url_for(ctx: &Context, config: &Config, profile: Option<&str>) -> String {
-    if let Some(url) = ctx.env.get(MODAL_SERVER_URL) {
-        return url.to_owned();
-    }
-    profile
-        .and_then(|name| config.profile(name))
-        .and_then(|p| p.server_url())
-        .unwrap_or(DEFAULT_SERVER_URL)
-        .to_owned()
-}
-
-fn verify(ctx: &Context, server_url: &str, token_id: &str, secret: &Secret) -> Result<WhoAmI> {
+fn verify(
+    ctx: &Context,
+    server_url: &Sourced<String>,
+    token_id: &str,
+    secret: &Secret,
+) -> Result<WhoAmI> {
     ctx.printer
-        .status(&format!("Verifying token against {server_url}"));
-    let whoami = Api::new(server_url)?.whoami(token_id, secret)?;
+        .status(&format!("Verifying token against {}", server_url.value));
+    let whoami = ctx.api(server_url)?.whoami(token_id, secret)?;
     let user = whoami
         .user
         .as_deref()
