@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--delete-existing', '--delete-existing', [CompletionResultType]::ParameterName, 'Revoke the profile''s previous token once the new one is written')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
@@ -73,6 +74,8 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -88,6 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the token with the server before writing it (the default)')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Write the token without asking the server')
+            [CompletionResult]::new('--delete-existing', '--delete-existing', [CompletionResultType]::ParameterName, 'Revoke the profile''s previous token once the new one is written')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
@@ -109,6 +113,43 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--delete-existing', '--delete-existing', [CompletionResultType]::ParameterName, 'Revoke the profile''s previous token once the new one is written')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'modal-setup;token;info' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not ask the server (offline)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'modal-setup;token;rotate' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL to open')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the token with the server before writing it (the default)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Write the token without asking the server')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Make the profile the active one (the default)')
+            [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--delete-existing', '--delete-existing', [CompletionResultType]::ParameterName, 'Revoke the profile''s previous token once the new one is written')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
@@ -120,6 +161,8 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
         'modal-setup;token;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -127,6 +170,12 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;token;help;new' {
+            break
+        }
+        'modal-setup;token;help;info' {
+            break
+        }
+        'modal-setup;token;help;rotate' {
             break
         }
         'modal-setup;token;help;help' {
@@ -156,6 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {name, active, token_id, server_url}')
             [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print only the names, one a line (for shell completion)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Ask the server about every profile''s token (about 5 s at most)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
@@ -194,6 +244,8 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Revoke the profile''s token on the server first; nothing is removed if that fails')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --revoke: remove the profile even when revoking fails')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
@@ -324,12 +376,20 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
         'modal-setup;help;token' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
             break
         }
         'modal-setup;help;token;set' {
             break
         }
         'modal-setup;help;token;new' {
+            break
+        }
+        'modal-setup;help;token;info' {
+            break
+        }
+        'modal-setup;help;token;rotate' {
             break
         }
         'modal-setup;help;profile' {

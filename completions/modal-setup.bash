@@ -91,8 +91,14 @@ _modal__setup() {
             modal__setup__subcmd__help__subcmd__profile,rename)
                 cmd="modal__setup__subcmd__help__subcmd__profile__subcmd__rename"
                 ;;
+            modal__setup__subcmd__help__subcmd__token,info)
+                cmd="modal__setup__subcmd__help__subcmd__token__subcmd__info"
+                ;;
             modal__setup__subcmd__help__subcmd__token,new)
                 cmd="modal__setup__subcmd__help__subcmd__token__subcmd__new"
+                ;;
+            modal__setup__subcmd__help__subcmd__token,rotate)
+                cmd="modal__setup__subcmd__help__subcmd__token__subcmd__rotate"
                 ;;
             modal__setup__subcmd__help__subcmd__token,set)
                 cmd="modal__setup__subcmd__help__subcmd__token__subcmd__set"
@@ -136,8 +142,14 @@ _modal__setup() {
             modal__setup__subcmd__token,help)
                 cmd="modal__setup__subcmd__token__subcmd__help"
                 ;;
+            modal__setup__subcmd__token,info)
+                cmd="modal__setup__subcmd__token__subcmd__info"
+                ;;
             modal__setup__subcmd__token,new)
                 cmd="modal__setup__subcmd__token__subcmd__new"
+                ;;
+            modal__setup__subcmd__token,rotate)
+                cmd="modal__setup__subcmd__token__subcmd__rotate"
                 ;;
             modal__setup__subcmd__token,set)
                 cmd="modal__setup__subcmd__token__subcmd__set"
@@ -145,8 +157,14 @@ _modal__setup() {
             modal__setup__subcmd__token__subcmd__help,help)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__help"
                 ;;
+            modal__setup__subcmd__token__subcmd__help,info)
+                cmd="modal__setup__subcmd__token__subcmd__help__subcmd__info"
+                ;;
             modal__setup__subcmd__token__subcmd__help,new)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__new"
+                ;;
+            modal__setup__subcmd__token__subcmd__help,rotate)
+                cmd="modal__setup__subcmd__token__subcmd__help__subcmd__rotate"
                 ;;
             modal__setup__subcmd__token__subcmd__help,set)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__set"
@@ -596,7 +614,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__help__subcmd__token)
-            opts="set new"
+            opts="set new info rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,7 +627,35 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -856,7 +902,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__profile__subcmd__list)
-            opts="-q -v -h --json --names --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h --json --names --check --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,7 +942,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__profile__subcmd__remove)
-            opts="-y -q -v -h --yes --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --yes --revoke --force --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,7 +1022,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__setup)
-            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,7 +1070,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help set new help"
+            opts="-q -v -h --config --profile --color --quiet --verbose --help set new info rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,7 +1110,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__help)
-            opts="set new help"
+            opts="set new info rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,6 +1124,20 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1105,6 +1165,20 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1119,8 +1193,96 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__subcmd__setup__subcmd__token__subcmd__info)
+            opts="-q -v -h --json --no-verify --config --profile --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__subcmd__setup__subcmd__token__subcmd__new)
-            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__subcmd__setup__subcmd__token__subcmd__rotate)
+            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,7 +1330,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__set)
-            opts="-q -v -h --token-id --id --token-secret --secret --activate --no-activate --verify --no-verify --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h --token-id --id --token-secret --secret --activate --no-activate --verify --no-verify --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -49,6 +49,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
             cand -y 'Replace a different token in an existing profile without asking'
             cand --yes 'Replace a different token in an existing profile without asking'
+            cand --delete-existing 'Revoke the profile''s previous token once the new one is written'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
             cand -v 'Print more detail about what is done (never a secret)'
@@ -68,6 +69,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --help 'Print help'
             cand set 'Write a token id and secret into a profile'
             cand new 'Create a token by logging in through the browser (same as `setup`)'
+            cand info 'Show the token in effect, where it comes from, and what the server says about it'
+            cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;set'= {
@@ -82,6 +85,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
             cand --verify 'Check the token with the server before writing it (the default)'
             cand --no-verify 'Write the token without asking the server'
+            cand --delete-existing 'Revoke the profile''s previous token once the new one is written'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
             cand -v 'Print more detail about what is done (never a secret)'
@@ -102,6 +106,41 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
             cand -y 'Replace a different token in an existing profile without asking'
             cand --yes 'Replace a different token in an existing profile without asking'
+            cand --delete-existing 'Revoke the profile''s previous token once the new one is written'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;token;info'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --json 'Print JSON'
+            cand --no-verify 'Do not ask the server (offline)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'modal-setup;token;rotate'= {
+            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --timeout 'Seconds to wait for the login'
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --no-browser 'Do not open a browser; print the URL to open'
+            cand --verify 'Check the token with the server before writing it (the default)'
+            cand --no-verify 'Write the token without asking the server'
+            cand --activate 'Make the profile the active one (the default)'
+            cand --no-activate 'Leave the active profile as it is (unless none is active yet)'
+            cand -y 'Replace a different token in an existing profile without asking'
+            cand --yes 'Replace a different token in an existing profile without asking'
+            cand --delete-existing 'Revoke the profile''s previous token once the new one is written'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
             cand -v 'Print more detail about what is done (never a secret)'
@@ -112,11 +151,17 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         &'modal-setup;token;help'= {
             cand set 'Write a token id and secret into a profile'
             cand new 'Create a token by logging in through the browser (same as `setup`)'
+            cand info 'Show the token in effect, where it comes from, and what the server says about it'
+            cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;help;set'= {
         }
         &'modal-setup;token;help;new'= {
+        }
+        &'modal-setup;token;help;info'= {
+        }
+        &'modal-setup;token;help;rotate'= {
         }
         &'modal-setup;token;help;help'= {
         }
@@ -143,6 +188,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
             cand --json 'Print JSON: an array of {name, active, token_id, server_url}'
             cand --names 'Print only the names, one a line (for shell completion)'
+            cand --check 'Ask the server about every profile''s token (about 5 s at most)'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
             cand -v 'Print more detail about what is done (never a secret)'
@@ -178,6 +224,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --revoke 'Revoke the profile''s token on the server first; nothing is removed if that fails'
+            cand --force 'With --revoke: remove the profile even when revoking fails'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
             cand -v 'Print more detail about what is done (never a secret)'
@@ -289,10 +337,16 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         &'modal-setup;help;token'= {
             cand set 'Write a token id and secret into a profile'
             cand new 'Create a token by logging in through the browser (same as `setup`)'
+            cand info 'Show the token in effect, where it comes from, and what the server says about it'
+            cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
         }
         &'modal-setup;help;token;set'= {
         }
         &'modal-setup;help;token;new'= {
+        }
+        &'modal-setup;help;token;info'= {
+        }
+        &'modal-setup;help;token;rotate'= {
         }
         &'modal-setup;help;profile'= {
             cand list 'List the profiles of the config file (offline)'

@@ -52,20 +52,23 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l no-ver
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l activate -d 'Make the profile the active one (the default)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s q -l quiet -d 'Print only data and warnings'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "set" -d 'Write a token id and secret into a profile'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l id -l token-id -d 'Token id (ak-…); prompted for when missing and stdin is a terminal' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l secret -l token-secret -d 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
@@ -77,6 +80,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check the token with the server before writing it (the default)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
@@ -93,11 +97,41 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l activate -d 'Make the profile the active one (the default)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l json -d 'Print JSON'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l no-verify -d 'Do not ask the server (offline)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-browser -d 'Do not open a browser; print the URL to open'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Write a token id and secret into a profile'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
@@ -120,6 +154,7 @@ always\t''
 never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'Print JSON: an array of {name, active, token_id, server_url}'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l names -d 'Print only the names, one a line (for shell completion)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l check -d 'Ask the server about every profile\'s token (about 5 s at most)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -145,6 +180,8 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __f
 always\t''
 never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l revoke -d 'Revoke the profile\'s token on the server first; nothing is removed if that fails'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l force -d 'With --revoke: remove the profile even when revoking fails'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
@@ -210,6 +247,8 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Write a token id and secret into a profile'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file (offline)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "current" -d 'Print the profile in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'

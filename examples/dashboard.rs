@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use clap::Parser;
-use modal_setup::dashboard::{Dashboard, Options};
+use modal_setup::dashboard::{Dashboard, Fault, Options};
 
 /// Serves the modal-setup login protocol (docs/protocol.md) from memory on 127.0.0.1.
 #[derive(Parser)]
@@ -29,6 +29,14 @@ struct Args {
     /// Seconds a login stays open
     #[arg(long, default_value_t = 600)]
     flow_ttl: u64,
+
+    /// Answer requests starting with ROUTE with STATUS, e.g. `--fail "GET /v1/whoami=500"`
+    #[arg(long, value_name = "ROUTE=STATUS")]
+    fail: Vec<String>,
+
+    /// Never answer requests starting with ROUTE, e.g. `--hang "GET /v1/whoami"`
+    #[arg(long, value_name = "ROUTE")]
+    hang: Vec<String>,
 }
 
 fn main() -> std::io::Result<()> {
@@ -40,6 +48,20 @@ fn main() -> std::io::Result<()> {
         auto_approve: args.auto_approve.then_some(Duration::from_millis(500)),
         flow_ttl: Duration::from_secs(args.flow_ttl),
     })?;
+    for rule in &args.fail {
+        let Some((route, status)) = rule.rsplit_once('=') else {
+            eprintln!("error: --fail takes ROUTE=STATUS, e.g. \"GET /v1/whoami=500\"");
+            std::process::exit(2);
+        };
+        let Ok(status) = status.parse::<u16>() else {
+            eprintln!("error: {status} is not an HTTP status");
+            std::process::exit(2);
+        };
+        dashboard.set_fault(route, Some(Fault::Status(status)));
+    }
+    for route in &args.hang {
+        dashboard.set_fault(route, Some(Fault::Hang));
+    }
     println!("MODAL_SERVER_URL={}", dashboard.url());
     eprintln!("Reference dashboard ready; press Ctrl-C to stop.");
     loop {

@@ -64,12 +64,14 @@ fn main() -> ExitCode {
         verify: true,
         activate: true,
         yes: false,
+        delete_existing: false,
+        profile: None,
         browser,
         spinner: std::io::stderr().is_terminal(),
     };
     let result = setup::setup(&ctx, args).and_then(|()| {
         eprintln!("\nProfiles in {DEMO_CONFIG}:");
-        profile::list(&ctx, profile::ListFormat::Table)
+        profile::list(&ctx, profile::ListFormat::Table, false)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

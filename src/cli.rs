@@ -73,6 +73,20 @@ pub enum TokenCommand {
 
     /// Create a token by logging in through the browser (same as `setup`)
     New(SetupArgs),
+
+    /// Show the token in effect, where it comes from, and what the server says about it
+    Info {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+
+        /// Do not ask the server (offline)
+        #[arg(long)]
+        no_verify: bool,
+    },
+
+    /// Replace the profile's token through the browser, then revoke the old one
+    Rotate(SetupArgs),
 }
 
 #[derive(Debug, Default, Args)]
@@ -98,6 +112,10 @@ pub struct SetupArgs {
     /// Replace a different token in an existing profile without asking
     #[arg(short, long)]
     pub yes: bool,
+
+    /// Revoke the profile's previous token once the new one is written
+    #[arg(long)]
+    pub delete_existing: bool,
 }
 
 /// `--flag` / `--no-flag` pairs: the last one given wins.
@@ -138,6 +156,10 @@ pub struct TokenSetArgs {
 
     #[command(flatten)]
     pub verify: VerifyArgs,
+
+    /// Revoke the profile's previous token once the new one is written
+    #[arg(long)]
+    pub delete_existing: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,8 +171,12 @@ pub enum ProfileCommand {
         json: bool,
 
         /// Print only the names, one a line (for shell completion)
-        #[arg(long, hide = true, conflicts_with = "json")]
+        #[arg(long, hide = true, conflicts_with_all = ["json", "check"])]
         names: bool,
+
+        /// Ask the server about every profile's token (about 5 s at most)
+        #[arg(long)]
+        check: bool,
     },
 
     /// Print the profile in effect
@@ -170,6 +196,14 @@ pub enum ProfileCommand {
         /// Do not ask for confirmation (required when stdin is not a terminal)
         #[arg(short, long)]
         yes: bool,
+
+        /// Revoke the profile's token on the server first; nothing is removed if that fails
+        #[arg(long)]
+        revoke: bool,
+
+        /// With --revoke: remove the profile even when revoking fails
+        #[arg(long, requires = "revoke")]
+        force: bool,
     },
 
     /// Rename a profile, keeping its content and its place in the file

@@ -93,6 +93,9 @@ pub enum Error {
     #[error("missing {what}")]
     MissingInput { what: &'static str, hint: String },
 
+    #[error("no {what} in effect")]
+    NoCredentials { what: &'static str, hint: String },
+
     #[error("no profile named '{name}' in {path}")]
     UnknownProfile {
         name: String,
@@ -146,6 +149,14 @@ pub enum Error {
 
     #[error("could not use the terminal: {0}")]
     Terminal(io::Error),
+
+    #[error("could not revoke token {token_id}: {cause}")]
+    RevokeFailed {
+        token_id: String,
+        cause: Box<Error>,
+        /// Whether the new token (or the profile) was kept regardless.
+        kept: bool,
+    },
 
     #[error("cancelled")]
     Cancelled,
@@ -202,7 +213,9 @@ impl Error {
                 crate::env::MODAL_SETUP_LOCK_TIMEOUT
             ),
             Self::NoHome => "set HOME, or pass --config PATH (or set MODAL_CONFIG_PATH)".into(),
-            Self::InvalidInput { hint, .. } | Self::MissingInput { hint, .. } => hint.clone(),
+            Self::InvalidInput { hint, .. }
+            | Self::MissingInput { hint, .. }
+            | Self::NoCredentials { hint, .. } => hint.clone(),
             Self::UnknownProfile { existing, .. } if existing.is_empty() => {
                 "the file has no profiles yet; create one with `modal-setup token set` or `modal-setup setup`".into()
             }
@@ -269,6 +282,17 @@ impl Error {
             }
             Self::TimedOut { .. } => {
                 "nothing was written; run `modal-setup setup` again, or pass --timeout SECS to wait longer".into()
+            }
+            Self::RevokeFailed {
+                token_id,
+                kept: true,
+                ..
+            } => format!(
+                "the new token is written and works; revoke {token_id} in the Modal dashboard, or run the command again"
+            ),
+            Self::RevokeFailed { cause, .. } => {
+                let why = cause.hint().map(|h| format!("{h}; ")).unwrap_or_default();
+                format!("{why}nothing was removed; pass --force to remove the profile anyway")
             }
             Self::Terminal(_) | Self::Cancelled | Self::Interrupted => return None,
         })

@@ -1,8 +1,10 @@
 //! The commands: plain functions of resolved settings and a printer. [`run`] is the one place
 //! that turns clap's structs into their arguments.
 
+pub mod check;
 pub mod completions;
 pub mod config;
+mod git;
 pub mod profile;
 pub mod setup;
 pub mod token;
@@ -63,9 +65,14 @@ impl Context {
         Store::new(&path.value).with_lock_timeout(timeout)
     }
 
+    /// How long an API request may take: MODAL_SETUP_HTTP_TIMEOUT, else 30 s.
+    pub fn http_timeout(&self) -> Duration {
+        self.seconds(MODAL_SETUP_HTTP_TIMEOUT, api::DEFAULT_TIMEOUT)
+    }
+
     /// A client for `server_url`, with the request timeout of MODAL_SETUP_HTTP_TIMEOUT.
     pub fn api(&self, server_url: &Sourced<String>) -> Result<Api> {
-        let timeout = self.seconds(MODAL_SETUP_HTTP_TIMEOUT, api::DEFAULT_TIMEOUT);
+        let timeout = self.http_timeout();
         self.printer.debug(&format!(
             "server: {} ({})",
             server_url.value, server_url.origin
@@ -141,6 +148,15 @@ impl Context {
             path.origin
         ));
         let config = store.load()?;
+        if let Some((root, relative)) = git::unignored_in_work_tree(&path.value) {
+            self.printer.warn(&format!(
+                "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: /{}",
+                path.value.display(),
+                root.display(),
+                root.join(".gitignore").display(),
+                relative.display()
+            ));
+        }
         Ok((path, store, config))
     }
 
@@ -162,6 +178,21 @@ impl Context {
     }
 }
 
+fn setup_args(args: crate::cli::SetupArgs) -> setup::SetupArgs {
+    setup::SetupArgs {
+        no_browser: args.no_browser,
+        port: args.port,
+        timeout: Duration::from_secs(args.timeout),
+        verify: !args.verify.no_verify,
+        activate: !args.activate.no_activate,
+        yes: args.yes,
+        delete_existing: args.delete_existing,
+        profile: None,
+        browser: BrowserEnv::from_process(),
+        spinner: std::io::stderr().is_terminal(),
+    }
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let command = cli.command.unwrap_or(Command::Setup(SetupArgs {
@@ -169,17 +200,15 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         ..SetupArgs::default()
     }));
     match command {
-        Command::Setup(args) | Command::Token(TokenCommand::New(args)) => setup::setup(
+        Command::Setup(args) | Command::Token(TokenCommand::New(args)) => {
+            setup::setup(ctx, setup_args(args))
+        }
+        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(ctx, setup_args(args)),
+        Command::Token(TokenCommand::Info { json, no_verify }) => token::info(
             ctx,
-            setup::SetupArgs {
-                no_browser: args.no_browser,
-                port: args.port,
-                timeout: Duration::from_secs(args.timeout),
-                verify: !args.verify.no_verify,
-                activate: !args.activate.no_activate,
-                yes: args.yes,
-                browser: BrowserEnv::from_process(),
-                spinner: std::io::stderr().is_terminal(),
+            token::InfoArgs {
+                json,
+                verify: !no_verify,
             },
         ),
         Command::Token(TokenCommand::Set(args)) => token::set(
@@ -189,15 +218,21 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
                 token_secret: args.secret.map(token::SecretInput::from_flag),
                 activate: !args.activate.no_activate,
                 verify: !args.verify.no_verify,
+                delete_existing: args.delete_existing,
             },
         ),
         Command::Profile(command) => match command {
-            ProfileCommand::List { json, names } => {
-                profile::list(ctx, profile::ListFormat::of(json, names))
+            ProfileCommand::List { json, names, check } => {
+                profile::list(ctx, profile::ListFormat::of(json, names), check)
             }
             ProfileCommand::Current => profile::current(ctx),
             ProfileCommand::Activate { name } => profile::activate(ctx, name),
-            ProfileCommand::Remove { name, yes } => profile::remove(ctx, &name, yes),
+            ProfileCommand::Remove {
+                name,
+                yes,
+                revoke,
+                force,
+            } => profile::remove(ctx, &name, profile::RemoveArgs { yes, revoke, force }),
             ProfileCommand::Rename { old, new } => profile::rename(ctx, &old, &new),
         },
         Command::Config(ConfigCommand::Show { json, origin }) => config::show(ctx, json, origin),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::Context;
+use super::check::{Status, check_all};
 use crate::config::resolve::profile_in_effect;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
@@ -34,18 +35,38 @@ struct ListedProfile<'a> {
     active: bool,
     token_id: Option<&'a str>,
     server_url: Option<&'a str>,
+    /// With `--check`: "ok", "rejected", "unreachable", "timed out", "error" or "no token".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    /// With `--check`: the workspace the server reported (null unless the status is "ok").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<Option<String>>,
+    #[serde(skip)]
+    shown_status: Option<String>,
 }
 
-pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
+pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     let (path, _, config) = ctx.load()?;
     let in_effect = profile_in_effect(&config, &ctx.env, ctx.explicit_profile().as_ref());
+    let statuses = if check {
+        check_all(ctx, &config).into_iter().map(Some).collect()
+    } else {
+        vec![None; config.profiles().count()]
+    };
     let rows: Vec<ListedProfile<'_>> = config
         .profiles()
-        .map(|p| ListedProfile {
+        .zip(statuses)
+        .map(|(p, status)| ListedProfile {
             name: p.name(),
             active: p.name() == in_effect.value,
             token_id: p.token_id(),
             server_url: p.server_url(),
+            status: status.as_ref().map(Status::code),
+            workspace: status.as_ref().map(|s| match s {
+                Status::Ok { workspace } => Some(workspace.clone()),
+                _ => None,
+            }),
+            shown_status: status.as_ref().map(Status::shown),
         })
         .collect();
     match format {
@@ -65,45 +86,73 @@ pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
                 path.value.display()
             ));
         }
-        ListFormat::Table => ctx.printer.data(&table(ctx, &rows)),
+        ListFormat::Table => ctx.printer.data(&table(ctx, &rows, check)),
     }
     Ok(())
 }
 
-fn table(ctx: &Context, rows: &[ListedProfile<'_>]) -> String {
-    let width = |f: &dyn Fn(&ListedProfile<'_>) -> usize, header: &str| {
-        rows.iter().map(f).max().unwrap_or(0).max(header.len())
-    };
-    let name_width = width(&|r| r.name.chars().count(), "PROFILE");
-    let id_width = width(&|r| r.token_id.map_or(1, |t| t.chars().count()), "TOKEN ID");
+/// Aligned columns; the server column only when some profile has a non-default server, the
+/// status column only with `--check`.
+fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
     let show_server = rows
         .iter()
         .any(|r| r.server_url.is_some_and(|u| u != DEFAULT_SERVER_URL));
-    let mut out = String::with_capacity(rows.len() * (name_width + id_width + 8));
-    let mut line = |marker: &str, name: &str, id: &str, server: &str| {
-        let row = format!("{marker} {name:<name_width$}  {id:<id_width$}  {server}");
-        out.push_str(row.trim_end());
-        out.push('\n');
-    };
-    let server_header = if show_server { "SERVER" } else { "" };
-    line(" ", "PROFILE", "TOKEN ID", server_header);
-    for row in rows {
-        let server = row
-            .server_url
-            .filter(|u| *u != DEFAULT_SERVER_URL)
-            .unwrap_or("");
-        let marker = if row.active { "•" } else { " " };
-        let name = if row.active {
-            // Pad before painting so that escape codes do not upset the columns.
-            let padded = format!("{:<name_width$}", row.name);
-            ctx.printer.bold(&padded)
-        } else {
-            row.name.to_owned()
-        };
-        line(marker, &name, row.token_id.unwrap_or("-"), server);
+    let mut headers = vec!["PROFILE", "TOKEN ID"];
+    if check {
+        headers.push("STATUS");
     }
-    out.pop();
-    out
+    if show_server {
+        headers.push("SERVER");
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.name.to_owned(), row.token_id.unwrap_or("-").to_owned()];
+            if check {
+                cells.push(row.shown_status.clone().unwrap_or_default());
+            }
+            if show_server {
+                let server = row.server_url.filter(|u| *u != DEFAULT_SERVER_URL);
+                cells.push(server.unwrap_or("").to_owned());
+            }
+            cells
+        })
+        .collect();
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |marker: &str, cells: &[String], bold: bool| {
+        let mut text = String::from(marker);
+        for (i, cell) in cells.iter().enumerate() {
+            let padded = format!(" {cell:<width$} ", width = widths[i]);
+            // Pad before painting so that escape codes do not upset the columns.
+            if bold && i == 0 {
+                text.push(' ');
+                text.push_str(
+                    &ctx.printer
+                        .bold(&format!("{cell:<width$}", width = widths[i])),
+                );
+                text.push(' ');
+            } else {
+                text.push_str(&padded);
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    let header_cells: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let mut out = vec![line(" ", &header_cells, false)];
+    for (row, cells) in rows.iter().zip(&cells) {
+        let marker = if row.active { "•" } else { " " };
+        out.push(line(marker, cells, row.active));
+    }
+    out.join("\n")
 }
 
 pub fn current(ctx: &Context) -> Result<()> {
@@ -165,7 +214,17 @@ fn list_names(config: &Config) -> String {
     }
 }
 
-pub fn remove(ctx: &Context, name: &str, yes: bool) -> Result<()> {
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RemoveArgs {
+    /// Do not ask.
+    pub yes: bool,
+    /// Revoke the profile's token on the server first.
+    pub revoke: bool,
+    /// With `revoke`: remove the profile even when revoking fails.
+    pub force: bool,
+}
+
+pub fn remove(ctx: &Context, name: &str, args: RemoveArgs) -> Result<()> {
     let (path, store, config) = ctx.load_to_edit()?;
     if !config.contains(name) {
         return Err(Error::UnknownProfile {
@@ -174,7 +233,7 @@ pub fn remove(ctx: &Context, name: &str, yes: bool) -> Result<()> {
             existing: config.profile_names(),
         });
     }
-    if !yes {
+    if !args.yes {
         if !ctx.interactive {
             return Err(Error::MissingInput {
                 what: "confirmation",
@@ -188,6 +247,9 @@ pub fn remove(ctx: &Context, name: &str, yes: bool) -> Result<()> {
         if !prompt::confirm(&question, false)? {
             return Err(Error::Cancelled);
         }
+    }
+    if args.revoke {
+        revoke_profile_token(ctx, &config, name, args.force)?;
     }
     let written = store.update(|config| {
         let was_active = config.profile(name).is_some_and(|p| p.is_active());
@@ -203,6 +265,39 @@ pub fn remove(ctx: &Context, name: &str, yes: bool) -> Result<()> {
             .note("no profile is active now; choose one with `modal-setup profile activate`");
     }
     Ok(())
+}
+
+/// Revokes the token of `name` on its server, authenticated by that token itself. A failure
+/// stops the removal unless `force`.
+fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool) -> Result<()> {
+    let profile = config.profile(name).expect("checked by the caller");
+    let (Some(token_id), Some(secret)) = (profile.token_id(), profile.token_secret()) else {
+        ctx.printer.note(&format!(
+            "profile '{name}' holds no token, so there is nothing to revoke"
+        ));
+        return Ok(());
+    };
+    let server_url = ctx.server_url_for(config, Some(name));
+    let revoked = ctx
+        .api(&server_url)
+        .and_then(|api| api.revoke(token_id, &secret, token_id));
+    match revoked {
+        Ok(()) => {
+            ctx.printer.success(&format!("Revoked token {token_id}"));
+            Ok(())
+        }
+        Err(cause) if force => {
+            ctx.printer.warn(&format!(
+                "could not revoke token {token_id} ({cause}); removing the profile anyway (--force): revoke it in the Modal dashboard"
+            ));
+            Ok(())
+        }
+        Err(cause) => Err(Error::RevokeFailed {
+            token_id: token_id.to_owned(),
+            cause: Box::new(cause),
+            kept: false,
+        }),
+    }
 }
 
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use super::token::{NewToken, save};
+use super::token::{NewToken, revoke_replaced, save};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, Result};
@@ -31,6 +31,10 @@ pub struct SetupArgs {
     pub activate: bool,
     /// Replace a different token in an existing profile without asking.
     pub yes: bool,
+    /// Revoke the profile's previous token once the new one is written.
+    pub delete_existing: bool,
+    /// The profile to write, above `--profile` and MODAL_PROFILE (for `token rotate`).
+    pub profile: Option<String>,
     pub browser: BrowserEnv,
     /// Whether the spinner may draw (stderr is a terminal).
     pub spinner: bool,
@@ -40,13 +44,16 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     interrupt::exit_130_on_interrupt();
     // Refuse a broken config file before anything else happens.
     let (path, store, config) = ctx.load_to_edit()?;
-    let chosen = ctx.chosen_profile();
+    let chosen = match &args.profile {
+        Some(name) => Some(name.clone()),
+        None => ctx.chosen_profile().map(|p| p.value),
+    };
     if let Some(profile) = &chosen
-        && !config.contains(&profile.value)
+        && !config.contains(profile)
     {
-        validate_new_profile_name(&profile.value)?;
+        validate_new_profile_name(profile)?;
     }
-    let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
+    let server_url = ctx.server_url_for(&config, chosen.as_deref());
 
     let callback = CallbackServer::bind(args.port)?;
     let api = ctx.api(&server_url)?;
@@ -88,7 +95,6 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         approval.workspace.clone()
     };
     let profile = chosen
-        .map(|p| p.value)
         .or(workspace)
         .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
 
@@ -110,9 +116,46 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         profile: &profile,
         token_id: &approval.token_id,
         token_secret: &approval.token_secret,
-        server_url: &server_url.value,
+        server_url: &server_url,
     };
-    save(ctx, &store, &path.value, &token, args.activate)
+    let replaced = save(ctx, &store, &path.value, &token, args.activate)?;
+    if args.delete_existing {
+        revoke_replaced(ctx, &token, replaced.as_deref())?;
+    }
+    Ok(())
+}
+
+/// `token rotate`: a new token for the profile in effect through the browser, written before
+/// the old one is revoked, so that a failure at any step leaves a working token in the file.
+pub fn rotate(ctx: &Context, args: SetupArgs) -> Result<()> {
+    let (path, _, config) = ctx.load_to_edit()?;
+    let resolved = ctx.resolve(&config, path);
+    let profile = resolved.profile.value;
+    let has_token = config
+        .profile(&profile)
+        .is_some_and(|p| p.token_id().is_some());
+    if !has_token {
+        return Err(Error::NoCredentials {
+            what: "token to rotate",
+            hint: format!(
+                "profile '{profile}' of {} holds no token; create one with `modal-setup setup --profile {profile}`",
+                resolved.config_path.value.display()
+            ),
+        });
+    }
+    ctx.printer
+        .status(&format!("Rotating the token of profile {profile}"));
+    setup(
+        ctx,
+        SetupArgs {
+            profile: Some(profile),
+            delete_existing: true,
+            // Rotation keeps the profile's place: active if it was, not otherwise.
+            activate: false,
+            yes: true,
+            ..args
+        },
+    )
 }
 
 fn show_url(ctx: &Context, flow: &Flow, port: u16, args: &SetupArgs) {

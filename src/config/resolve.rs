@@ -76,6 +76,8 @@ pub enum Problem {
     SeveralActive { names: Vec<String> },
     /// The chosen profile is not in the file, so only environment values and defaults apply.
     MissingProfile { name: String, origin: Origin },
+    /// Several profiles, none active, none chosen: `default` applies, which may not exist.
+    NoneActive { count: usize, default_exists: bool },
 }
 
 impl fmt::Display for Problem {
@@ -86,6 +88,18 @@ impl fmt::Display for Problem {
                 "several profiles are active ({}); using '{}'. Fix it with `modal-setup profile activate NAME`",
                 names.join(", "),
                 names[0]
+            ),
+            Self::NoneActive {
+                count,
+                default_exists,
+            } => write!(
+                f,
+                "the file has {count} profiles and none is active, so '{DEFAULT_PROFILE}' is used{}; choose one with `modal-setup profile activate NAME`",
+                if *default_exists {
+                    ""
+                } else {
+                    " (and it does not exist)"
+                }
             ),
             Self::MissingProfile { name, origin } => write!(
                 f,
@@ -174,6 +188,13 @@ pub fn resolve(
     if active.len() > 1 {
         problems.push(Problem::SeveralActive {
             names: active.iter().map(|s| (*s).to_owned()).collect(),
+        });
+    }
+    let count = config.profiles().count();
+    if profile.origin == Origin::Default && count > 1 {
+        problems.push(Problem::NoneActive {
+            count,
+            default_exists: in_file.is_some(),
         });
     }
     if in_file.is_none() && profile.origin != Origin::Default {
@@ -292,6 +313,37 @@ mod tests {
             [Problem::SeveralActive {
                 names: vec!["x".into(), "y".into()]
             }]
+        );
+    }
+
+    #[test]
+    fn several_profiles_and_none_active_is_a_problem() {
+        let none_active = FILE.replace("active = true\n", "");
+        let resolved = run(&none_active, &[], &Explicit::default());
+        assert_eq!(
+            resolved.problems,
+            [Problem::NoneActive {
+                count: 3,
+                default_exists: true
+            }]
+        );
+        let resolved = run("[a]\n[b]\n", &[], &Explicit::default());
+        assert_eq!(
+            resolved.problems,
+            [Problem::NoneActive {
+                count: 2,
+                default_exists: false
+            }]
+        );
+        assert!(
+            run("[default]\n", &[], &Explicit::default())
+                .problems
+                .is_empty()
+        );
+        assert!(
+            run(&none_active, &[(MODAL_PROFILE, "a")], &Explicit::default())
+                .problems
+                .is_empty()
         );
     }
 

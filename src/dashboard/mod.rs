@@ -7,6 +7,7 @@ mod time;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -66,6 +67,15 @@ pub enum TokenState {
     Forbidden,
 }
 
+/// A way for the API to misbehave, so that tests (and people) can see how the CLI copes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with this status and a JSON error.
+    Status(u16),
+    /// Never answer (until the dashboard stops).
+    Hang,
+}
+
 /// A request the dashboard received. Secrets are never recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
@@ -93,6 +103,8 @@ struct State {
     /// One-time CSRF tokens of sign-in forms.
     sign_in_tokens: HashSet<String>,
     requests: Vec<Recorded>,
+    /// Faults by the start of "METHOD /path" they apply to.
+    faults: Vec<(String, Fault)>,
 }
 
 /// A running dashboard; it stops when dropped.
@@ -101,6 +113,7 @@ pub struct Dashboard {
     state: Arc<Mutex<State>>,
     options: Options,
     server: Arc<Server>,
+    stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -116,18 +129,22 @@ impl Dashboard {
         let url = format!("http://127.0.0.1:{port}");
         let server = Arc::new(server);
         let state = Arc::new(Mutex::new(State::default()));
+        let stopping = Arc::new(AtomicBool::new(false));
         let handler = Arc::new(Handler {
             url: url.clone(),
             options: options.clone(),
             state: Arc::clone(&state),
+            stopping: Arc::clone(&stopping),
         });
         let thread = {
             let server = Arc::clone(&server);
             std::thread::Builder::new()
                 .name("dashboard".into())
                 .spawn(move || {
+                    // One thread a request, so that a hanging answer holds up only itself.
                     for request in server.incoming_requests() {
-                        handler.handle(request);
+                        let handler = Arc::clone(&handler);
+                        std::thread::spawn(move || handler.handle(request));
                     }
                 })?
         };
@@ -136,6 +153,7 @@ impl Dashboard {
             state,
             options,
             server,
+            stopping,
             thread: Some(thread),
         })
     }
@@ -161,6 +179,17 @@ impl Dashboard {
         lock(&self.state).tokens.get(token_id).map(|t| t.state)
     }
 
+    /// Makes requests whose "METHOD /path" starts with `route` fail this way, e.g.
+    /// `("GET /v1/whoami", Fault::Status(500))` or `("DELETE /v1/tokens/", Fault::Hang)`.
+    /// `None` clears the faults of that route.
+    pub fn set_fault(&self, route: &str, fault: Option<Fault>) {
+        let mut state = lock(&self.state);
+        state.faults.retain(|(r, _)| r != route);
+        if let Some(fault) = fault {
+            state.faults.push((route.to_owned(), fault));
+        }
+    }
+
     /// Every request so far, oldest first.
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.state).requests.clone()
@@ -169,6 +198,7 @@ impl Dashboard {
 
 impl Drop for Dashboard {
     fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
         self.server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -216,6 +246,7 @@ struct Handler {
     url: String,
     options: Options,
     state: Arc<Mutex<State>>,
+    stopping: Arc<AtomicBool>,
 }
 
 type Reply = Response<io::Cursor<Vec<u8>>>;
@@ -229,6 +260,26 @@ impl Handler {
             path: path.clone(),
             token_id,
         });
+        let route = format!("{} {path}", request.method());
+        let fault = lock(&self.state)
+            .faults
+            .iter()
+            .find(|(r, _)| route.starts_with(r.as_str()))
+            .map(|(_, f)| f.clone());
+        match fault {
+            Some(Fault::Status(status)) => {
+                let body = json!({ "error": format!("injected fault: {status}") });
+                let _ = request.respond(json_reply(status, &body));
+                return;
+            }
+            Some(Fault::Hang) => {
+                while !self.stopping.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                return;
+            }
+            None => {}
+        }
         let mut body = Vec::new();
         let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();

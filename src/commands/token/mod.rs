@@ -1,4 +1,9 @@
-//! `token set`: write a token id and secret into a profile, for scripts and CI.
+//! `token set` (write a token id and secret into a profile, for scripts and CI) and what the
+//! other commands that write tokens share with it: saving, reporting, revoking the old token.
+
+mod info;
+
+pub use info::{InfoArgs, info};
 
 use std::io::BufRead;
 use std::path::Path;
@@ -38,6 +43,8 @@ pub struct SetArgs {
     pub token_secret: Option<SecretInput>,
     pub activate: bool,
     pub verify: bool,
+    /// Revoke the token the profile held before, once the new one is written.
+    pub delete_existing: bool,
 }
 
 pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
@@ -90,9 +97,13 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
         profile: &profile,
         token_id: &token_id,
         token_secret: &token_secret,
-        server_url: &server_url.value,
+        server_url: &server_url,
     };
-    save(ctx, &store, &path.value, &token, args.activate)
+    let replaced = save(ctx, &store, &path.value, &token, args.activate)?;
+    if args.delete_existing {
+        revoke_replaced(ctx, &token, replaced.as_deref())?;
+    }
+    Ok(())
 }
 
 /// A token about to be written.
@@ -101,24 +112,24 @@ pub struct NewToken<'a> {
     pub profile: &'a str,
     pub token_id: &'a str,
     pub token_secret: &'a Secret,
-    pub server_url: &'a str,
+    pub server_url: &'a Sourced<String>,
 }
 
 /// Writes a token into `profile` under the lock, activates the profile when asked to or when
-/// none is active, and reports what was done.
+/// none is active, and reports what was done. Returns the id of a different token it replaced.
 pub fn save(
     ctx: &Context,
     store: &Store,
     path: &Path,
     token: &NewToken<'_>,
     activate: bool,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let written = store.update(|config| {
         let change = config.set_token(
             token.profile,
             token.token_id,
             token.token_secret,
-            token.server_url,
+            &token.server_url.value,
         )?;
         let activate = activate || config.active_profiles().is_empty();
         if activate {
@@ -127,6 +138,33 @@ pub fn save(
         Ok((change, activate))
     })?;
     report_written(ctx, path, token.profile, &written);
+    Ok(match written.value.0 {
+        TokenChange::Replaced {
+            previous_token_id: Some(previous),
+        } if previous != token.token_id => Some(previous),
+        _ => None,
+    })
+}
+
+/// Revokes the token a new one replaced (`--delete-existing`, `token rotate`), authenticated by
+/// the new token. The new token is already written, and stays whatever happens here.
+pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, replaced: Option<&str>) -> Result<()> {
+    let Some(previous) = replaced else {
+        ctx.printer.note(&format!(
+            "profile '{}' held no other token, so there is nothing to revoke",
+            token.profile
+        ));
+        return Ok(());
+    };
+    ctx.api(token.server_url)?
+        .revoke(token.token_id, token.token_secret, previous)
+        .map_err(|cause| Error::RevokeFailed {
+            token_id: previous.to_owned(),
+            cause: Box::new(cause),
+            kept: true,
+        })?;
+    ctx.printer
+        .success(&format!("Revoked the previous token {previous}"));
     Ok(())
 }
 
