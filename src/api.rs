@@ -50,7 +50,7 @@ impl Api {
         let url = server_url.value.trim_end_matches('/').to_owned();
         let mut builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("modal-setup/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .connect_timeout(timeout)
             .timeout(timeout);
         // Loopback is never sent through HTTP(S)_PROXY.
         if is_loopback(&url) {

@@ -1,0 +1,558 @@
+//! Token lifecycle and troubleshooting: `token info`, revocation, rotation, `profile list
+//! --check`, and the errors and warnings that say what to do.
+
+use std::time::{Duration, Instant};
+
+use modal_setup::dashboard::{Fault, TokenState};
+use modal_setup::secret::Secret;
+use serde_json::Value;
+
+use crate::support::browser::{Agent, BrowserScript};
+use crate::support::{TestEnv, TestServer};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A test environment whose config holds one valid token of `server`, in profile `ws`.
+fn with_token(server: &TestServer) -> (TestEnv, String, Secret) {
+    let (id, secret) = server.dashboard.mint_token();
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    t.write(&format!(
+        "[ws]\ntoken_id = \"{id}\"\ntoken_secret = \"{}\"\nactive = true\n",
+        secret.expose()
+    ));
+    (t, id, secret)
+}
+
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
+}
+
+#[test]
+fn token_info_shows_the_token_its_sources_and_the_server_view() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 1);
+    let (t, id, _) = with_token(&server);
+    let run = t.run(&["token", "info"]);
+    run.success();
+    let path = t.config.display().to_string();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("Token: {id}"));
+    assert_eq!(lines[1], format!("Profile: ws (active = true in {path})"));
+    assert_eq!(lines[2], format!("Token id from: profile 'ws' in {path}"));
+    assert_eq!(
+        lines[3],
+        format!("Token secret from: profile 'ws' in {path}")
+    );
+    assert_eq!(
+        lines[4],
+        format!(
+            "Server: {} (MODAL_SERVER_URL environment variable)",
+            server.url()
+        )
+    );
+    assert_eq!(lines[5], "Workspace: demo-workspace");
+    assert_eq!(lines[6], "User: demo-user");
+    assert!(lines[7].starts_with("Created at: 20"), "{}", lines[7]);
+    assert_eq!(lines[8], "Expires at: never");
+    assert_eq!(lines.len(), 9);
+}
+
+#[test]
+fn token_info_offline_asks_nobody() {
+    let mut server = TestServer::start();
+    server.expect("GET", "/v1/whoami", 0);
+    let (t, id, _) = with_token(&server);
+    let run = t.run(&["token", "info", "--no-verify"]);
+    run.success();
+    assert!(run.stdout.starts_with(&format!("Token: {id}\n")));
+    assert!(!run.stdout.contains("Workspace:"));
+}
+
+#[test]
+fn token_info_json_field_by_field() {
+    let server = TestServer::start();
+    let (t, id, _) = with_token(&server);
+    let run = t.run(&["token", "info", "--json"]);
+    run.success();
+    let info: Value = serde_json::from_str(&run.stdout).unwrap();
+    let path = t.config.display().to_string();
+    assert_eq!(info["token_id"]["value"], id.as_str());
+    assert_eq!(
+        info["token_id"]["origin"],
+        format!("profile 'ws' in {path}")
+    );
+    assert_eq!(
+        info["token_secret"],
+        serde_json::json!({ "origin": format!("profile 'ws' in {path}") })
+    );
+    assert_eq!(info["profile"]["value"], "ws");
+    assert_eq!(info["server_url"]["value"], server.url());
+    assert_eq!(
+        info["server_url"]["origin"],
+        "MODAL_SERVER_URL environment variable"
+    );
+    assert_eq!(info["config_path"], path.as_str());
+    assert_eq!(info["using_environment_variables"], false);
+    assert_eq!(info["verified"], true);
+    assert_eq!(info["server"]["workspace"], "demo-workspace");
+    assert_eq!(info["server"]["user"], "demo-user");
+    assert!(
+        info["server"]["created_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert_eq!(info["server"]["expires_at"], Value::Null);
+    let offline: Value =
+        serde_json::from_str(&t.run(&["token", "info", "--json", "--no-verify"]).stdout).unwrap();
+    assert_eq!(offline["verified"], false);
+    assert_eq!(offline["server"], Value::Null);
+}
+
+#[test]
+fn token_info_names_environment_variables_and_mixed_sources() {
+    let server = TestServer::start();
+    let (t, file_id, _) = with_token(&server);
+    let (env_id, env_secret) = server.dashboard.mint_token();
+    let both = t
+        .cmd(&["token", "info"])
+        .env("MODAL_TOKEN_ID", &env_id)
+        .env("MODAL_TOKEN_SECRET", env_secret.expose())
+        .run();
+    both.success();
+    assert!(both.stdout.contains(&format!("Token: {env_id}\n")));
+    assert!(
+        both.stdout
+            .ends_with("(Using MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables)\n")
+    );
+
+    // The id from the environment with the file's secret does not authenticate: say why.
+    let mixed = t
+        .cmd(&["token", "info"])
+        .env("MODAL_TOKEN_ID", &env_id)
+        .run();
+    mixed
+        .code(3)
+        .stderr_has("MODAL_TOKEN_ID is set but MODAL_TOKEN_SECRET is not")
+        .stderr_has("the secret from the profile 'ws'");
+    let other = t
+        .cmd(&["token", "info", "--no-verify"])
+        .env("MODAL_TOKEN_SECRET", env_secret.expose())
+        .run();
+    other
+        .success()
+        .stderr_has("MODAL_TOKEN_SECRET is set but MODAL_TOKEN_ID is not");
+    assert!(other.stdout.contains(&format!("Token: {file_id}")));
+}
+
+#[test]
+fn token_info_rejected_tokens_exit_3_with_the_fix() {
+    let server = TestServer::start();
+    let (t, id, _) = with_token(&server);
+    server.dashboard.set_token_state(&id, TokenState::Revoked);
+    t.run(&["token", "info"])
+        .code(3)
+        .stderr_has("(401): token revoked")
+        .stderr_has("revoked, has expired")
+        .stderr_has("modal-setup setup");
+    server.dashboard.set_token_state(&id, TokenState::Forbidden);
+    t.run(&["token", "info"])
+        .code(3)
+        .stderr_has("(403)")
+        .stderr_has("no permission for this workspace");
+}
+
+#[test]
+fn token_info_without_a_token_says_how_to_get_one() {
+    let t = TestEnv::new();
+    t.run(&["token", "info"])
+        .code(1)
+        .stderr_has("no token id in effect")
+        .stderr_has("modal-setup setup");
+    t.write("[ws]\ntoken_id = \"ak-1\"\n");
+    t.run(&["token", "info", "--profile", "ws"])
+        .code(1)
+        .stderr_has("no token secret in effect")
+        .stderr_has("profile 'ws'");
+}
+
+#[test]
+fn server_failures_map_to_one_line_and_a_hint() {
+    let server = TestServer::start();
+    let (t, _, _) = with_token(&server);
+    server
+        .dashboard
+        .set_fault("GET /v1/whoami", Some(Fault::Status(404)));
+    t.run(&["token", "info"])
+        .code(1)
+        .stderr_has("answered 404")
+        .stderr_has("does not speak the modal-setup protocol")
+        .stderr_has("MODAL_SERVER_URL environment variable");
+    server
+        .dashboard
+        .set_fault("GET /v1/whoami", Some(Fault::Status(500)));
+    t.run(&["token", "info"])
+        .code(1)
+        .stderr_has("answered 500")
+        .stderr_has("try again later");
+    server
+        .dashboard
+        .set_fault("GET /v1/whoami", Some(Fault::Status(502)));
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-x",
+        "--secret",
+        "as-x",
+        "--profile",
+        "p",
+    ])
+    .code(1)
+    .stderr_has("answered 502");
+    assert!(!t.read().contains("[p]"));
+
+    server
+        .dashboard
+        .set_fault("GET /v1/whoami", Some(Fault::Hang));
+    let started = Instant::now();
+    t.cmd(&["token", "info"])
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "1")
+        .run()
+        .code(1)
+        .stderr_has("did not answer within 1 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn tls_and_proxy_failures_say_so() {
+    let server = TestServer::start();
+    let (t, _, _) = with_token(&server);
+    // https to a server that answers in plain http: the handshake fails.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let https = format!("https://127.0.0.1:{}", plain.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for stream in plain.incoming().take(1).flatten() {
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &https)
+        .run()
+        .code(1)
+        .stderr_has("TLS handshake failed");
+    // Through a proxy that is not there (to a host that is never resolved here).
+    let proxy = closed_port_url();
+    let run = t
+        .cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", "https://api.modal-setup.invalid")
+        .env("HTTPS_PROXY", &proxy)
+        .run();
+    run.code(1)
+        .stderr_has("proxy in HTTPS_PROXY")
+        .stderr_has("NO_PROXY");
+    // Loopback never goes through the proxy.
+    t.cmd(&["token", "info"])
+        .env("HTTP_PROXY", &proxy)
+        .env("HTTPS_PROXY", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .run()
+        .success();
+}
+
+#[test]
+fn profile_list_check_reports_every_profile_within_a_bound() {
+    let server = TestServer::start();
+    let hanging = TestServer::start();
+    hanging
+        .dashboard
+        .set_fault("GET /v1/whoami", Some(Fault::Hang));
+    let (good_id, good) = server.dashboard.mint_token();
+    let (revoked_id, revoked) = server.dashboard.mint_token();
+    server
+        .dashboard
+        .set_token_state(&revoked_id, TokenState::Revoked);
+    let t = TestEnv::new();
+    t.write(&format!(
+        "[good]\ntoken_id = \"{good_id}\"\ntoken_secret = \"{}\"\nserver_url = \"{}\"\nactive = true\n\n\
+[revoked]\ntoken_id = \"{revoked_id}\"\ntoken_secret = \"{}\"\nserver_url = \"{}\"\n\n\
+[empty]\n\n\
+[hangs]\ntoken_id = \"ak-h\"\ntoken_secret = \"as-h\"\nserver_url = \"{}\"\n\n\
+[down]\ntoken_id = \"ak-d\"\ntoken_secret = \"as-d\"\nserver_url = \"{}\"\n",
+        good.expose(),
+        server.url(),
+        revoked.expose(),
+        server.url(),
+        hanging.url(),
+        closed_port_url()
+    ));
+    let started = Instant::now();
+    let run = t.run(&["profile", "list", "--check", "--json"]);
+    let took = started.elapsed();
+    run.success();
+    assert!(took < Duration::from_secs(9), "took {took:?}");
+    let rows: Value = serde_json::from_str(&run.stdout).unwrap();
+    let status: Vec<(&str, &str, Value)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["workspace"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("good", "ok", Value::from("demo-workspace")),
+            ("revoked", "rejected", Value::Null),
+            ("empty", "no token", Value::Null),
+            ("hangs", "timed out", Value::Null),
+            ("down", "unreachable", Value::Null),
+        ]
+    );
+    let table = t.run(&["profile", "list", "--check"]);
+    assert!(table.stdout.lines().next().unwrap().contains("STATUS"));
+    assert!(table.stdout.contains("demo-workspace") && table.stdout.contains("timed out"));
+    // Without --check it stays offline.
+    let before = server.count("GET", "/v1/whoami");
+    t.run(&["profile", "list"]).success();
+    assert_eq!(server.count("GET", "/v1/whoami"), before);
+}
+
+#[test]
+fn token_set_delete_existing_revokes_the_old_token_after_writing_the_new() {
+    let server = TestServer::start();
+    let (t, old_id, _) = with_token(&server);
+    let (new_id, new_secret) = server.dashboard.mint_token();
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        &new_id,
+        "--secret",
+        new_secret.expose(),
+        "--profile",
+        "ws",
+        "--delete-existing",
+    ])
+    .success()
+    .stderr_has(&format!("Revoked the previous token {old_id}"));
+    assert_eq!(
+        server.dashboard.token_state(&old_id),
+        Some(TokenState::Revoked)
+    );
+    assert!(t.read().contains(&new_id));
+
+    // A failed revoke is reported (exit 1) and the new token stays.
+    let (newer_id, newer_secret) = server.dashboard.mint_token();
+    server
+        .dashboard
+        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(500)));
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        &newer_id,
+        "--secret",
+        newer_secret.expose(),
+        "--profile",
+        "ws",
+        "--delete-existing",
+    ])
+    .code(1)
+    .stderr_has(&format!("could not revoke token {new_id}"))
+    .stderr_has("the new token is written and works");
+    assert!(t.read().contains(&newer_id));
+    assert_eq!(
+        server.dashboard.token_state(&new_id),
+        Some(TokenState::Valid)
+    );
+}
+
+fn approve_in_browser(browser: &BrowserScript, server: &TestServer) {
+    let mut agent = Agent::new();
+    let url = browser.wait_for_url(WAIT);
+    let sign_in = agent.get(&url);
+    let page = agent.submit(&sign_in.form_to("/signin"), server.url());
+    let handoff = agent.submit(&page.form_to("/approve"), server.url());
+    agent.submit(&handoff.forms().remove(0), server.url());
+}
+
+#[test]
+fn token_rotate_writes_the_new_token_then_revokes_the_old() {
+    let server = TestServer::start();
+    let (mut t, old_id, _) = with_token(&server);
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    let running = t.cmd(&["token", "rotate"]).spawn();
+    approve_in_browser(&browser, &server);
+    running
+        .finish(WAIT)
+        .success()
+        .stderr_has("Rotating the token of profile ws")
+        .stderr_has(&format!("Revoked the previous token {old_id}"));
+    assert_eq!(
+        server.dashboard.token_state(&old_id),
+        Some(TokenState::Revoked)
+    );
+    let text = t.read();
+    assert!(
+        !text.contains(&old_id) && text.starts_with("[ws]\n") && text.contains("active = true"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
+    let server = TestServer::start();
+    let (mut t, old_id, _) = with_token(&server);
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    server
+        .dashboard
+        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(503)));
+    let running = t.cmd(&["token", "rotate"]).spawn();
+    approve_in_browser(&browser, &server);
+    running
+        .finish(WAIT)
+        .code(1)
+        .stderr_has(&format!("could not revoke token {old_id}"));
+    // The file holds the new token, and it works.
+    server.dashboard.set_fault("DELETE /v1/tokens/", None);
+    assert!(!t.read().contains(&old_id));
+    t.run(&["token", "info"])
+        .success()
+        .stdout
+        .contains("Workspace: demo-workspace");
+    assert_eq!(
+        server.dashboard.token_state(&old_id),
+        Some(TokenState::Valid)
+    );
+}
+
+#[test]
+fn rotate_needs_a_token_to_replace() {
+    let t = TestEnv::new();
+    t.write("[ws]\nactive = true\n");
+    t.run(&["token", "rotate"])
+        .code(1)
+        .stderr_has("no token to rotate in effect")
+        .stderr_has("setup --profile ws");
+}
+
+#[test]
+fn setup_delete_existing_revokes_the_profile_s_previous_token() {
+    let server = TestServer::start();
+    let (mut t, old_id, _) = with_token(&server);
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    let running = t
+        .cmd(&["setup", "--profile", "ws", "--delete-existing"])
+        .spawn();
+    approve_in_browser(&browser, &server);
+    running.finish(WAIT).success();
+    assert_eq!(
+        server.dashboard.token_state(&old_id),
+        Some(TokenState::Revoked)
+    );
+}
+
+#[test]
+fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
+    let server = TestServer::start();
+    let (t, id, _) = with_token(&server);
+    let before = t.read();
+    server
+        .dashboard
+        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(500)));
+    t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
+        .code(1)
+        .stderr_has(&format!("could not revoke token {id}"))
+        .stderr_has("--force");
+    assert_eq!(t.read(), before);
+    t.run(&["profile", "remove", "ws", "--yes", "--revoke", "--force"])
+        .success()
+        .stderr_has("removing the profile anyway");
+    assert!(!t.read().contains("[ws]"));
+
+    server.dashboard.set_fault("DELETE /v1/tokens/", None);
+    let (t, id, _) = with_token(&server);
+    t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
+        .success()
+        .stderr_has(&format!("Revoked token {id}"));
+    assert_eq!(server.dashboard.token_state(&id), Some(TokenState::Revoked));
+    assert!(!t.read().contains("[ws]"));
+    t.run(&["profile", "remove", "ws", "--force"]).code(2);
+}
+
+#[test]
+fn warns_when_git_could_commit_the_config() {
+    let has_git = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok();
+    let mut t = TestEnv::new();
+    let repo = t.dir().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    if has_git {
+        assert!(
+            std::process::Command::new("git")
+                .args(["init", "-q"])
+                .current_dir(&repo)
+                .status()
+                .unwrap()
+                .success()
+        );
+    } else {
+        std::fs::create_dir(repo.join(".git")).unwrap();
+    }
+    let config = repo.join("creds/modal.toml");
+    t.set_env("MODAL_CONFIG_PATH", config.to_str().unwrap());
+    let run = t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-x",
+        "--secret",
+        "as-x",
+        "--no-verify",
+    ]);
+    run.success()
+        .stderr_has("inside the git work tree")
+        .stderr_has("/creds/modal.toml");
+    assert_eq!(
+        run.stderr.matches("git work tree").count(),
+        1,
+        "warned once"
+    );
+    t.run(&["profile", "list"])
+        .success()
+        .stderr_has("inside the git work tree");
+    if has_git {
+        std::fs::write(repo.join(".gitignore"), "/creds/modal.toml\n").unwrap();
+        let quiet = t.run(&["profile", "list"]);
+        assert!(!quiet.stderr.contains("git work tree"), "{}", quiet.stderr);
+    }
+}
+
+#[test]
+fn warns_about_several_profiles_with_none_active() {
+    let t = TestEnv::new();
+    t.write("[a]\n[b]\n");
+    t.run(&["config", "show"])
+        .success()
+        .stderr_has("2 profiles and none is active")
+        .stderr_has("profile activate");
+}
