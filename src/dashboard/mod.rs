@@ -599,7 +599,7 @@ fn html_reply(status: u16, page: pages::Page) -> Reply {
         .with_header(static_header("Content-Type", "text/html; charset=utf-8"))
         .with_header(static_header("Content-Security-Policy", &page.csp))
         .with_header(static_header("Cache-Control", "no-store"))
-        .with_header(static_header("Referrer-Policy", "no-referrer"))
+        .with_header(static_header("Referrer-Policy", page.referrer_policy))
         .with_header(static_header("X-Content-Type-Options", "nosniff"))
         .with_header(static_header("X-Frame-Options", "DENY"))
 }

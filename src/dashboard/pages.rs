@@ -2,10 +2,11 @@
 
 use crate::html::escape;
 
-/// A page and the Content-Security-Policy it needs.
+/// A page and the Content-Security-Policy and Referrer-Policy it needs.
 pub struct Page {
     pub html: String,
     pub csp: String,
+    pub referrer_policy: &'static str,
 }
 
 fn layout(nonce: &str, title: &str, body: &str) -> String {
@@ -48,6 +49,7 @@ pub fn sign_in(nonce: &str, csrf: &str, next: &str, user: &str) -> Page {
     Page {
         html: layout(nonce, "Sign in", &body),
         csp: csp(nonce, "'self'"),
+        referrer_policy: "no-referrer",
     }
 }
 
@@ -84,6 +86,7 @@ pub fn approve(nonce: &str, a: &Approval<'_>) -> Page {
     Page {
         html: layout(nonce, "Approve the login", &body),
         csp: csp(nonce, "'self'"),
+        referrer_policy: "no-referrer",
     }
 }
 
@@ -114,6 +117,10 @@ pub fn handoff(
     Page {
         html: layout(nonce, title, &body),
         csp: csp(nonce, callback_origin),
+        // A browser sends `Origin: null` for a form post from a page with `no-referrer` (or,
+        // from https to http, with the strict-origin policies); `origin` makes it send the
+        // dashboard's origin, which the callback checks. Only the origin leaves, no path.
+        referrer_policy: "origin",
     }
 }
 
@@ -121,5 +128,6 @@ pub fn message(nonce: &str, title: &str, text: &str) -> Page {
     Page {
         html: layout(nonce, title, &format!("<p>{}</p>", escape(text))),
         csp: csp(nonce, "'none'"),
+        referrer_policy: "no-referrer",
     }
 }

@@ -1,0 +1,155 @@
+//! The setup wizard in a real browser: Debian's Chromium, headless, driven through chromedriver,
+//! against the reference dashboard and the real `modal-setup setup` binary.
+//!
+//! `cargo test --features browser-tests --test browser`. Chromium and chromedriver must be
+//! installed (`apt-get install chromium chromium-driver`); without them the tests fail, never
+//! skip. Screenshots land in target/browser-screenshots/.
+
+#[path = "../integration/support/mod.rs"]
+mod support;
+mod webdriver;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use support::browser::BrowserScript;
+use support::{Running, TestEnv, TestServer};
+use webdriver::{Driver, Session};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+const FIXTURE: &str = "\
+# hand-written: keep this comment
+[personal]
+token_id = \"ak-personal\"
+token_secret = \"as-personal\"
+active = true
+
+[\"team.ws\"]   # the team
+token_id = \"ak-team\"
+token_secret = \"as-team\"
+";
+
+fn screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots")
+}
+
+/// The CLI waiting for a login, with `$BROWSER` handing the URL to the test.
+struct Login {
+    t: TestEnv,
+    server: TestServer,
+    browser: BrowserScript,
+    running: Running,
+}
+
+fn start(args: &[&str]) -> Login {
+    let mut t = TestEnv::new();
+    t.write(FIXTURE);
+    let server = TestServer::start();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    let mut all = vec!["setup"];
+    all.extend_from_slice(args);
+    let running = t.cmd(&all).spawn();
+    Login {
+        t,
+        server,
+        browser,
+        running,
+    }
+}
+
+/// Opens the URL the CLI asked for, signs in, and returns the pairing code the page shows.
+fn open_approval_page(login: &Login, session: &Session<'_>) -> String {
+    let url = login.browser.wait_for_url(WAIT);
+    session.goto(&url);
+    let sign_in = session.find("#signin", WAIT);
+    session.click(&sign_in);
+    let code = session.find("#code", WAIT);
+    session.text(&code)
+}
+
+#[test]
+fn approve_lands_on_the_success_page_and_writes_the_profile() {
+    let driver = Driver::start();
+    let login = start(&["--profile", "browser"]);
+    let profile_dir = login.t.dir().join("chromium");
+    let session = driver.session(&profile_dir, true);
+    let code = open_approval_page(&login, &session);
+
+    // The pairing code on the page is the one the CLI printed.
+    let printed = login.running.wait_for("Pairing code: ", WAIT);
+    assert!(
+        printed.contains(&format!("Pairing code: {code} ")),
+        "page shows {code}; CLI printed:\n{printed}"
+    );
+    session.screenshot(&screenshots().join("approval.png"));
+
+    let approve = session.find("#approve", WAIT);
+    session.click(&approve);
+    // The page's script posts the form to the loopback callback: a real cross-origin navigation.
+    session.wait_for_text("return to your terminal", WAIT);
+    assert!(session.url().starts_with("http://127.0.0.1:") && session.url().contains("/callback/"));
+    session.screenshot(&screenshots().join("success.png"));
+
+    let run = login.running.finish(WAIT);
+    run.success()
+        .stderr_has("in profile browser; it is the active profile");
+    let text = login.t.read();
+    let expected_start = FIXTURE.replace("active = true\n", "");
+    assert!(
+        text.starts_with(&expected_start),
+        "other profiles byte-exact:\n{text}"
+    );
+    let added = &text[expected_start.len()..];
+    assert!(
+        added.starts_with("\n[browser]\ntoken_id = \"ak-"),
+        "{added}"
+    );
+    assert!(
+        added.contains(&format!(
+            "server_url = \"{}\"\nactive = true\n",
+            login.server.url()
+        )),
+        "{added}"
+    );
+}
+
+#[test]
+fn deny_exits_3_and_leaves_the_file_untouched() {
+    let driver = Driver::start();
+    let login = start(&[]);
+    let session = driver.session(&login.t.dir().join("chromium"), true);
+    open_approval_page(&login, &session);
+    session.screenshot(&screenshots().join("deny-approval.png"));
+    let deny = session.find("#deny", WAIT);
+    session.click(&deny);
+    session.wait_for_text("You denied the login", WAIT);
+    session.screenshot(&screenshots().join("deny-result.png"));
+    login.running.finish(WAIT).code(3);
+    assert_eq!(login.t.read(), FIXTURE);
+}
+
+#[test]
+fn without_script_the_visible_button_completes_the_login() {
+    let driver = Driver::start();
+    let login = start(&["--profile", "noscript"]);
+    let session = driver.session(&login.t.dir().join("chromium"), false);
+    open_approval_page(&login, &session);
+    let approve = session.find("#approve", WAIT);
+    session.click(&approve);
+    // Nothing posts by itself: the page waits with its button.
+    let button = session.find("#continue", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        session.url().contains("/flows/"),
+        "left the page without script: {}",
+        session.url()
+    );
+    session.screenshot(&screenshots().join("noscript-handoff.png"));
+    session.click(&button);
+    session.wait_for_text("return to your terminal", WAIT);
+    login.running.finish(WAIT).success();
+    assert!(login.t.read().contains("[noscript]"));
+}
