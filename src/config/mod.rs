@@ -246,10 +246,19 @@ fn validate(
                 "every top-level entry must be a profile table such as [default]; move or remove this entry",
             ));
         };
+        // A value is located by its value, a sub-table by its key in the header.
+        let at = |key: &str, item: &Item| {
+            let span = if item.is_value() {
+                item.span()
+            } else {
+                table.key(key).and_then(|k| k.span())
+            };
+            span.map_or(key_start, |s| s.start)
+        };
         if let Some(active) = table.get("active")
             && !active.is_bool()
         {
-            let at = active.span().unwrap_or(key_start..key_start).start;
+            let at = at("active", active);
             return Err(invalid(
                 at,
                 format!("'active' in profile '{name}' must be true or false"),
@@ -260,7 +269,7 @@ fn validate(
             if let Some(value) = table.get(key)
                 && !value.is_str()
             {
-                let at = value.span().unwrap_or(key_start..key_start).start;
+                let at = at(key, value);
                 return Err(invalid(
                     at,
                     format!("'{key}' in profile '{name}' must be a string"),
