@@ -9,6 +9,7 @@ mod lifecycle;
 mod malformed;
 mod profile;
 mod prompts;
+mod reliability;
 mod setup;
 mod store;
 mod token_set;
