@@ -122,11 +122,58 @@ impl Config {
         Ok(changed)
     }
 
-    /// Removes `profile` and its table, comments above its header included.
+    /// Removes `profile` and its table, with the comment lines right above its header. Text
+    /// above that, up to a blank line (a file's opening comment, say), stays in place.
     pub fn remove(&mut self, profile: &str) -> Result<()> {
-        match self.doc.remove(profile) {
-            Some(_) => Ok(()),
-            None => Err(self.unknown_profile(profile)),
+        let root = self.doc.as_table_mut();
+        let index = root.iter().position(|(k, _)| k == profile);
+        let Some((key, item)) = root.remove_entry(profile) else {
+            return Err(self.unknown_profile(profile));
+        };
+        let (prefix, position) = match &item {
+            Item::Table(table) => (raw(table.decor().prefix()), table.position()),
+            _ => (raw(key.leaf_decor().prefix()), None),
+        };
+        let kept = detached_part(&prefix);
+        if !kept.is_empty() {
+            self.keep_before_next(kept, index.unwrap_or(0), position);
+        }
+        Ok(())
+    }
+
+    /// Puts `text` in front of whatever followed a removed entry: the next top-level
+    /// key-value, else the next table, else the end of the file.
+    fn keep_before_next(&mut self, text: &str, index: usize, position: Option<isize>) {
+        let root = self.doc.as_table_mut();
+        if position.is_none() {
+            let next_value = root
+                .iter()
+                .skip(index)
+                .find(|(_, i)| i.is_value())
+                .map(|(k, _)| k.to_owned());
+            if let Some(name) = next_value
+                && let Some(mut key) = root.key_mut(&name)
+            {
+                let old = raw(key.leaf_decor().prefix());
+                key.leaf_decor_mut().set_prefix(format!("{text}{old}"));
+                return;
+            }
+        }
+        let after = position.unwrap_or(isize::MIN);
+        let next_table = root
+            .iter_mut()
+            .filter_map(|(_, item)| item.as_table_mut())
+            .filter(|t| t.position().is_some_and(|p| p > after))
+            .min_by_key(|t| t.position());
+        match next_table {
+            Some(table) => {
+                let old = raw(table.decor().prefix());
+                table.decor_mut().set_prefix(format!("{text}{old}"));
+            }
+            None => {
+                let old = raw(Some(self.doc.trailing()));
+                self.doc.set_trailing(format!("{text}{old}"));
+            }
         }
     }
 
@@ -146,10 +193,8 @@ impl Config {
         let root = self.doc.as_table_mut();
         let (old_key, item) = root.remove_entry(old).expect("checked above");
         let mut new_key = Key::new(new);
-        // Keep the spacing around the name, e.g. `[ name ]`, when the name stays a bare key.
-        if old_key.display_repr() == old_key.get() && new_key.display_repr() == new {
-            *new_key.leaf_decor_mut() = old_key.leaf_decor().clone();
-        }
+        // Keep what surrounds the name: comments above a top-level key, spacing in `[ name ]`.
+        *new_key.leaf_decor_mut() = old_key.leaf_decor().clone();
         root.insert_formatted(&new_key, item);
         // Headers render by their stored position; top-level inline tables by map order.
         root.sort_values_by(|a, _, b, _| {
@@ -182,6 +227,24 @@ impl Config {
         table.set_position(Some(max_position(self.doc.as_table()) + 1));
         self.doc.insert(name, Item::Table(table));
     }
+}
+
+fn raw(text: Option<&toml_edit::RawString>) -> String {
+    text.and_then(|t| t.as_str()).unwrap_or("").to_owned()
+}
+
+/// The part of a header's prefix that does not belong to the header: everything up to and
+/// including its last blank line.
+fn detached_part(prefix: &str) -> &str {
+    let mut end = 0;
+    let mut start = 0;
+    for line in prefix.split_inclusive('\n') {
+        start += line.len();
+        if line.trim().is_empty() {
+            end = start;
+        }
+    }
+    &prefix[..end]
 }
 
 fn max_position(table: &Table) -> isize {

@@ -9,6 +9,7 @@ mod lifecycle;
 mod malformed;
 mod profile;
 mod prompts;
+mod properties;
 mod reliability;
 mod setup;
 mod store;
