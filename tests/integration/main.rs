@@ -4,6 +4,7 @@ mod support;
 
 mod completions;
 mod config_cmd;
+mod floods;
 mod hostile;
 mod lifecycle;
 mod malformed;
