@@ -140,6 +140,14 @@ impl Context {
 
     /// The config file in effect, read by a command that writes it (and so tightens its mode).
     pub fn load_to_edit(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
+        let (path, store) = self.open()?;
+        let config = store.load()?;
+        Ok((path, store, config))
+    }
+
+    /// The config file in effect, not read yet, for a command that reads it only under the
+    /// write lock (one parse per command).
+    pub fn open(&self) -> Result<(Sourced<PathBuf>, Store)> {
         let path = self.config_path()?;
         let store = self.store(&path);
         self.printer.debug(&format!(
@@ -147,7 +155,6 @@ impl Context {
             path.value.display(),
             path.origin
         ));
-        let config = store.load()?;
         if let Some((root, relative)) = git::unignored_in_work_tree(&path.value) {
             self.printer.warn(&format!(
                 "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: /{}",
@@ -157,7 +164,7 @@ impl Context {
                 relative.display()
             ));
         }
-        Ok((path, store, config))
+        Ok((path, store))
     }
 
     /// The settings in effect, with their problems reported as warnings.

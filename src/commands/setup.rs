@@ -116,11 +116,11 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         profile: &profile,
         token_id: &approval.token_id,
         token_secret: &approval.token_secret,
-        server_url: &server_url,
+        server_url: Some(&server_url),
     };
-    let replaced = save(ctx, &store, &path.value, &token, args.activate)?;
+    let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, replaced.as_deref())?;
+        revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ pub fn validate_new_profile_name(name: &str) -> Result<()> {
 
 impl Config {
     fn profile_mut(&mut self, name: &str) -> Option<&mut dyn TableLike> {
-        self.doc.get_mut(name)?.as_table_like_mut()
+        self.doc_mut().get_mut(name)?.as_table_like_mut()
     }
 
     fn unknown_profile(&self, name: &str) -> Error {
@@ -125,7 +125,7 @@ impl Config {
     /// Removes `profile` and its table, with the comment lines right above its header. Text
     /// above that, up to a blank line (a file's opening comment, say), stays in place.
     pub fn remove(&mut self, profile: &str) -> Result<()> {
-        let root = self.doc.as_table_mut();
+        let root = self.doc_mut().as_table_mut();
         let index = root.iter().position(|(k, _)| k == profile);
         let Some((key, item)) = root.remove_entry(profile) else {
             return Err(self.unknown_profile(profile));
@@ -144,7 +144,8 @@ impl Config {
     /// Puts `text` in front of whatever followed a removed entry: the next top-level
     /// key-value, else the next table, else the end of the file.
     fn keep_before_next(&mut self, text: &str, index: usize, position: Option<isize>) {
-        let root = self.doc.as_table_mut();
+        let doc = self.doc_mut();
+        let root = doc.as_table_mut();
         if position.is_none() {
             let next_value = root
                 .iter()
@@ -171,8 +172,8 @@ impl Config {
                 table.decor_mut().set_prefix(format!("{text}{old}"));
             }
             None => {
-                let old = raw(Some(self.doc.trailing()));
-                self.doc.set_trailing(format!("{text}{old}"));
+                let old = raw(Some(doc.trailing()));
+                doc.set_trailing(format!("{text}{old}"));
             }
         }
     }
@@ -189,8 +190,9 @@ impl Config {
             });
         }
         validate_new_profile_name(new)?;
-        let order: Vec<String> = self.doc.iter().map(|(k, _)| k.to_owned()).collect();
-        let root = self.doc.as_table_mut();
+        let doc = self.doc_mut();
+        let order: Vec<String> = doc.iter().map(|(k, _)| k.to_owned()).collect();
+        let root = doc.as_table_mut();
         let (old_key, item) = root.remove_entry(old).expect("checked above");
         let mut new_key = Key::new(new);
         // Keep what surrounds the name: comments above a top-level key, spacing in `[ name ]`.
@@ -209,23 +211,27 @@ impl Config {
 
     /// Appends a table as the last one of the file, after any trailing comments.
     fn append_table(&mut self, name: &str, mut table: Table) {
-        let mut text_before = self.doc.to_string();
-        let trailing = self.doc.trailing().as_str().unwrap_or("").to_owned();
+        let doc = self.doc_mut();
+        let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+        // How the text ends so far, without rendering it all: every key-value and header line
+        // renders with its newline, then comes the trailing text.
+        let mut tail = if doc.as_table().is_empty() { "" } else { "\n" }.to_owned();
+        tail.push_str(&trailing.replace("\r\n", "\n"));
         // The trailing text moves in front of the new header, so the old bytes stay a prefix.
         let mut prefix = trailing;
-        if !text_before.is_empty() {
-            if !text_before.ends_with('\n') {
+        if !tail.is_empty() {
+            if !tail.ends_with('\n') {
                 prefix.push('\n');
-                text_before.push('\n');
+                tail.push('\n');
             }
-            if !text_before.ends_with("\n\n") {
+            if !tail.ends_with("\n\n") {
                 prefix.push('\n');
             }
         }
-        self.doc.set_trailing("");
+        doc.set_trailing("");
         table.decor_mut().set_prefix(prefix);
-        table.set_position(Some(max_position(self.doc.as_table()) + 1));
-        self.doc.insert(name, Item::Table(table));
+        table.set_position(Some(max_position(doc.as_table()) + 1));
+        doc.insert(name, Item::Table(table));
     }
 }
 

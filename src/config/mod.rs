@@ -26,9 +26,17 @@ const BOM: &str = "\u{feff}";
 #[derive(Clone, Debug)]
 pub struct Config {
     path: PathBuf,
-    doc: DocumentMut,
+    doc: Doc,
     /// How the original text was laid out, so that rendering gives back the same bytes.
     layout: Layout,
+}
+
+/// The document as parsed (cheap to read, renders as the original bytes) until the first edit
+/// turns it into an editable one. Commands that only read never pay for that conversion.
+#[derive(Clone, Debug)]
+enum Doc {
+    Parsed(toml_edit::Document<String>),
+    Editable(DocumentMut),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -107,7 +115,7 @@ impl Config {
     pub fn empty(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
-            doc: DocumentMut::new(),
+            doc: Doc::Editable(DocumentMut::new()),
             layout: Layout::of(""),
         }
     }
@@ -130,7 +138,7 @@ impl Config {
         // Columns are counted as an editor shows them, without the invisible byte-order mark.
         let located = |offset: usize| Location::of_offset(body.as_bytes(), offset);
 
-        let document = toml_edit::Document::parse(body).map_err(|e| Error::ConfigInvalid {
+        let document = toml_edit::Document::parse(body.to_owned()).map_err(|e| Error::ConfigInvalid {
             path: path.clone(),
             at: located(e.span().map_or(0, |s| s.start)),
             message: format!("invalid TOML: {}", e.message()),
@@ -146,7 +154,7 @@ impl Config {
         })?;
         Ok(Self {
             path,
-            doc: document.into_mut(),
+            doc: Doc::Parsed(document),
             layout,
         })
     }
@@ -156,10 +164,36 @@ impl Config {
         &self.path
     }
 
+    /// The root table, for reading.
+    fn root(&self) -> &toml_edit::Table {
+        match &self.doc {
+            Doc::Parsed(doc) => doc.as_table(),
+            Doc::Editable(doc) => doc.as_table(),
+        }
+    }
+
+    /// The document, made editable on first use.
+    fn doc_mut(&mut self) -> &mut DocumentMut {
+        if let Doc::Parsed(parsed) = &self.doc {
+            self.doc = Doc::Editable(parsed.clone().into_mut());
+        }
+        match &mut self.doc {
+            Doc::Editable(doc) => doc,
+            Doc::Parsed(_) => unreachable!("converted above"),
+        }
+    }
+
     /// The file's text, laid out as the original was: same byte-order mark, line endings and
-    /// final newline.
+    /// final newline. A file that was not edited renders as exactly the bytes read.
     pub fn render(&self) -> String {
-        let mut text = self.doc.to_string();
+        let doc = match &self.doc {
+            Doc::Parsed(parsed) => {
+                let bom = if self.layout.bom { BOM } else { "" };
+                return format!("{bom}{}", parsed.raw());
+            }
+            Doc::Editable(doc) => doc,
+        };
+        let mut text = doc.to_string();
         if !self.layout.final_newline && text.ends_with('\n') {
             text.pop();
         }
@@ -174,7 +208,7 @@ impl Config {
 
     /// Every profile, in the order of the file.
     pub fn profiles(&self) -> impl Iterator<Item = Profile<'_>> {
-        self.doc.iter().filter_map(|(name, item)| {
+        self.root().iter().filter_map(|(name, item)| {
             Some(Profile {
                 name,
                 table: item.as_table_like()?,
@@ -183,7 +217,7 @@ impl Config {
     }
 
     pub fn profile(&self, name: &str) -> Option<Profile<'_>> {
-        let (name, item) = self.doc.get_key_value(name)?;
+        let (name, item) = self.root().get_key_value(name)?;
         Some(Profile {
             name: name.get(),
             table: item.as_table_like()?,
@@ -229,7 +263,7 @@ fn to_crlf(text: &str) -> String {
 const STRING_KEYS: &[&str] = &["token_id", "token_secret", "server_url", "environment"];
 
 fn validate(
-    document: &toml_edit::Document<&str>,
+    document: &toml_edit::Document<String>,
     invalid: &dyn Fn(usize, String, &str) -> Error,
 ) -> Result<()> {
     let root = document.as_table();

@@ -73,35 +73,42 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     };
     let token_secret = validate_token_secret(&token_secret)?;
 
-    let (path, store, config) = ctx.load_to_edit()?;
     let chosen = ctx.chosen_profile();
+    if !args.verify {
+        // Offline: one read of the file, under the lock, and one write.
+        let (path, store) = ctx.open()?;
+        let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
+        let token = NewToken {
+            profile: &profile,
+            token_id: &token_id,
+            token_secret: &token_secret,
+            server_url: None,
+        };
+        let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
+        if args.delete_existing {
+            revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
+        }
+        return Ok(());
+    }
+
+    let (path, store, config) = ctx.load_to_edit()?;
     if let Some(profile) = &chosen
         && !config.contains(&profile.value)
     {
         validate_new_profile_name(&profile.value)?;
     }
     let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
-
-    let whoami = if args.verify {
-        Some(verify(ctx, &server_url, &token_id, &token_secret)?)
-    } else {
-        None
-    };
-    let profile = match (chosen, &whoami) {
-        (Some(chosen), _) => chosen.value,
-        (None, Some(whoami)) => whoami.workspace.clone(),
-        (None, None) => DEFAULT_PROFILE.to_owned(),
-    };
-
+    let whoami = verify(ctx, &server_url, &token_id, &token_secret)?;
+    let profile = chosen.map_or(whoami.workspace, |p| p.value);
     let token = NewToken {
         profile: &profile,
         token_id: &token_id,
         token_secret: &token_secret,
-        server_url: &server_url,
+        server_url: Some(&server_url),
     };
-    let replaced = save(ctx, &store, &path.value, &token, args.activate)?;
+    let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, replaced.as_deref())?;
+        revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
     }
     Ok(())
 }
@@ -112,24 +119,33 @@ pub struct NewToken<'a> {
     pub profile: &'a str,
     pub token_id: &'a str,
     pub token_secret: &'a Secret,
-    pub server_url: &'a Sourced<String>,
+    /// The server the token was checked against; `None`: the profile's in the file (read
+    /// under the lock), else MODAL_SERVER_URL or the default.
+    pub server_url: Option<&'a Sourced<String>>,
 }
 
 /// Writes a token into `profile` under the lock, activates the profile when asked to or when
-/// none is active, and reports what was done. Returns the id of a different token it replaced.
+/// none is active, and reports what was done. Returns the id of a different token it replaced,
+/// and the server the token belongs to.
 pub fn save(
     ctx: &Context,
     store: &Store,
     path: &Path,
     token: &NewToken<'_>,
     activate: bool,
-) -> Result<Option<String>> {
+) -> Result<(Option<String>, Sourced<String>)> {
+    let mut server_url = token.server_url.cloned();
     let written = store.update(|config| {
+        if !config.contains(token.profile) {
+            validate_new_profile_name(token.profile)?;
+        }
+        let server =
+            server_url.get_or_insert_with(|| ctx.server_url_for(config, Some(token.profile)));
         let change = config.set_token(
             token.profile,
             token.token_id,
             token.token_secret,
-            &token.server_url.value,
+            &server.value,
         )?;
         let activate = activate || config.active_profiles().is_empty();
         if activate {
@@ -138,17 +154,23 @@ pub fn save(
         Ok((change, activate))
     })?;
     report_written(ctx, path, token.profile, &written);
-    Ok(match written.value.0 {
+    let replaced = match written.value.0 {
         TokenChange::Replaced {
             previous_token_id: Some(previous),
         } if previous != token.token_id => Some(previous),
         _ => None,
-    })
+    };
+    Ok((replaced, server_url.expect("set by the edit")))
 }
 
 /// Revokes the token a new one replaced (`--delete-existing`, `token rotate`), authenticated by
 /// the new token. The new token is already written, and stays whatever happens here.
-pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, replaced: Option<&str>) -> Result<()> {
+pub fn revoke_replaced(
+    ctx: &Context,
+    token: &NewToken<'_>,
+    server_url: &Sourced<String>,
+    replaced: Option<&str>,
+) -> Result<()> {
     let Some(previous) = replaced else {
         ctx.printer.note(&format!(
             "profile '{}' held no other token, so there is nothing to revoke",
@@ -156,7 +178,7 @@ pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, replaced: Option<&st
         ));
         return Ok(());
     };
-    ctx.api(token.server_url)?
+    ctx.api(server_url)?
         .revoke(token.token_id, token.token_secret, previous)
         .map_err(|cause| Error::RevokeFailed {
             token_id: previous.to_owned(),
