@@ -76,6 +76,16 @@ pub enum Fault {
     Hang,
 }
 
+/// One callback the dashboard posted itself (auto-approve), timed.
+#[derive(Clone, Copy, Debug)]
+pub struct Handoff {
+    /// Just before the post was sent.
+    pub sent: Instant,
+    /// When the CLI's answer (the success page) had arrived.
+    pub answered: Instant,
+    pub status: u16,
+}
+
 /// A request the dashboard received. Secrets are never recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
@@ -103,6 +113,7 @@ struct State {
     /// One-time CSRF tokens of sign-in forms.
     sign_in_tokens: HashSet<String>,
     requests: Vec<Recorded>,
+    handoffs: Vec<Handoff>,
     /// Faults by the start of "METHOD /path" they apply to.
     faults: Vec<(String, Fault)>,
 }
@@ -188,6 +199,11 @@ impl Dashboard {
         if let Some(fault) = fault {
             state.faults.push((route.to_owned(), fault));
         }
+    }
+
+    /// The callbacks posted by auto-approval so far, oldest first.
+    pub fn handoffs(&self) -> Vec<Handoff> {
+        lock(&self.state).handoffs.clone()
     }
 
     /// Every request so far, oldest first.
@@ -418,13 +434,24 @@ impl Handler {
             .no_proxy()
             .timeout(Duration::from_secs(10))
             .build();
-        if let Ok(client) = client {
-            let _ = client
-                .post(callback_url)
-                .header("Origin", &self.url)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send();
+        let Ok(client) = client else { return };
+        let sent = Instant::now();
+        let answer = client
+            .post(callback_url)
+            .header("Origin", &self.url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .and_then(|response| {
+                let status = response.status().as_u16();
+                response.bytes().map(|_| status)
+            });
+        if let Ok(status) = answer {
+            lock(&self.state).handoffs.push(Handoff {
+                sent,
+                answered: Instant::now(),
+                status,
+            });
         }
     }
 

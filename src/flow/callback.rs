@@ -258,10 +258,13 @@ impl CallbackServer {
             let expected = Arc::clone(&expected);
             let sender = sender.clone();
             let in_flight = Arc::clone(&in_flight);
+            let server = Arc::clone(&self.server);
             // A slow client blocks only its own thread, never the wait loop.
             std::thread::spawn(move || {
                 if let Some(result) = handle(&expected, request) {
                     let _ = sender.send(result);
+                    // Wake the wait loop now rather than at its next tick.
+                    server.unblock();
                 }
                 in_flight.fetch_sub(1, Ordering::SeqCst);
             });

@@ -126,3 +126,17 @@ fn a_file_without_a_final_newline_keeps_none() {
         "[a]\ntoken_id = \"ak-b\"\nactive = true\ntoken_secret = \"as-b\""
     );
 }
+
+/// `--help` and `--version` do no config work at all: pointed at a FIFO that nobody writes,
+/// any read of the config would block.
+#[test]
+fn help_and_version_never_touch_the_config_file() {
+    let mut t = TestEnv::new();
+    let fifo = t.dir().join("config.fifo");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    t.set_env("MODAL_CONFIG_PATH", fifo.to_str().unwrap());
+    for args in [&["--help"][..], &["--version"], &["-V"], &["token", "set", "--help"], &["completions", "zsh"], &["config", "path"]] {
+        t.cmd(args).spawn().finish(std::time::Duration::from_secs(10)).success();
+    }
+}
