@@ -21,7 +21,13 @@ fn main() {
     let (mut answered, mut written) = (Vec::new(), Vec::new());
     for run in 0..runs {
         let status = Command::new(&binary)
-            .args(["setup", "--no-verify", "--no-browser", "--profile", &format!("bench-{run}")])
+            .args([
+                "setup",
+                "--no-verify",
+                "--no-browser",
+                "--profile",
+                &format!("bench-{run}"),
+            ])
             .env_clear()
             .env("HOME", dir.path())
             .env("MODAL_CONFIG_PATH", &config)
@@ -33,7 +39,10 @@ fn main() {
             .expect("run modal-setup");
         let exited = Instant::now();
         assert!(status.success(), "run {run} failed: {status}");
-        let handoff = *dashboard.handoffs().last().expect("the dashboard posted the callback");
+        let handoff = *dashboard
+            .handoffs()
+            .last()
+            .expect("the dashboard posted the callback");
         assert_eq!(handoff.status, 200);
         answered.push(handoff.answered - handoff.sent);
         written.push(exited - handoff.sent);
@@ -44,5 +53,8 @@ fn main() {
     };
     println!("runs {runs}");
     println!("callback_to_success_page_ms {:.3}", median(&mut answered));
-    println!("callback_to_config_written_and_exit_ms {:.3}", median(&mut written));
+    println!(
+        "callback_to_config_written_and_exit_ms {:.3}",
+        median(&mut written)
+    );
 }

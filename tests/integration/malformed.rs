@@ -136,7 +136,17 @@ fn help_and_version_never_touch_the_config_file() {
     let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
     t.set_env("MODAL_CONFIG_PATH", fifo.to_str().unwrap());
-    for args in [&["--help"][..], &["--version"], &["-V"], &["token", "set", "--help"], &["completions", "zsh"], &["config", "path"]] {
-        t.cmd(args).spawn().finish(std::time::Duration::from_secs(10)).success();
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["-V"],
+        &["token", "set", "--help"],
+        &["completions", "zsh"],
+        &["config", "path"],
+    ] {
+        t.cmd(args)
+            .spawn()
+            .finish(std::time::Duration::from_secs(10))
+            .success();
     }
 }

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""The measurements behind docs/benchmarks.md; run it through scripts/bench-cli."""
+
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OURS = os.path.join(ROOT, "target", "release", "modal-setup")
+CALLBACK = os.path.join(ROOT, "target", "release", "examples", "bench_callback")
+PEAK_RSS = os.path.join(ROOT, "target", "release", "examples", "peak_rss")
+MODAL = os.environ["MODAL_BIN"]
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+
+
+def profiles(n):
+    lines = ["# benchmark config\n"]
+    for i in range(n):
+        lines.append(f'\n[profile-{i}]\ntoken_id = "ak-{i:022d}"\ntoken_secret = "as-{i:022d}"\n')
+    lines.append("active = true\n")
+    return "".join(lines)
+
+
+def timed(argv, env):
+    """Wall time (ms) and peak RSS (MiB) of one process. The time is measured from here; the
+    memory through peak_rss, since a child's ru_maxrss includes what its parent (this Python
+    process, tens of MiB) held when it forked."""
+    start = _now()
+    process = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = (_now() - start) * 1e3
+    if process.returncode != 0:
+        raise SystemExit(f"{argv} failed: {process.stderr.decode()}")
+    peak = subprocess.run([PEAK_RSS] + argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True)
+    return elapsed, int(peak.stdout.split()[-1]) / 1024
+
+
+def _now():
+    import time
+    return time.perf_counter()
+
+
+class Bench:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.home = os.path.join(workdir, "home")
+        os.makedirs(self.home)
+
+    def env(self, config):
+        return {"HOME": self.home, "PATH": os.environ["PATH"], "MODAL_CONFIG_PATH": config, "NO_COLOR": "1"}
+
+    def measure(self, cases, runs):
+        """cases: name -> (base file text or None, argv factory(run) ). Interleaved runs."""
+        results = {name: ([], []) for name in cases}
+        for run in range(runs):
+            for name, (text, argv) in cases.items():
+                config = os.path.join(self.workdir, f"{abs(hash(name))}.toml")
+                if text is not None:
+                    with open(config, "w") as f:
+                        f.write(text)
+                ms, rss = timed(argv(run), self.env(config))
+                results[name][0].append(ms)
+                results[name][1].append(rss)
+        return {name: (statistics.median(t), max(r)) for name, (t, r) in results.items()}
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="bench-cli-")
+    try:
+        bench = Bench(workdir)
+        f100, f10k, f20k = profiles(100), profiles(10_000), profiles(20_000)
+
+        def set_ours(i):
+            return [OURS, "token", "set", "--id", f"ak-bench{i}", "--secret", f"as-bench{i}", "--profile", "profile-5", "--no-verify"]
+
+        def set_modal(i):
+            return [MODAL, "token", "set", "--token-id", f"ak-bench{i}", "--token-secret", f"as-bench{i}", "--profile", "profile-5", "--no-verify"]
+
+        head = bench.measure(
+            {
+                "modal token set --no-verify (100 profiles)": (f100, set_modal),
+                "modal-setup token set --no-verify (100 profiles)": (f100, set_ours),
+            },
+            RUNS,
+        )
+        ours = bench.measure(
+            {
+                "profile list (100 profiles)": (f100, lambda i: [OURS, "profile", "list"]),
+                "profile list (10,000 profiles)": (f10k, lambda i: [OURS, "profile", "list"]),
+                "profile list (20,000 profiles)": (f20k, lambda i: [OURS, "profile", "list"]),
+                "token set --no-verify (10,000 profiles)": (f10k, set_ours),
+                "token set --no-verify (20,000 profiles)": (f20k, set_ours),
+                "--help": (None, lambda i: [OURS, "--help"]),
+                "--version": (None, lambda i: [OURS, "--version"]),
+            },
+            RUNS,
+        )
+        callback = subprocess.run([CALLBACK, OURS, str(max(RUNS, 30))], check=True, capture_output=True, text=True).stdout
+        latency = dict(line.split() for line in callback.splitlines())
+        size_mib = os.path.getsize(OURS) / (1024 * 1024)
+        write_report(head, ours, latency, size_mib)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def write_report(head, ours, latency, size_mib):
+    modal_ms, modal_rss = head["modal token set --no-verify (100 profiles)"]
+    our_ms, our_rss = head["modal-setup token set --no-verify (100 profiles)"]
+    ratio = modal_ms / our_ms
+    l100, l10k, l20k = (ours[f"profile list ({n} profiles)"][0] for n in ("100", "10,000", "20,000"))
+    s10k, s20k = ours["token set --no-verify (10,000 profiles)"][0], ours["token set --no-verify (20,000 profiles)"][0]
+    answered = float(latency["callback_to_success_page_ms"])
+    written = float(latency["callback_to_config_written_and_exit_ms"])
+
+    def ok(flag):
+        return "met" if flag else "**not met**"
+
+    rows = [
+        ("`token set --no-verify`, 100 profiles: modal 1.6.4", f"{modal_ms:.1f} ms, {modal_rss:.1f} MiB", "", ""),
+        ("`token set --no-verify`, 100 profiles: modal-setup", f"{our_ms:.2f} ms, {our_rss:.1f} MiB", "≥ 100× faster, < 16 MiB", ok(ratio >= 100 and our_rss < 16)),
+        ("speed-up", f"{ratio:.0f}×", "≥ 100×", ok(ratio >= 100)),
+        ("`profile list`, 100 profiles", f"{l100:.2f} ms", "", ""),
+        ("`profile list`, 10,000 profiles", f"{l10k:.1f} ms", "< 50 ms", ok(l10k < 50)),
+        ("`profile list`, 20,000 profiles", f"{l20k:.1f} ms", "", ""),
+        ("`token set --no-verify`, 10,000 profiles", f"{s10k:.1f} ms", "< 100 ms", ok(s10k < 100)),
+        ("`token set --no-verify`, 20,000 profiles", f"{s20k:.1f} ms", "", ""),
+        ("growth of `profile list`, 10,000 vs 100 / 20,000 vs 10,000", f"{l10k / l100:.0f}× / {l20k / l10k:.2f}×", "about 100× / 2×", ok(l20k / l10k < 2.5)),
+        ("growth of `token set`, 20,000 vs 10,000", f"{s20k / s10k:.2f}×", "about 2×", ok(s20k / s10k < 2.5)),
+        ("callback received → success page answered", f"{answered:.2f} ms", "", ""),
+        ("callback received → config written, process exited", f"{written:.2f} ms", "< 10 ms median", ok(written < 10)),
+        ("`--help`", f"{ours['--help'][0]:.2f} ms", "no config or network work", "met (tested)"),
+        ("`--version`", f"{ours['--version'][0]:.2f} ms", "no config or network work", "met (tested)"),
+        ("release binary", f"{size_mib:.1f} MiB", "< 8 MiB", ok(size_mib < 8)),
+    ]
+    table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    date = datetime.date.today().isoformat()
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform_name()}"
+    text = f"""# Benchmarks
+
+The last run of `scripts/bench-cli` ({RUNS} interleaved runs of each command, medians of
+whole-process wall time, peak resident memory from `wait4`), on {machine}, {date}.
+Modal's client is `modal` 1.6.4 from PyPI in a virtualenv; both tools work on copies of the same
+file, written afresh before every run, each run with a new token so that every run writes.
+
+| measurement | result | target | |
+| --- | --- | --- | --- |
+{table}
+
+![Median wall time, log scale](benchmarks.svg)
+
+Costs grow linearly with the file: from 10,000 to 20,000 profiles the time about doubles, and
+from 100 to 10,000 profiles the whole process grows far less than 100× because start-up
+dominates a small file. Inside the library (`cargo bench --bench config`: parse, upsert,
+activate and serialize for 1, 100, 1,000 and 10,000 profiles, results in `target/criterion`)
+the cost per profile is flat from 1,000 profiles up; 100 profiles are cheaper per profile
+because they fit in the CPU caches and 10,000 (1 MB of TOML) do not. Every command reads the
+file once and writes it at most once.
+`profile list` on 10,000 profiles sits close to its 50 ms target; most of it is `toml_edit`
+parsing 1 MB with every span and comment kept, which an editor that keeps every byte needs.
+Modal's `profile list` is not in the table: it asks the server about every profile (about
+60 s offline).
+
+Reproduce: `scripts/bench-cli` (it builds the release binary, installs `modal` 1.6.4 into
+`target/interop-venv` with pip if needed, and rewrites this page and the chart).
+"""
+    with open(os.path.join(ROOT, "docs", "benchmarks.md"), "w") as f:
+        f.write(text)
+    bars = [
+        ("modal token set (100)", modal_ms, "#b0b0b0"),
+        ("modal-setup token set (100)", our_ms, "#4caf50"),
+        ("modal-setup profile list (100)", l100, "#4caf50"),
+        ("modal-setup profile list (10,000)", l10k, "#4caf50"),
+        ("modal-setup token set (10,000)", s10k, "#4caf50"),
+        ("callback → config written", written, "#4caf50"),
+    ]
+    with open(os.path.join(ROOT, "docs", "benchmarks.svg"), "w") as f:
+        f.write(svg(bars))
+    print(text)
+
+
+def platform_name():
+    try:
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return sys.platform
+
+
+def svg(bars):
+    """A horizontal bar chart on a log scale (0.1 ms to 10 s), no dependencies."""
+    import math
+    width, left, bar_h, gap, top = 760, 250, 22, 10, 30
+    height = top + len(bars) * (bar_h + gap) + 30
+    lo, hi = math.log10(0.1), math.log10(10_000)
+    scale = lambda ms: left + (math.log10(max(ms, 0.1)) - lo) / (hi - lo) * (width - left - 20)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f'<text x="{left}" y="18" font-weight="bold">median wall time (ms, log scale)</text>',
+    ]
+    for tick in (0.1, 1, 10, 100, 1000, 10000):
+        x = scale(tick)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#ddd"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#666">{tick:g}</text>')
+    for i, (label, ms, colour) in enumerate(bars):
+        y = top + i * (bar_h + gap)
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{label}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{scale(ms) - left:.1f}" height="{bar_h}" fill="{colour}"/>')
+        parts.append(f'<text x="{scale(ms) + 4:.1f}" y="{y + 15}">{ms:.1f} ms</text>')
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    main()
