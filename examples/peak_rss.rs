@@ -7,6 +7,8 @@ use std::process::Command;
 fn main() {
     let mut args = std::env::args_os().skip(1);
     let program = args.next().expect("usage: peak_rss PROGRAM [ARGS...]");
+    // Reaped below by wait4, which std's wait() does not offer, to read its rusage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(program)
         .args(args)
         .spawn()
