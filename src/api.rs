@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::config::resolve::Sourced;
+use crate::env::{HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES};
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::protocol::{CreateFlow, Flow};
 use crate::secret::Secret;
@@ -204,10 +205,10 @@ fn proxy_for(url: &str) -> Option<String> {
     if is_loopback(url) {
         return None;
     }
-    let names: &[&str] = if url.starts_with("https://") {
-        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    let names = if url.starts_with("https://") {
+        HTTPS_PROXY_VARIABLES
     } else {
-        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        HTTP_PROXY_VARIABLES
     };
     names
         .iter()

@@ -22,6 +22,18 @@ pub const MODAL_SETUP_HTTP_TIMEOUT: &str = "MODAL_SETUP_HTTP_TIMEOUT";
 /// Any non-empty value turns colours off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+/// The browser to open the login page with: a command, `%s` standing for the URL.
+pub const BROWSER: &str = "BROWSER";
+/// Set in SSH sessions: a browser started here would open on the wrong machine.
+pub const SSH_VARIABLES: &[&str] = &["SSH_CONNECTION", "SSH_TTY"];
+/// Set when a graphical session can show a browser (Linux).
+pub const DISPLAY_VARIABLES: &[&str] = &["DISPLAY", "WAYLAND_DISPLAY"];
+/// Proxies for https and http requests (reqwest reads them; NO_PROXY exempts hosts), named in
+/// errors when a request went through one.
+pub const HTTPS_PROXY_VARIABLES: &[&str] =
+    &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+pub const HTTP_PROXY_VARIABLES: &[&str] = &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+
 /// The variables [`Env::from_process`] captures.
 const CAPTURED: &[&str] = &[
     MODAL_CONFIG_PATH,

@@ -2,6 +2,8 @@
 
 use std::process::{Command, Stdio};
 
+use crate::env::{BROWSER, DISPLAY_VARIABLES, SSH_VARIABLES};
+
 /// Why no browser was opened.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotOpened {
@@ -27,11 +29,9 @@ impl BrowserEnv {
     pub fn from_process() -> Self {
         let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
         Self {
-            browser: std::env::var("BROWSER")
-                .ok()
-                .filter(|b| !b.trim().is_empty()),
-            ssh: set("SSH_CONNECTION") || set("SSH_TTY"),
-            display: !cfg!(target_os = "linux") || set("DISPLAY") || set("WAYLAND_DISPLAY"),
+            browser: std::env::var(BROWSER).ok().filter(|b| !b.trim().is_empty()),
+            ssh: SSH_VARIABLES.iter().any(|v| set(v)),
+            display: !cfg!(target_os = "linux") || DISPLAY_VARIABLES.iter().any(|v| set(v)),
         }
     }
 }
