@@ -207,11 +207,12 @@ fn kill_writers(kills: usize) {
         }
         if child.try_wait().unwrap().is_none() {
             unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-            killed_running += 1;
         }
         let status = child.wait().unwrap();
         if status.success() {
             finished.push(profile);
+        } else {
+            killed_running += 1;
         }
         let config = parse(&t);
         for name in &finished {
