@@ -74,37 +74,29 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     let token_secret = validate_token_secret(&token_secret)?;
 
     let chosen = ctx.chosen_profile();
-    if !args.verify {
-        // Offline: one read of the file, under the lock, and one write.
+    // Offline, the file is read once, under the lock. Verifying needs it before (for the
+    // server URL) and again under the lock, since the network call must not hold the lock.
+    let (path, store, profile, verified_against) = if args.verify {
+        let (path, store, config) = ctx.load_to_edit()?;
+        if let Some(profile) = &chosen
+            && !config.contains(&profile.value)
+        {
+            validate_new_profile_name(&profile.value)?;
+        }
+        let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
+        let whoami = verify(ctx, &server_url, &token_id, &token_secret)?;
+        let profile = chosen.map_or(whoami.workspace, |p| p.value);
+        (path, store, profile, Some(server_url))
+    } else {
         let (path, store) = ctx.open()?;
         let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
-        let token = NewToken {
-            profile: &profile,
-            token_id: &token_id,
-            token_secret: &token_secret,
-            server_url: None,
-        };
-        let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
-        if args.delete_existing {
-            revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
-        }
-        return Ok(());
-    }
-
-    let (path, store, config) = ctx.load_to_edit()?;
-    if let Some(profile) = &chosen
-        && !config.contains(&profile.value)
-    {
-        validate_new_profile_name(&profile.value)?;
-    }
-    let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
-    let whoami = verify(ctx, &server_url, &token_id, &token_secret)?;
-    let profile = chosen.map_or(whoami.workspace, |p| p.value);
+        (path, store, profile, None)
+    };
     let token = NewToken {
         profile: &profile,
         token_id: &token_id,
         token_secret: &token_secret,
-        server_url: Some(&server_url),
+        server_url: verified_against.as_ref(),
     };
     let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
     if args.delete_existing {
