@@ -31,6 +31,7 @@ pub mod env;
 pub mod error;
 pub mod flow;
 pub mod html;
+pub mod http;
 pub mod output;
 pub mod prompt;
 pub mod random;

@@ -13,12 +13,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tiny_http::{Header, Method, Request, Response, Server};
+use tiny_http::{Method, Request, Response, Server};
 
 use crate::api::{TOKEN_ID_HEADER, TOKEN_SECRET_HEADER};
 use crate::flow::protocol::{
     ACCESS_DENIED, CreateFlow, Flow, field, is_loopback_callback, origin_of,
 };
+use crate::http::{header, request_header};
 use crate::random;
 use crate::secret::{Secret, constant_time_eq};
 
@@ -270,7 +271,7 @@ type Reply = Response<io::Cursor<Vec<u8>>>;
 impl Handler {
     fn handle(self: &Arc<Self>, mut request: Request) {
         let path = request.url().split('?').next().unwrap_or("").to_owned();
-        let token_id = header(&request, TOKEN_ID_HEADER);
+        let token_id = request_header(&request, TOKEN_ID_HEADER);
         lock(&self.state).requests.push(Recorded {
             method: request.method().to_string(),
             path: path.clone(),
@@ -326,8 +327,8 @@ impl Handler {
     fn authenticate(&self, request: &Request) -> Result<(String, Token), Reply> {
         let unauthorized = |message: &str| json_reply(401, &json!({ "error": message }));
         let (Some(id), Some(secret)) = (
-            header(request, TOKEN_ID_HEADER),
-            header(request, TOKEN_SECRET_HEADER),
+            request_header(request, TOKEN_ID_HEADER),
+            request_header(request, TOKEN_SECRET_HEADER),
         ) else {
             return Err(unauthorized("missing token headers"));
         };
@@ -540,12 +541,12 @@ impl Handler {
         state.sessions.insert(session_id.clone(), random::hex(16));
         Response::from_data(Vec::new())
             .with_status_code(303)
-            .with_header(static_header("Location", &next))
-            .with_header(static_header(
+            .with_header(header("Location", &next))
+            .with_header(header(
                 "Set-Cookie",
                 &format!("session={session_id}; Path=/; HttpOnly; SameSite=Lax"),
             ))
-            .with_header(static_header("Cache-Control", "no-store"))
+            .with_header(header("Cache-Control", "no-store"))
     }
 
     /// `POST /flows/{id}/approve` or `/deny`: checks the session and CSRF token, then answers
@@ -591,17 +592,9 @@ impl Handler {
     }
 }
 
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str().to_owned())
-}
-
 /// The `session` cookie of a request.
 fn session(request: &Request) -> Option<String> {
-    let cookies = header(request, "Cookie")?;
+    let cookies = request_header(request, "Cookie")?;
     cookies
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
@@ -616,25 +609,21 @@ fn parse_form(body: &[u8]) -> HashMap<String, String> {
 fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
     Response::from_data(body.to_string().into_bytes())
         .with_status_code(status)
-        .with_header(static_header("Content-Type", "application/json"))
-        .with_header(static_header("Cache-Control", "no-store"))
+        .with_header(header("Content-Type", "application/json"))
+        .with_header(header("Cache-Control", "no-store"))
 }
 
 fn html_reply(status: u16, page: pages::Page) -> Reply {
     Response::from_data(page.html.into_bytes())
         .with_status_code(status)
-        .with_header(static_header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(static_header("Content-Security-Policy", &page.csp))
-        .with_header(static_header("Cache-Control", "no-store"))
-        .with_header(static_header("Referrer-Policy", page.referrer_policy))
-        .with_header(static_header("X-Content-Type-Options", "nosniff"))
-        .with_header(static_header("X-Frame-Options", "DENY"))
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Content-Security-Policy", &page.csp))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("Referrer-Policy", page.referrer_policy))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .with_header(header("X-Frame-Options", "DENY"))
 }
 
 fn message(status: u16, title: &str, text: &str) -> Reply {
     html_reply(status, pages::message(&random::hex(16), title, text))
-}
-
-fn static_header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers built here are valid")
 }

@@ -9,11 +9,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Request, Response, Server};
+use tiny_http::{Request, Response, Server};
 
 use super::protocol::{ACCESS_DENIED, MAX_CALLBACK_BODY, field};
 use crate::error::{Error, Result};
 use crate::html;
+use crate::http::{header, request_header};
 use crate::random;
 use crate::secret::{Secret, constant_time_eq};
 
@@ -274,13 +275,7 @@ impl CallbackServer {
 
 /// Answers one request; `Some` when it ends the flow.
 fn handle(expected: &Expected, mut request: Request) -> Option<Result<Outcome>> {
-    let header = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_str().to_owned())
-    };
+    let header = |name: &str| request_header(&request, name);
     let host = header("Host");
     let origin = header("Origin");
     let content_type = header("Content-Type");
@@ -361,10 +356,6 @@ fn page(status: u16, title: &str, message: &str) -> Page {
         .with_header(header("X-Content-Type-Options", "nosniff"))
         .with_header(header("Content-Security-Policy", &csp))
         .with_header(header("Connection", "close"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers built here are valid")
 }
 
 #[cfg(test)]
