@@ -36,6 +36,7 @@ pub mod output;
 pub mod prompt;
 pub mod random;
 pub mod secret;
+pub mod token_format;
 
 use std::path::PathBuf;
 

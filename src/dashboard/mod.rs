@@ -22,6 +22,7 @@ use crate::flow::protocol::{
 use crate::http::{header, request_header};
 use crate::random;
 use crate::secret::{Secret, constant_time_eq};
+use crate::token_format::{TOKEN_ID_PREFIX, TOKEN_SECRET_PREFIX};
 
 /// How the dashboard behaves.
 #[derive(Clone, Debug)]
@@ -231,8 +232,8 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 fn mint(state: &mut State, workspace: &str) -> (String, Secret) {
-    let token_id = format!("ak-{}", random::alphanumeric(22));
-    let secret = Secret::new(format!("as-{}", random::alphanumeric(22)));
+    let token_id = format!("{TOKEN_ID_PREFIX}{}", random::alphanumeric(22));
+    let secret = Secret::new(format!("{TOKEN_SECRET_PREFIX}{}", random::alphanumeric(22)));
     state.tokens.insert(
         token_id.clone(),
         Token {

@@ -17,6 +17,7 @@ use crate::html;
 use crate::http::{header, request_header};
 use crate::random;
 use crate::secret::{Secret, constant_time_eq};
+use crate::token_format::{is_token_id, is_token_secret};
 
 /// Requests handled at once; past that, 503 at once, so a flood cannot pile up threads here.
 const MAX_IN_FLIGHT: usize = 32;
@@ -138,7 +139,7 @@ pub fn judge(expected: &Expected, request: &Incoming<'_>) -> Verdict {
         };
     }
     match (get(field::TOKEN_ID), get(field::TOKEN_SECRET)) {
-        (Some(id), Some(secret)) if is_token(id, "ak-") && is_token(secret, "as-") => {
+        (Some(id), Some(secret)) if is_token_id(id) && is_token_secret(secret) => {
             Verdict::Approved(Approval {
                 token_id: id.to_owned(),
                 token_secret: Secret::new(secret),
@@ -151,12 +152,6 @@ pub fn judge(expected: &Expected, request: &Incoming<'_>) -> Verdict {
             reason: "the dashboard's answer holds no valid token id and secret".into(),
         },
     }
-}
-
-fn is_token(value: &str, prefix: &str) -> bool {
-    value
-        .strip_prefix(prefix)
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// How a flow ended, from the server's side.

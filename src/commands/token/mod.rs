@@ -18,6 +18,7 @@ use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
+use crate::token_format::{is_token_id, is_token_secret};
 
 /// Where the secret comes from.
 #[derive(Debug)]
@@ -267,7 +268,7 @@ fn read_secret_line(mut input: impl BufRead) -> Result<Secret> {
 /// `ak-` then letters and digits, surrounding whitespace trimmed.
 pub fn validate_token_id(raw: &str) -> Result<String> {
     let id = raw.trim();
-    if has_format(id, "ak-") {
+    if is_token_id(id) {
         return Ok(id.to_owned());
     }
     Err(Error::InvalidInput {
@@ -291,7 +292,7 @@ pub fn validate_token_id(raw: &str) -> Result<String> {
 /// `as-` then letters and digits, surrounding whitespace trimmed. The value is never shown.
 pub fn validate_token_secret(raw: &Secret) -> Result<Secret> {
     let secret = raw.expose().trim();
-    if has_format(secret, "as-") {
+    if is_token_secret(secret) {
         return Ok(Secret::new(secret));
     }
     Err(Error::InvalidInput {
@@ -305,12 +306,6 @@ pub fn validate_token_secret(raw: &Secret) -> Result<Secret> {
         hint: "copy the token secret (as-…) from the Modal dashboard, or run `modal-setup setup`"
             .into(),
     })
-}
-
-fn has_format(value: &str, prefix: &str) -> bool {
-    value
-        .strip_prefix(prefix)
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn truncate(text: &str) -> String {
