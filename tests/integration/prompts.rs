@@ -72,6 +72,8 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     )
     .unwrap();
     session.exp_string("Remove profile 'two'").unwrap();
+    // dialoguer hides the cursor just before it reads the key.
+    session.exp_string("\x1b[?25l").unwrap();
     press(&mut session, "n");
     session.exp_eof().unwrap();
     assert_eq!(exit_code(session.process().wait().unwrap()), 1);
@@ -83,6 +85,7 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     )
     .unwrap();
     session.exp_string("Remove profile 'two'").unwrap();
+    session.exp_string("\x1b[?25l").unwrap();
     press(&mut session, "y");
     session.exp_eof().unwrap();
     assert_eq!(exit_code(session.process().wait().unwrap()), 0);
