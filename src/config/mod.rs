@@ -174,8 +174,11 @@ impl Config {
 
     /// The document, made editable on first use.
     fn doc_mut(&mut self) -> &mut DocumentMut {
-        if let Doc::Parsed(parsed) = &self.doc {
-            self.doc = Doc::Editable(parsed.clone().into_mut());
+        if matches!(self.doc, Doc::Parsed(_)) {
+            let placeholder = Doc::Editable(DocumentMut::new());
+            if let Doc::Parsed(parsed) = std::mem::replace(&mut self.doc, placeholder) {
+                self.doc = Doc::Editable(parsed.into_mut());
+            }
         }
         match &mut self.doc {
             Doc::Editable(doc) => doc,
