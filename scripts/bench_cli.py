@@ -168,12 +168,12 @@ activate and serialize for 1, 100, 1,000 and 10,000 profiles, results in `target
 the cost per profile is flat from 1,000 profiles up; 100 profiles are cheaper per profile
 because they fit in the CPU caches and 10,000 (1 MB of TOML) do not. Every command reads the
 file once and writes it at most once.
-`profile list` and `token set` on 10,000 profiles sit close to their 50 ms and 100 ms targets:
-on a quiet machine they meet them, on a busy one (another build running on the second core)
-they do not (61 ms and 101 ms were seen in a CI run). Most of the time is `toml_edit` parsing
-1 MB with every span and comment kept, which an editor that keeps every byte needs, and the page
-faults of the ~30 MB that parse allocates. mimalloc made both about 30–50% faster but made the
-common small file slower and bigger (see the notes in the issue tracker), so it is not used.
+`profile list` on 10,000 profiles sits close to its 50 ms target: on a quiet machine it
+meets it, on a busy one (another build running on the second core) it does not (61 ms was seen
+in a CI run). Most of the time is `toml_edit` parsing 1 MB with every span and comment kept,
+which an editor that keeps every byte needs, and the page faults of the ~30 MB that parse
+allocates. mimalloc made it about 30% faster but made the common small file slower and bigger,
+so it is not used.
 Modal's `profile list` is not in the table: it asks the server about every profile (about
 60 s offline).
 
