@@ -8,7 +8,7 @@ use modal_setup::secret::Secret;
 use serde_json::Value;
 
 use crate::support::browser::{Agent, BrowserScript};
-use crate::support::{TestEnv, TestServer};
+use crate::support::{TestEnv, TestServer, closed_port_url};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -22,11 +22,6 @@ fn with_token(server: &TestServer) -> (TestEnv, String, Secret) {
         secret.expose()
     ));
     (t, id, secret)
-}
-
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
 }
 
 #[test]

@@ -49,11 +49,7 @@ fn parse(t: &TestEnv) -> Config {
 }
 
 fn temp_file_names(t: &TestEnv) -> Vec<String> {
-    std::fs::read_dir(&t.home)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".tmp"))
-        .collect()
+    crate::support::temp_files(&t.home)
 }
 
 fn temp_files(t: &TestEnv) -> usize {

@@ -254,9 +254,7 @@ fn ctrl_c_exits_130_writes_nothing_and_closes_the_port() {
 #[test]
 fn an_unreachable_server_fails_before_any_browser_opens() {
     let w = Wizard::new();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    drop(listener);
+    let url = crate::support::closed_port_url();
     let run = w.t.cmd(&["setup"]).env("MODAL_SERVER_URL", &url).run();
     run.code(1)
         .stderr_has(&format!("{url}/v1/token-flows"))

@@ -4,7 +4,7 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
 
-use crate::support::{TestEnv, mode};
+use crate::support::{TestEnv, mode, temp_files};
 
 const FILE: &str = "# keep me\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
 
@@ -23,14 +23,6 @@ fn set(t: &TestEnv, profile: &str) -> crate::support::Run {
     ])
 }
 
-fn leftovers(dir: &std::path::Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
-}
-
 #[test]
 fn a_new_file_is_0600_in_a_new_0700_directory() {
     let mut t = TestEnv::new();
@@ -40,7 +32,7 @@ fn a_new_file_is_0600_in_a_new_0700_directory() {
     assert_eq!(mode(&nested), 0o600);
     assert_eq!(mode(nested.parent().unwrap()), 0o700);
     assert_eq!(mode(&t.dir().join("new")), 0o700);
-    assert!(leftovers(nested.parent().unwrap()).is_empty());
+    assert!(temp_files(nested.parent().unwrap()).is_empty());
 }
 
 #[test]
@@ -188,7 +180,7 @@ fn a_failed_write_leaves_the_original_and_no_temp_file() {
         .stderr_has("could not write")
         .stderr_has("File too large");
     assert_eq!(t.read(), big);
-    assert!(leftovers(&t.home).is_empty(), "{:?}", leftovers(&t.home));
+    assert!(temp_files(&t.home).is_empty(), "{:?}", temp_files(&t.home));
 }
 
 #[test]
@@ -197,7 +189,7 @@ fn temp_files_left_by_a_killed_writer_are_cleaned_up_by_the_next_write() {
     t.write(FILE);
     std::fs::write(t.home.join(".modal.toml.abc123.tmp"), "half a fi").unwrap();
     set(&t, "b").success();
-    assert!(leftovers(&t.home).is_empty(), "{:?}", leftovers(&t.home));
+    assert!(temp_files(&t.home).is_empty(), "{:?}", temp_files(&t.home));
     assert!(t.read().starts_with(FILE));
 }
 
@@ -272,5 +264,5 @@ fn concurrent_writers_lose_nothing() {
         );
     }
     assert_eq!(text.matches("active = true").count(), 1, "{text}");
-    assert!(leftovers(&t.home).is_empty());
+    assert!(temp_files(&t.home).is_empty());
 }

@@ -367,9 +367,7 @@ fn rejected_tokens_exit_3_and_write_nothing() {
 
 #[test]
 fn unreachable_server_exits_1_with_the_url_and_suggests_no_verify() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    drop(listener);
+    let url = crate::support::closed_port_url();
     let t = TestEnv::new();
     t.write(FIXTURE);
     let run = t

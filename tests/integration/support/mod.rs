@@ -324,6 +324,21 @@ impl Drop for TestServer {
     }
 }
 
+/// The names of the temp files (`*.tmp`) in a directory: what a killed writer leaves behind.
+pub fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect()
+}
+
+/// `http://127.0.0.1:PORT` on a port where nothing listens (bound, then released).
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
+}
+
 /// The permission bits of a file.
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
