@@ -416,139 +416,102 @@ mod tests {
     fn refuses_everything_else() {
         let good = body(&"s".repeat(64));
         let e = expected();
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+        let big = format!("{good}&pad={}", "x".repeat(MAX_CALLBACK_BODY));
+        let wrong_state = body("wrong");
+        let wrong_case_state = body(&"S".repeat(64));
+        let other_flow = good.replace("fl-1", "fl-2");
+        let duplicated = format!("{good}&state=x");
+        let base = post(&good);
+        let cases: Vec<(Incoming<'_>, u16)> = vec![
+            (
+                Incoming {
                     target: "/callback/abd",
-                    ..post(&good)
-                }
-            )),
-            404
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                404,
+            ),
+            (
+                Incoming {
                     target: "/callback/abc?x=1",
-                    ..post(&good)
-                }
-            )),
-            404
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                404,
+            ),
+            (
+                Incoming {
                     target: "/callback/%61bc",
-                    ..post(&good)
-                }
-            )),
-            404
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                404,
+            ),
+            (
+                Incoming {
                     target: "/favicon.ico",
                     method: "GET",
-                    ..post(&good)
-                }
-            )),
-            404
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                404,
+            ),
+            (
+                Incoming {
                     method: "GET",
-                    ..post(&good)
-                }
-            )),
-            405
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                405,
+            ),
+            (
+                Incoming {
                     host: Some("evil.example:4000"),
-                    ..post(&good)
-                }
-            )),
-            421
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                421,
+            ),
+            (
+                Incoming {
                     host: Some("127.0.0.1:4001"),
-                    ..post(&good)
-                }
-            )),
-            421
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
-                    host: None,
-                    ..post(&good)
-                }
-            )),
-            421
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                421,
+            ),
+            (Incoming { host: None, ..base }, 421),
+            (
+                Incoming {
                     origin: Some("https://evil.example"),
-                    ..post(&good)
-                }
-            )),
-            403
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                403,
+            ),
+            (
+                Incoming {
                     origin: Some("null"),
-                    ..post(&good)
-                }
-            )),
-            403
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                403,
+            ),
+            (
+                Incoming {
                     content_type: Some("application/json"),
-                    ..post(&good)
-                }
-            )),
-            415
-        );
-        assert_eq!(
-            status(judge(
-                &e,
-                &Incoming {
+                    ..base
+                },
+                415,
+            ),
+            (
+                Incoming {
                     content_type: None,
-                    ..post(&good)
-                }
-            )),
-            415
-        );
-        let big = format!("{good}&pad={}", "x".repeat(MAX_CALLBACK_BODY));
-        assert_eq!(status(judge(&e, &post(&big))), 413);
-        assert_eq!(status(judge(&e, &post(&body("wrong")))), 403);
-        assert_eq!(status(judge(&e, &post(&body(&"S".repeat(64))))), 403);
-        assert_eq!(
-            status(judge(&e, &post("token_id=ak-1&token_secret=as-1"))),
-            400
-        );
-        let other_flow = good.replace("fl-1", "fl-2");
-        assert_eq!(status(judge(&e, &post(&other_flow))), 403);
-        let duplicated = format!("{good}&state=x");
-        assert_eq!(status(judge(&e, &post(&duplicated))), 400);
+                    ..base
+                },
+                415,
+            ),
+            (post(&big), 413),
+            (post(&wrong_state), 403),
+            (post(&wrong_case_state), 403),
+            (post("token_id=ak-1&token_secret=as-1"), 400),
+            (post(&other_flow), 403),
+            (post(&duplicated), 400),
+        ];
+        for (request, expected_status) in cases {
+            assert_eq!(status(judge(&e, &request)), expected_status, "{request:?}");
+        }
     }
 
     #[test]
