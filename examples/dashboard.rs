@@ -1,18 +1,24 @@
-//! The reference dashboard as a server for people: `cargo run --example dashboard`.
+//! The reference server for people: `cargo run --example dashboard`. It prints the
+//! MODAL_SERVER_URL of its gRPC API; its login pages are on a second port, as api.modal.com and
+//! modal.com are two hosts.
 //!
 //! Then, in another terminal: `MODAL_SERVER_URL=http://127.0.0.1:PORT modal-setup setup`.
 
 use std::time::Duration;
 
 use clap::Parser;
-use modal_setup::dashboard::{Dashboard, Fault, Options};
+use reference_server::{Fault, Options, RPCS, ReferenceServer};
 
-/// Serves the modal-setup login protocol (docs/protocol.md) from memory on 127.0.0.1.
+/// A local stand-in for Modal's API and login pages (docs/protocol.md), on 127.0.0.1.
 #[derive(Parser)]
 struct Args {
-    /// Port to listen on [default: a free one]
-    #[arg(long, default_value_t = 0)]
+    /// Port of the gRPC API (0: a free one)
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     port: u16,
+
+    /// Port of the login pages (0: a free one)
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    web_port: u16,
 
     /// Workspace the minted tokens belong to
     #[arg(long, default_value = "demo-workspace")]
@@ -22,7 +28,7 @@ struct Args {
     #[arg(long, default_value = "demo-user")]
     user: String,
 
-    /// Approve every login by itself, without a browser
+    /// Approve every login by itself (after checking the CLI's loopback), without a browser
     #[arg(long)]
     auto_approve: bool,
 
@@ -30,40 +36,60 @@ struct Args {
     #[arg(long, default_value_t = 600)]
     flow_ttl: u64,
 
-    /// Answer requests starting with ROUTE with STATUS, e.g. `--fail "GET /v1/whoami=500"`
-    #[arg(long, value_name = "ROUTE=STATUS")]
+    /// Answer calls of RPC with a gRPC status, e.g. `--fail ClientHello=UNAVAILABLE`
+    #[arg(long, value_name = "RPC=CODE")]
     fail: Vec<String>,
 
-    /// Never answer requests starting with ROUTE, e.g. `--hang "GET /v1/whoami"`
-    #[arg(long, value_name = "ROUTE")]
+    /// Never answer calls of RPC, e.g. `--hang TokenDelete`
+    #[arg(long, value_name = "RPC")]
     hang: Vec<String>,
 }
 
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let dashboard = Dashboard::start(Options {
-        port: args.port,
+    let known = |rpc: &str| {
+        if !RPCS.contains(&rpc) {
+            eprintln!(
+                "error: unknown RPC '{rpc}'; the RPCs are {}",
+                RPCS.join(", ")
+            );
+            std::process::exit(2);
+        }
+    };
+    let mut faults = Vec::new();
+    for rule in &args.fail {
+        let Some((rpc, code)) = rule.rsplit_once('=') else {
+            eprintln!("error: --fail takes RPC=CODE, e.g. ClientHello=UNAVAILABLE");
+            std::process::exit(2);
+        };
+        known(rpc);
+        let Some(fault) = Fault::parse_status(code) else {
+            eprintln!("error: '{code}' is not a gRPC status code such as UNAVAILABLE or 14");
+            std::process::exit(2);
+        };
+        faults.push((rpc.to_owned(), fault));
+    }
+    for rpc in &args.hang {
+        known(rpc);
+        faults.push((rpc.clone(), Fault::Hang));
+    }
+    let server = ReferenceServer::start(Options {
+        api_port: args.port,
+        web_port: args.web_port,
         workspace: args.workspace,
         user: args.user,
         auto_approve: args.auto_approve.then_some(Duration::from_millis(500)),
         flow_ttl: Duration::from_secs(args.flow_ttl),
+        ..Options::default()
     })?;
-    for rule in &args.fail {
-        let Some((route, status)) = rule.rsplit_once('=') else {
-            eprintln!("error: --fail takes ROUTE=STATUS, e.g. \"GET /v1/whoami=500\"");
-            std::process::exit(2);
-        };
-        let Ok(status) = status.parse::<u16>() else {
-            eprintln!("error: {status} is not an HTTP status");
-            std::process::exit(2);
-        };
-        dashboard.set_fault(route, Some(Fault::Status(status)));
+    for (rpc, fault) in faults {
+        server.set_fault(&rpc, Some(fault));
     }
-    for route in &args.hang {
-        dashboard.set_fault(route, Some(Fault::Hang));
-    }
-    println!("MODAL_SERVER_URL={}", dashboard.url());
-    eprintln!("Reference dashboard ready; press Ctrl-C to stop.");
+    println!("MODAL_SERVER_URL={}", server.api_url());
+    eprintln!(
+        "Reference server ready (login pages at {}); press Ctrl-C to stop.",
+        server.web_url()
+    );
     loop {
         std::thread::park();
     }

@@ -1,9 +1,9 @@
-//! The whole wizard in one command, against the reference dashboard, writing
+//! The whole wizard in one command, against the reference server, writing
 //! `./demo.modal.toml` (never `~/.modal.toml`): `cargo run --example demo`.
 //!
 //! Where a browser can be opened it opens it, and you approve the login there. Elsewhere (no
-//! display, SSH, CI) it prints the URL and the dashboard approves by itself, so it finishes
-//! anywhere. `--auto-approve` forces that.
+//! display, SSH, CI) it prints the URL and the server approves by itself (after checking the
+//! CLI's loopback, as the page does), so it finishes anywhere. `--auto-approve` forces that.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,10 +13,10 @@ use std::time::Duration;
 use modal_setup::Env;
 use modal_setup::commands::setup::{self, SetupArgs};
 use modal_setup::commands::{Context, profile};
-use modal_setup::dashboard::{Dashboard, Options};
 use modal_setup::env::MODAL_SERVER_URL;
 use modal_setup::flow::browser::BrowserEnv;
 use modal_setup::output::{Printer, Verbosity};
+use reference_server::{Options, ReferenceServer};
 
 const DEMO_CONFIG: &str = "demo.modal.toml";
 
@@ -26,20 +26,24 @@ fn main() -> ExitCode {
     let has_browser = browser.browser.is_some() || (browser.display && !browser.ssh);
     let auto_approve = force_auto || !has_browser;
 
-    let dashboard = match Dashboard::start(Options {
+    let server = match ReferenceServer::start(Options {
         auto_approve: auto_approve.then_some(Duration::from_secs(2)),
         ..Options::default()
     }) {
-        Ok(dashboard) => dashboard,
+        Ok(server) => server,
         Err(e) => {
-            eprintln!("error: could not start the reference dashboard: {e}");
+            eprintln!("error: could not start the reference server: {e}");
             return ExitCode::FAILURE;
         }
     };
-    eprintln!("Reference dashboard at {}", dashboard.url());
+    eprintln!(
+        "Reference server: API at {}, login pages at {}",
+        server.api_url(),
+        server.web_url()
+    );
     if auto_approve {
         eprintln!(
-            "No browser here (or --auto-approve): the dashboard will approve the login by itself.\n"
+            "No browser here (or --auto-approve): the server will approve the login by itself.\n"
         );
     } else {
         eprintln!("Approve the login in the browser window that opens.\n");
@@ -51,7 +55,7 @@ fn main() -> ExitCode {
         std::env::var_os("NO_COLOR").is_some(),
     );
     let ctx = Context {
-        env: Env::from_pairs([(MODAL_SERVER_URL, dashboard.url())]),
+        env: Env::from_pairs([(MODAL_SERVER_URL, server.api_url())]),
         config_flag: Some(PathBuf::from(DEMO_CONFIG)),
         profile_flag: None,
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
@@ -61,11 +65,14 @@ fn main() -> ExitCode {
         no_browser: auto_approve,
         port: None,
         timeout: setup::DEFAULT_TIMEOUT,
+        expires_in_seconds: 0,
         verify: true,
         activate: true,
-        yes: false,
+        // A second run replaces the first one's token without stopping to ask.
+        yes: true,
         delete_existing: false,
         profile: None,
+        next_url: "/home",
         browser,
         spinner: std::io::stderr().is_terminal(),
     };

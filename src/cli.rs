@@ -95,13 +95,17 @@ pub struct SetupArgs {
     #[arg(long)]
     pub no_browser: bool,
 
-    /// Port of the loopback callback server [default: a free one]
+    /// Port of the loopback server the login page checks [default: a free one]
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
 
     /// Seconds to wait for the login
     #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+
+    /// How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace's default]
+    #[arg(long, value_name = "DURATION", value_parser = parse_expires_in)]
+    pub expires_in: Option<u32>,
 
     #[command(flatten)]
     pub verify: VerifyArgs,
@@ -240,11 +244,52 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `--expires-in`: a number of seconds, or a number with `s`, `m`, `h`, `d` or `w`, as
+/// `modal token new --expires-in` takes it; 1 s to 2^32-1 s.
+fn parse_expires_in(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let per_unit: u64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => {
+            return Err(format!(
+                "unknown unit '{unit}'; use s, m, h, d or w (e.g. 7d)"
+            ));
+        }
+    };
+    let count: u64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration such as 7d, 12h or 3600"))?;
+    count
+        .checked_mul(per_unit)
+        .and_then(|secs| u32::try_from(secs).ok())
+        .filter(|secs| *secs > 0)
+        .ok_or_else(|| "give between 1 second and about 136 years (e.g. 7d)".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn expires_in_takes_modal_durations() {
+        assert_eq!(parse_expires_in("7d"), Ok(604_800));
+        assert_eq!(parse_expires_in("12h"), Ok(43_200));
+        assert_eq!(parse_expires_in("3600"), Ok(3_600));
+        assert_eq!(parse_expires_in("2w"), Ok(1_209_600));
+        for bad in ["0", "0d", "7x", "d", "-1h", "99999999999"] {
+            assert!(parse_expires_in(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn cli_is_well_formed() {

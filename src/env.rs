@@ -19,6 +19,8 @@ pub const MODAL_ENVIRONMENT: &str = "MODAL_ENVIRONMENT";
 pub const MODAL_SETUP_LOCK_TIMEOUT: &str = "MODAL_SETUP_LOCK_TIMEOUT";
 /// Seconds an API request may take before it is given up (default 30).
 pub const MODAL_SETUP_HTTP_TIMEOUT: &str = "MODAL_SETUP_HTTP_TIMEOUT";
+/// `name:value,…` headers set on every API call over modal-setup's own, as Modal's client does.
+pub const MODAL_OVERRIDE_HEADERS: &str = "MODAL_OVERRIDE_HEADERS";
 /// Any non-empty value turns colours off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -28,11 +30,13 @@ pub const BROWSER: &str = "BROWSER";
 pub const SSH_VARIABLES: &[&str] = &["SSH_CONNECTION", "SSH_TTY"];
 /// Set when a graphical session can show a browser (Linux).
 pub const DISPLAY_VARIABLES: &[&str] = &["DISPLAY", "WAYLAND_DISPLAY"];
-/// Proxies for https and http requests (reqwest reads them; NO_PROXY exempts hosts), named in
-/// errors when a request went through one.
+/// Proxies for https:// and http:// server URLs, the first set one winning; named in errors
+/// when a connection went through one. Loopback addresses never go through a proxy.
 pub const HTTPS_PROXY_VARIABLES: &[&str] =
     &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 pub const HTTP_PROXY_VARIABLES: &[&str] = &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+/// Hosts (with their subdomains) that no proxy is used for, comma-separated; `*` for all.
+pub const NO_PROXY_VARIABLES: &[&str] = &["NO_PROXY", "no_proxy"];
 
 /// The variables [`Env::from_process`] captures.
 const CAPTURED: &[&str] = &[
@@ -44,6 +48,7 @@ const CAPTURED: &[&str] = &[
     MODAL_ENVIRONMENT,
     MODAL_SETUP_LOCK_TIMEOUT,
     MODAL_SETUP_HTTP_TIMEOUT,
+    MODAL_OVERRIDE_HEADERS,
     NO_COLOR,
 ];
 
@@ -61,6 +66,9 @@ impl Env {
     pub fn from_process() -> Self {
         let vars = CAPTURED
             .iter()
+            .chain(HTTPS_PROXY_VARIABLES)
+            .chain(HTTP_PROXY_VARIABLES)
+            .chain(NO_PROXY_VARIABLES)
             .filter_map(|name| {
                 let value = std::env::var_os(name)?.into_string().ok()?;
                 Some(((*name).to_owned(), value))

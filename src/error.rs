@@ -109,14 +109,17 @@ pub enum Error {
     #[error("a profile named '{name}' already exists in {path}")]
     ProfileExists { name: String, path: PathBuf },
 
-    #[error("the server at {server_url} rejected the token ({status}): {message}")]
+    #[error("the server at {server} rejected the token: {message}")]
     Rejected {
-        server_url: String,
-        status: u16,
+        server: String,
         message: String,
+        /// PERMISSION_DENIED: the token is valid but may not do this.
+        permission: bool,
+        /// The environment variables the rejected credentials came from, when they did.
+        overridden_by: Option<String>,
     },
 
-    #[error("could not reach the server at {url}: {cause}")]
+    #[error("could not reach {url}: {cause}")]
     Unreachable {
         url: String,
         cause: String,
@@ -127,15 +130,33 @@ pub enum Error {
         skippable: bool,
     },
 
-    #[error("the server at {url} answered {status}: {message}")]
+    #[error("{url} is not Modal's API: {detail}")]
+    NotModalApi {
+        url: String,
+        server_source: String,
+        detail: String,
+    },
+
+    #[error("the server at {url} refused this client: {message}")]
+    ClientRefused { url: String, message: String },
+
+    #[error("the server at {url} answered {code}: {message}")]
     Server {
         url: String,
-        status: u16,
+        /// The gRPC status code's name, e.g. `INTERNAL`.
+        code: String,
         message: String,
         server_source: String,
     },
 
-    #[error("could not listen on 127.0.0.1:{port} for the login callback: {cause}")]
+    #[error("invalid server URL from the {origin}: {problem}")]
+    InvalidServerUrl {
+        url: String,
+        origin: String,
+        problem: String,
+    },
+
+    #[error("could not listen on 127.0.0.1:{port} for the browser's check: {cause}")]
     Bind { port: u16, cause: String },
 
     #[error("the login failed: {reason}")]
@@ -163,6 +184,9 @@ pub enum Error {
 
     #[error("interrupted")]
     Interrupted,
+
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -171,6 +195,27 @@ impl Error {
             action,
             path: path.into(),
             cause,
+        }
+    }
+
+    /// The same error, saying that `--no-verify` would get past it when it is a network
+    /// failure.
+    pub fn skippable(self) -> Self {
+        match self {
+            Self::Unreachable {
+                url,
+                cause,
+                failure,
+                server_source,
+                ..
+            } => Self::Unreachable {
+                url,
+                cause,
+                failure,
+                server_source,
+                skippable: true,
+            },
+            other => other,
         }
     }
 
@@ -228,8 +273,16 @@ impl Error {
             Self::ProfileExists { .. } => {
                 "choose another name, or remove that profile first with `modal-setup profile remove`".into()
             }
-            Self::Rejected { status: 403, .. } => {
-                "the token is valid but has no permission for this workspace: ask a workspace admin, or log in to another workspace with `modal-setup setup`".into()
+            Self::Rejected {
+                overridden_by: Some(variables),
+                ..
+            } => format!(
+                "the token comes from {variables}: unset or update them (`modal-setup setup` cannot change a token the environment overrides)"
+            ),
+            Self::Rejected {
+                permission: true, ..
+            } => {
+                "the token is valid but has no permission for this: ask a workspace admin, or log in to another workspace with `modal-setup setup`".into()
             }
             Self::Rejected { .. } => {
                 "the token was revoked, has expired, or its id and secret do not match: run `modal-setup setup` (or `modal-setup token set`) for a new one".into()
@@ -241,17 +294,29 @@ impl Error {
                 ..
             } => {
                 let what = match failure {
-                    NetFailure::Timeout(secs) => format!(
-                        "the server did not answer within {secs} s; check your network, or wait longer with {}=SECONDS",
+                    NetFailure::Timeout(_) => format!(
+                        "the server did not answer in time; check your network, or wait longer with {}=SECONDS",
                         crate::env::MODAL_SETUP_HTTP_TIMEOUT
                     ),
-                    NetFailure::Tls => format!(
-                        "the TLS handshake failed: check that the server URL (from the {server_source}) is right and speaks https, and the system clock"
+                    NetFailure::Tls { clock: true, .. } => {
+                        "check the system clock, and the server URL".to_owned()
+                    }
+                    NetFailure::Tls { host, .. } => format!(
+                        "check that the server URL (from the {server_source}) is right; if a proxy or a corporate CA re-signs the traffic to {host}, point SSL_CERT_FILE at its certificate bundle"
                     ),
-                    NetFailure::Proxy(var) => format!(
-                        "the request went through the proxy in {var}: check the proxy, or add the host to NO_PROXY"
+                    NetFailure::Proxy { proxy, variable } => format!(
+                        "the connection went through the proxy {proxy} from {variable}: check the proxy, or add the host to NO_PROXY"
                     ),
-                    NetFailure::Connect | NetFailure::Other => format!(
+                    NetFailure::Refused => format!(
+                        "nothing listens there: check the server URL (from the {server_source})"
+                    ),
+                    NetFailure::Dns => format!(
+                        "the host name does not resolve: check the server URL (from the {server_source}) and your network"
+                    ),
+                    NetFailure::Unavailable | NetFailure::Dropped => {
+                        "the server is unavailable or dropped the connection; try again in a moment".to_owned()
+                    }
+                    NetFailure::NotHttp2 | NetFailure::Other => format!(
                         "check your network, and the server URL (from the {server_source})"
                     ),
                 };
@@ -261,19 +326,19 @@ impl Error {
                     what
                 }
             }
-            Self::Server {
-                status: 404,
-                server_source,
-                ..
-            } => format!(
-                "this server does not speak the modal-setup protocol: check the server URL (from the {server_source})"
+            Self::NotModalApi { server_source, .. } => format!(
+                "check the server URL (from the {server_source}); Modal's is https://api.modal.com"
             ),
-            Self::Server { status, .. } if *status >= 500 => {
-                "the server had a problem; try again later".into()
-            }
-            Self::Server { server_source, .. } => {
-                format!("check the server URL (from the {server_source}), or try again later")
-            }
+            Self::ClientRefused { .. } => format!(
+                "this modal-setup speaks as Modal's client {}; upgrade modal-setup (cargo install modal-setup), or adapt the headers with {}",
+                crate::api::CLIENT_VERSION,
+                crate::env::MODAL_OVERRIDE_HEADERS
+            ),
+            Self::Server { .. } => "the server had a problem; try again later".into(),
+            Self::InvalidServerUrl { url, origin, .. } => format!(
+                "the {origin} holds '{}'; write it as https://host[:port] (Modal's is https://api.modal.com)",
+                crate::output::sanitize(url)
+            ),
             Self::Bind { port: 0, .. } => "check that the loopback interface is up".into(),
             Self::Bind { .. } => "pick another --port, or leave it out to use a free one".into(),
             Self::FlowFailed { .. } => "run `modal-setup setup` again".into(),
@@ -294,20 +359,38 @@ impl Error {
                 let why = cause.hint().map(|h| format!("{h}; ")).unwrap_or_default();
                 format!("{why}nothing was removed; pass --force to remove the profile anyway")
             }
-            Self::Terminal(_) | Self::Cancelled | Self::Interrupted => return None,
+            Self::Terminal(_) | Self::Cancelled | Self::Interrupted | Self::Internal(_) => {
+                return None;
+            }
         })
     }
 }
 
-/// How a request failed before the server answered.
+/// How a call failed before the server answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetFailure {
-    /// No answer within this many seconds.
-    Timeout(u64),
-    Tls,
-    /// Through the proxy named by this variable.
-    Proxy(String),
-    Connect,
+    /// No answer within this time.
+    Timeout(std::time::Duration),
+    /// Nothing listens at the address.
+    Refused,
+    /// The host name does not resolve.
+    Dns,
+    /// The TLS handshake failed; `clock` when a certificate is out of its validity period.
+    Tls {
+        host: String,
+        clock: bool,
+    },
+    /// Through this proxy (`host:port`), named by this variable.
+    Proxy {
+        proxy: String,
+        variable: String,
+    },
+    /// The server does not speak HTTP/2.
+    NotHttp2,
+    /// UNAVAILABLE from the server.
+    Unavailable,
+    /// The connection broke during the call.
+    Dropped,
     Other,
 }
 

@@ -26,16 +26,14 @@ pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod dashboard;
 pub mod env;
 pub mod error;
 pub mod flow;
-pub mod html;
 pub mod http;
 pub mod output;
 pub mod prompt;
-pub mod random;
 pub mod secret;
+pub mod time;
 pub mod token_format;
 
 use std::path::PathBuf;

@@ -132,9 +132,92 @@ impl Printer {
     }
 }
 
+/// The most characters of server-sent text shown in one message.
+const MAX_SHOWN: usize = 300;
+
+/// Text from elsewhere (a server's message, a URL from the environment) made safe to print on
+/// one line: control characters and escape sequences shown as `\u{..}`, anything shaped like a
+/// token secret masked, and the length capped.
+pub fn sanitize(text: &str) -> String {
+    let mut shown = String::new();
+    let mut chars = text.chars().peekable();
+    let mut count = 0;
+    let mut previous_alphanumeric = false;
+    while let Some(c) = chars.next() {
+        if count == MAX_SHOWN {
+            shown.push('…');
+            break;
+        }
+        count += 1;
+        if c == 'a' && !previous_alphanumeric && text_follows(&mut chars, "s-") {
+            // `as-` then a letter or digit: a token secret. Mask what follows.
+            shown.push_str("as-***");
+            while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                chars.next();
+            }
+            previous_alphanumeric = false;
+            continue;
+        }
+        previous_alphanumeric = c.is_alphanumeric();
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// Consumes `expected` from `chars` when it comes next and is followed by a letter or digit.
+fn text_follows(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, expected: &str) -> bool {
+    let ahead: String = chars.clone().take(expected.len() + 1).collect();
+    let matches = ahead.starts_with(expected)
+        && ahead[expected.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if matches {
+        for _ in 0..expected.len() {
+            chars.next();
+        }
+    }
+    matches
+}
+
+/// A duration in seconds for people: `30 s`, `1.5 s`, `0.25 s`.
+pub fn seconds(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs_f64();
+    let text = format!("{secs:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sanitize_neutralises_what_a_server_could_send() {
+        assert_eq!(sanitize("plain message"), "plain message");
+        assert_eq!(sanitize("a\nb\x1b[31mred"), "a\\u{a}b\\u{1b}[31mred");
+        assert_eq!(
+            sanitize("bad secret as-Abc123 here"),
+            "bad secret as-*** here"
+        );
+        assert_eq!(sanitize("has-abc"), "has-abc");
+        assert_eq!(sanitize(&"x".repeat(1000)).chars().count(), MAX_SHOWN + 1);
+        assert_eq!(sanitize("\u{202e}evil"), "\\u{202e}evil");
+    }
+
+    #[test]
+    fn seconds_for_people() {
+        use std::time::Duration;
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(seconds(Duration::from_millis(250)), "0.25 s");
+    }
 
     #[test]
     fn color_flag_beats_no_color_which_beats_terminal() {

@@ -1,37 +1,32 @@
-//! `profile list --check`: every profile's token asked about at once, each bounded by a short
-//! timeout, the whole bounded too.
+//! `profile list --check`: WorkspaceNameLookup for every profile's token at once, each with
+//! that profile's own values (as 1.6.4), each bounded by a short timeout.
 
-use std::collections::VecDeque;
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::Context;
-use crate::api::Api;
+use crate::api::{self, Credentials};
 use crate::config::Config;
-use crate::config::resolve::Sourced;
-use crate::error::{Error, NetFailure};
-use crate::secret::Secret;
+use crate::error::{Error, NetFailure, Result};
 
-/// How long one profile's check may take.
+/// How long one profile's check may take (connecting included).
 pub const PER_PROFILE: Duration = Duration::from_secs(5);
-/// Checks run at once.
-const WORKERS: usize = 16;
 
 /// What the server said about one profile's token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// Valid, in this workspace.
+    /// Valid; the username the server answered.
     Ok {
         workspace: String,
     },
     Rejected,
     Unreachable,
     TimedOut,
-    /// The server answered something else (its status code).
-    Failed(u16),
+    /// The server answered something else (the gRPC code's name).
+    Failed(String),
     /// The profile has no token id or secret.
     NoToken,
+    /// The profile's server URL is not a URL.
+    Misconfigured,
 }
 
 impl Status {
@@ -44,19 +39,20 @@ impl Status {
             Self::TimedOut => "timed out",
             Self::Failed(_) => "error",
             Self::NoToken => "no token",
+            Self::Misconfigured => "misconfigured",
         }
     }
 
     /// What the table shows: the workspace, or what went wrong.
     pub fn shown(&self) -> String {
         match self {
-            Self::Ok { workspace } => workspace.clone(),
-            Self::Failed(status) => format!("error {status}"),
+            Self::Ok { workspace } => crate::output::sanitize(workspace),
+            Self::Failed(code) => format!("error {code}"),
             other => other.code().to_owned(),
         }
     }
 
-    fn of(result: Result<String, Error>) -> Self {
+    fn of(result: Result<String>) -> Self {
         match result {
             Ok(workspace) => Self::Ok { workspace },
             Err(Error::Rejected { .. }) => Self::Rejected,
@@ -64,72 +60,65 @@ impl Status {
                 failure: NetFailure::Timeout(_),
                 ..
             }) => Self::TimedOut,
-            Err(Error::Server { status, .. }) => Self::Failed(status),
+            Err(Error::Server { code, .. }) => Self::Failed(code),
+            Err(Error::ClientRefused { .. }) => Self::Failed("FAILED_PRECONDITION".into()),
+            Err(Error::NotModalApi { .. } | Error::InvalidServerUrl { .. }) => Self::Misconfigured,
             Err(_) => Self::Unreachable,
         }
     }
 }
 
-struct Job {
-    index: usize,
-    server_url: Sourced<String>,
-    token_id: String,
-    secret: Secret,
+/// One profile's check: its status and the server URL that was asked.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub status: Status,
+    pub server_url: Option<String>,
 }
 
 /// The status of every profile of `config`, in the file's order.
-pub fn check_all(ctx: &Context, config: &Config) -> Vec<Status> {
-    let mut statuses: Vec<Option<Status>> = Vec::new();
-    let mut jobs = VecDeque::new();
+pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
+    let mut settings = ctx.api_settings()?;
+    settings.timeout = settings.timeout.min(PER_PROFILE);
+    let mut checked = Vec::new();
+    let mut lookups = Vec::new();
     for (index, profile) in config.profiles().enumerate() {
-        match (profile.token_id(), profile.token_secret()) {
-            (Some(token_id), Some(secret)) => {
-                statuses.push(None);
-                jobs.push_back(Job {
-                    index,
-                    server_url: ctx.server_url_for(config, Some(profile.name())),
-                    token_id: token_id.to_owned(),
-                    secret,
+        let server_url = ctx.server_url_for(config, Some(profile.name()));
+        let credentials = match (profile.token_id(), profile.token_secret()) {
+            (Some(token_id), Some(secret)) => Credentials::new(token_id, secret),
+            _ => {
+                checked.push(Checked {
+                    status: Status::NoToken,
+                    server_url: None,
                 });
+                continue;
             }
-            _ => statuses.push(Some(Status::NoToken)),
+        };
+        match ctx.server(&server_url) {
+            Ok(server) => {
+                checked.push(Checked {
+                    status: Status::TimedOut,
+                    server_url: Some(server.candidates[0].url.clone()),
+                });
+                lookups.push((index, server, credentials));
+            }
+            Err(_) => checked.push(Checked {
+                status: Status::Misconfigured,
+                server_url: Some(crate::output::sanitize(&server_url.value)),
+            }),
         }
     }
-    let pending = jobs.len();
-    let timeout = ctx.http_timeout().min(PER_PROFILE);
-    // Each check stops after `timeout`; the whole waits for at most the rounds the workers
-    // need, plus a margin, and what is still out then counts as timed out.
-    let rounds = pending.div_ceil(WORKERS).max(1) as u32;
-    let deadline = Instant::now() + timeout * rounds + Duration::from_secs(1);
-    let jobs = Arc::new(Mutex::new(jobs));
-    let (sender, receiver) = mpsc::channel();
-    for _ in 0..pending.min(WORKERS) {
-        let jobs = Arc::clone(&jobs);
-        let sender = sender.clone();
-        // Detached: a server that hangs past the deadline must not hold the command up.
-        std::thread::spawn(move || {
-            loop {
-                let job = jobs.lock().map(|mut q| q.pop_front()).ok().flatten();
-                let Some(job) = job else { break };
-                let result = Api::new(&job.server_url, timeout)
-                    .and_then(|api| api.whoami(&job.token_id, &job.secret))
-                    .map(|whoami| whoami.workspace);
-                if sender.send((job.index, Status::of(result))).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(sender);
-    for _ in 0..pending {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match receiver.recv_timeout(left) {
-            Ok((index, status)) => statuses[index] = Some(status),
-            Err(_) => break,
-        }
-    }
-    statuses
+    let (indices, jobs): (Vec<usize>, Vec<_>) = lookups
         .into_iter()
-        .map(|s| s.unwrap_or(Status::TimedOut))
-        .collect()
+        .map(|(index, server, credentials)| (index, (server, credentials)))
+        .unzip();
+    for (index, lookup) in indices
+        .into_iter()
+        .zip(api::lookup_usernames(jobs, &settings)?)
+    {
+        checked[index] = Checked {
+            status: Status::of(lookup.result),
+            server_url: Some(lookup.asked),
+        };
+    }
+    Ok(checked)
 }

@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{self, Api};
+use crate::api::{self, Api, Proxies, Proxy, ServerUrl};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, SetupArgs, TokenCommand};
 use crate::config::Config;
 use crate::config::DEFAULT_SERVER_URL;
@@ -21,7 +21,8 @@ use crate::config::path::config_path;
 use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
 use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
 use crate::env::{
-    Env, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT,
+    Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS, MODAL_PROFILE,
+    MODAL_SERVER_URL, MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
 };
 use crate::error::Result;
 use crate::flow::browser::BrowserEnv;
@@ -65,28 +66,72 @@ impl Context {
         Store::new(&path.value).with_lock_timeout(timeout)
     }
 
-    /// How long an API request may take: MODAL_SETUP_HTTP_TIMEOUT, else 30 s.
+    /// How long an API call may take: MODAL_SETUP_HTTP_TIMEOUT, else 30 s.
     pub fn http_timeout(&self) -> Duration {
         self.seconds(MODAL_SETUP_HTTP_TIMEOUT, api::DEFAULT_TIMEOUT)
     }
 
-    /// A client for `server_url`, with the request timeout of MODAL_SETUP_HTTP_TIMEOUT.
+    /// What every API call needs: the deadline, the proxies and MODAL_OVERRIDE_HEADERS from
+    /// the environment, and the printer for the server's warnings.
+    pub fn api_settings(&self) -> Result<api::Settings> {
+        let proxy = |names: &[&str]| -> Result<Option<Proxy>> {
+            names
+                .iter()
+                .find_map(|name| self.env.get(name).map(|value| (name, value)))
+                .map(|(name, value)| Proxy::parse(name, value))
+                .transpose()
+        };
+        let no_proxy = NO_PROXY_VARIABLES
+            .iter()
+            .find_map(|name| self.env.get(name))
+            .map(|list| list.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        let override_headers = self
+            .env
+            .get(MODAL_OVERRIDE_HEADERS)
+            .map(api::parse_override_headers)
+            .transpose()?
+            .unwrap_or_default();
+        let printer = self.printer.clone();
+        Ok(api::Settings {
+            timeout: self.http_timeout(),
+            proxies: Proxies {
+                https: proxy(HTTPS_PROXY_VARIABLES)?,
+                http: proxy(HTTP_PROXY_VARIABLES)?,
+                no_proxy,
+            },
+            override_headers,
+            on_warning: std::sync::Arc::new(move |warning| {
+                printer.warn(&format!("the server says: {warning}"));
+            }),
+        })
+    }
+
+    /// A client for `server_url`.
     pub fn api(&self, server_url: &Sourced<String>) -> Result<Api> {
-        let timeout = self.http_timeout();
         self.printer.debug(&format!(
             "server: {} ({})",
             server_url.value, server_url.origin
         ));
-        Api::new(server_url, timeout)
+        Api::new(self.server(server_url)?, self.api_settings()?)
     }
 
-    /// A duration in seconds from the variable `name`, else `default`.
+    /// `server_url` parsed: a clear error names where a malformed one came from.
+    pub fn server(&self, server_url: &Sourced<String>) -> Result<ServerUrl> {
+        ServerUrl::parse(&server_url.value, &server_url.origin.to_string())
+    }
+
+    /// A duration in seconds from the variable `name`, else `default`; a value that is not a
+    /// number of seconds counts as unset, and a huge one is capped at a day.
     fn seconds(&self, name: &str, default: Duration) -> Duration {
+        const LONGEST: Duration = Duration::from_secs(86_400);
         self.env
             .get(name)
-            .and_then(|secs| secs.parse::<f64>().ok())
+            .and_then(|secs| secs.trim().parse::<f64>().ok())
             .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .map_or(default, Duration::from_secs_f64)
+            .map_or(default, |secs| {
+                Duration::try_from_secs_f64(secs).map_or(LONGEST, |d| d.min(LONGEST))
+            })
     }
 
     /// The server for `profile`: MODAL_SERVER_URL, else the profile's `server_url`, else the
@@ -185,16 +230,19 @@ impl Context {
     }
 }
 
-fn setup_args(args: crate::cli::SetupArgs) -> setup::SetupArgs {
+/// `next_url` is "/home" for `setup` and "" for `token new`/`rotate`, as 1.6.4 sends it.
+fn setup_args(args: crate::cli::SetupArgs, next_url: &'static str) -> setup::SetupArgs {
     setup::SetupArgs {
         no_browser: args.no_browser,
         port: args.port,
         timeout: Duration::from_secs(args.timeout),
+        expires_in_seconds: args.expires_in.unwrap_or(0),
         verify: !args.verify.no_verify,
         activate: !args.activate.no_activate,
         yes: args.yes,
         delete_existing: args.delete_existing,
         profile: None,
+        next_url,
         browser: BrowserEnv::from_process(),
         spinner: std::io::stderr().is_terminal(),
     }
@@ -207,10 +255,9 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         ..SetupArgs::default()
     }));
     match command {
-        Command::Setup(args) | Command::Token(TokenCommand::New(args)) => {
-            setup::setup(ctx, setup_args(args))
-        }
-        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(ctx, setup_args(args)),
+        Command::Setup(args) => setup::setup(ctx, setup_args(args, "/home")),
+        Command::Token(TokenCommand::New(args)) => setup::setup(ctx, setup_args(args, "")),
+        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(ctx, setup_args(args, "")),
         Command::Token(TokenCommand::Info { json, no_verify }) => token::info(
             ctx,
             token::InfoArgs {

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::Context;
-use super::check::{Status, check_all};
+use super::check::{Checked, Status, check_all};
+use crate::api::Credentials;
 use crate::config::resolve::profile_in_effect;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
@@ -41,6 +42,9 @@ struct ListedProfile<'a> {
     /// With `--check`: the workspace the server reported (null unless the status is "ok").
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace: Option<Option<String>>,
+    /// With `--check`: the server URL that was asked (null when nothing was asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    asked: Option<Option<String>>,
     #[serde(skip)]
     shown_status: Option<String>,
 }
@@ -48,8 +52,8 @@ struct ListedProfile<'a> {
 pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     let (path, _, config) = ctx.load()?;
     let in_effect = profile_in_effect(&config, &ctx.env, ctx.explicit_profile().as_ref());
-    let statuses = if check {
-        check_all(ctx, &config).into_iter().map(Some).collect()
+    let statuses: Vec<Option<Checked>> = if check {
+        check_all(ctx, &config)?.into_iter().map(Some).collect()
     } else {
         vec![None; config.profiles().count()]
     };
@@ -61,12 +65,13 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
             active: p.name() == in_effect.value,
             token_id: p.token_id(),
             server_url: p.server_url(),
-            status: status.as_ref().map(Status::code),
-            workspace: status.as_ref().map(|s| match s {
+            status: status.as_ref().map(|c| c.status.code()),
+            workspace: status.as_ref().map(|c| match &c.status {
                 Status::Ok { workspace } => Some(workspace.clone()),
                 _ => None,
             }),
-            shown_status: status.as_ref().map(Status::shown),
+            asked: status.as_ref().map(|c| c.server_url.clone()),
+            shown_status: status.as_ref().map(|c| c.status.shown()),
         })
         .collect();
     match format {
@@ -91,12 +96,13 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     Ok(())
 }
 
-/// Aligned columns; the server column only when some profile has a non-default server, the
-/// status column only with `--check`.
+/// Aligned columns; the server column only when some profile has a non-default server (with
+/// `--check`, always: the URL that was asked), the status column only with `--check`.
 fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
-    let show_server = rows
-        .iter()
-        .any(|r| r.server_url.is_some_and(|u| u != DEFAULT_SERVER_URL));
+    let show_server = check
+        || rows
+            .iter()
+            .any(|r| r.server_url.is_some_and(|u| u != DEFAULT_SERVER_URL));
     let mut headers = vec!["PROFILE", "TOKEN ID"];
     if check {
         headers.push("STATUS");
@@ -111,7 +117,9 @@ fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
             if check {
                 cells.push(row.shown_status.clone().unwrap_or_default());
             }
-            if show_server {
+            if let Some(asked) = &row.asked {
+                cells.push(asked.clone().unwrap_or_else(|| "-".into()));
+            } else if show_server {
                 let server = row.server_url.filter(|u| *u != DEFAULT_SERVER_URL);
                 cells.push(server.unwrap_or("").to_owned());
             }
@@ -278,12 +286,22 @@ fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool)
         return Ok(());
     };
     let server_url = ctx.server_url_for(config, Some(name));
+    let credentials = Credentials::new(token_id, secret);
     let revoked = ctx
         .api(&server_url)
-        .and_then(|api| api.revoke(token_id, &secret, token_id));
+        .and_then(|api| api.delete_token(&credentials, token_id));
     match revoked {
         Ok(()) => {
             ctx.printer.success(&format!("Revoked token {token_id}"));
+            Ok(())
+        }
+        // A token the server rejects is unusable already: there is nothing left to revoke.
+        Err(Error::Rejected {
+            permission: false, ..
+        }) => {
+            ctx.printer.note(&format!(
+                "the server no longer accepts token {token_id}, so it needs no revoking"
+            ));
             Ok(())
         }
         Err(cause) if force => {

@@ -1,32 +1,41 @@
-//! `setup` (also bare `modal-setup` and `token new`): the browser login.
+//! `setup` (also bare `modal-setup` and `token new`): the browser login, as Modal's client does
+//! it.
 //!
-//! Bind the loopback callback, create the flow on the server, show the URL and pairing code,
-//! open the browser, wait for the one valid callback, verify the token, write it.
+//! Start the loopback server, create the token flow on the server (with the loopback's port),
+//! show the URL and code, open the browser, then wait on TokenFlowWait until the login is
+//! approved; verify the new token, choose the profile, write it.
 
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use super::token::{NewToken, revoke_replaced, save};
+use super::token::{NewToken, check_minted, revoke_replaced, save};
+use crate::api::{Api, Credentials, Flow, FlowRequest, Minted};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
-use crate::error::{Error, Result};
+use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
-use crate::flow::callback::{Approval, CallbackServer, Outcome};
 use crate::flow::interrupt;
-use crate::flow::protocol::{CreateFlow, Flow, origin_of};
+use crate::flow::loopback::Loopback;
 use crate::output::Verbosity;
 use crate::prompt;
 
 /// The default `--timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// TokenFlowCreate's `utm_source`: who asks for the token.
+pub const UTM_SOURCE: &str = "modal-setup";
+/// First pause before asking again after a transient failure of the wait; it doubles.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+const RETRY_MAX: Duration = Duration::from_secs(5);
 
 #[derive(Debug)]
 pub struct SetupArgs {
     pub no_browser: bool,
     pub port: Option<u16>,
     pub timeout: Duration,
+    /// The token's lifetime (`--expires-in`); 0: the workspace's default.
+    pub expires_in_seconds: u32,
     pub verify: bool,
     pub activate: bool,
     /// Replace a different token in an existing profile without asking.
@@ -35,6 +44,9 @@ pub struct SetupArgs {
     pub delete_existing: bool,
     /// The profile to write, above `--profile` and MODAL_PROFILE (for `token rotate`).
     pub profile: Option<String>,
+    /// TokenFlowCreate's `next_url`: where the page goes after approval ("/home" for `setup`,
+    /// "" for `token new`, as 1.6.4 sends).
+    pub next_url: &'static str,
     pub browser: BrowserEnv,
     /// Whether the spinner may draw (stderr is a terminal).
     pub spinner: bool,
@@ -54,56 +66,51 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         validate_new_profile_name(profile)?;
     }
     let server_url = ctx.server_url_for(&config, chosen.as_deref());
-
-    let callback = CallbackServer::bind(args.port)?;
     let api = ctx.api(&server_url)?;
+
+    let loopback = Loopback::bind(args.port)?;
     ctx.printer.debug(&format!(
-        "listening on 127.0.0.1:{} for the callback",
-        callback.port()
+        "the loopback server listens on 127.0.0.1:{}{}",
+        loopback.port(),
+        if loopback.ipv6() { " and [::1]" } else { "" }
     ));
-    let flow = api.create_flow(&CreateFlow {
-        callback_url: callback.callback_url(),
-        state: callback.state().expose().to_owned(),
-        device_name: hostname(),
-        client: concat!("modal-setup/", env!("CARGO_PKG_VERSION")).to_owned(),
+    let flow = api.create_flow(&FlowRequest {
+        localhost_port: loopback.port(),
+        utm_source: UTM_SOURCE.to_owned(),
+        next_url: args.next_url.to_owned(),
+        expires_in_seconds: args.expires_in_seconds,
     })?;
-    let dashboard_origin = origin_of(&flow.web_url).ok_or_else(|| Error::FlowFailed {
-        reason: format!("the server sent an unusable web_url: {}", flow.web_url),
-    })?;
-    show_url(ctx, &flow, callback.port(), &args);
+    loopback.serve(&flow.token_flow_id);
+    show_url(ctx, &flow, &args);
+    let minted = wait(ctx, &api, &flow, args.timeout, args.spinner)?;
+    drop(loopback);
 
-    let timeout = args
-        .timeout
-        .min(Duration::from_secs(flow.expires_in.max(1)));
-    let approval = wait(
-        ctx,
-        callback,
-        &flow,
-        &dashboard_origin,
-        timeout,
-        args.spinner,
-    )?;
-
-    let workspace = if args.verify {
+    let credentials = check_minted(minted.credentials)?;
+    ctx.printer
+        .success("Web authentication finished successfully!");
+    if let Some(workspace) = &minted.workspace_username {
+        ctx.printer.status(&format!(
+            "Token is connected to the {} workspace.",
+            crate::output::sanitize(workspace)
+        ));
+    }
+    if args.verify {
         ctx.printer
-            .status(&format!("Verifying token against {}", server_url.value));
-        let whoami = api.whoami(&approval.token_id, &approval.token_secret)?;
-        ctx.printer
-            .success(&format!("Token verified: workspace {}", whoami.workspace));
-        Some(whoami.workspace)
-    } else {
-        approval.workspace.clone()
+            .status(&format!("Verifying token against {}", api.dialled_url()));
+        api.hello(&credentials)?;
+        ctx.printer.success("Token verified successfully!");
+    }
+    let profile = match chosen {
+        Some(profile) => profile,
+        None => profile_from_server(ctx, &api, &credentials, minted.workspace_username)?,
     };
-    let profile = chosen
-        .or(workspace)
-        .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
 
     // Modal replaces without asking; on a terminal we ask first.
     let current = store.load()?;
     let previous = current
         .profile(&profile)
         .and_then(|p| p.token_id().map(str::to_owned));
-    if let Some(previous) = previous.filter(|id| *id != approval.token_id)
+    if let Some(previous) = previous.filter(|id| *id != credentials.token_id)
         && ctx.interactive
         && !args.yes
     {
@@ -114,15 +121,49 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     }
     let token = NewToken {
         profile: &profile,
-        token_id: &approval.token_id,
-        token_secret: &approval.token_secret,
+        credentials: &credentials,
         server_url: Some(&server_url),
     };
-    let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
+    let saved = save(ctx, &store, &path.value, &token, args.activate)?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
+        revoke_replaced(ctx, &token, &saved)?;
     }
     Ok(())
+}
+
+/// The profile named after the token's workspace: WorkspaceNameLookup's `username` (as 1.6.4
+/// does), else the wait's `workspace_username`, else `default`. A name from the server is
+/// used only if it is a name a user could type.
+fn profile_from_server(
+    ctx: &Context,
+    api: &Api,
+    credentials: &Credentials,
+    workspace_username: Option<String>,
+) -> Result<String> {
+    let looked_up = match api.username(credentials) {
+        Ok(name) if !name.is_empty() => Some(name),
+        Ok(_) => None,
+        Err(error) => {
+            ctx.printer
+                .debug(&format!("WorkspaceNameLookup failed: {error}"));
+            if workspace_username.is_none() {
+                return Err(error);
+            }
+            None
+        }
+    };
+    let Some(name) = looked_up.or(workspace_username) else {
+        return Ok(DEFAULT_PROFILE.to_owned());
+    };
+    validate_new_profile_name(&name).map_err(|_| Error::InvalidInput {
+        what: "profile name from the server",
+        problem: format!(
+            "the workspace name '{}' is not a valid profile name",
+            crate::output::sanitize(&name)
+        ),
+        hint: "nothing was written; run the command again with --profile NAME".into(),
+    })?;
+    Ok(name)
 }
 
 /// `token rotate`: a new token for the profile in effect through the browser, written before
@@ -158,34 +199,29 @@ pub fn rotate(ctx: &Context, args: SetupArgs) -> Result<()> {
     )
 }
 
-fn show_url(ctx: &Context, flow: &Flow, port: u16, args: &SetupArgs) {
+fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
     let printer = &ctx.printer;
+    let web_url = crate::output::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
-    eprintln!(
-        "Open this URL to log in to Modal:\n\n    {}\n",
-        flow.web_url
-    );
-    eprintln!(
-        "Pairing code: {}  (check that the page shows the same)",
-        printer.bold(&flow.code)
-    );
+    eprintln!("Open this URL to log in to Modal:\n\n    {web_url}\n");
+    if !flow.code.is_empty() {
+        eprintln!(
+            "Enter this code: {}  (check that the page shows the same)",
+            printer.bold(&crate::output::sanitize(&flow.code))
+        );
+    }
     match browser::open(&flow.web_url, &args.browser, args.no_browser) {
         Ok(how) => printer.status(&format!("Opened {how}.")),
         Err(NotOpened::Asked) => {}
         Err(NotOpened::Ssh) => {
-            printer.status("This is an SSH session, so no browser was opened here.");
-            printer.status(&format!(
-                "Open the URL on your own computer after forwarding the callback port:\n\n    ssh -L {port}:127.0.0.1:{port} <this host>\n"
-            ));
-            if args.port.is_none() {
-                printer.status(
-                    "(Pass --port PORT to choose the port in advance, e.g. in ~/.ssh/config.)",
-                );
-            }
+            printer.status(
+                "This is an SSH session, so no browser was opened here. Open the URL in a browser on any machine: the token comes back through Modal's server, not through this connection.",
+            );
         }
         Err(NotOpened::NoDisplay) => {
-            printer
-                .status("No display was found, so no browser was opened: open the URL yourself.");
+            printer.status(
+                "No display was found, so no browser was opened: open the URL in a browser on any machine.",
+            );
         }
         Err(NotOpened::Failed(why)) => {
             printer.warn(&format!("{why}; open the URL yourself"));
@@ -193,20 +229,21 @@ fn show_url(ctx: &Context, flow: &Flow, port: u16, args: &SetupArgs) {
     }
 }
 
-fn wait(
-    ctx: &Context,
-    callback: CallbackServer,
-    flow: &Flow,
-    dashboard_origin: &str,
-    timeout: Duration,
-    spinner: bool,
-) -> Result<Approval> {
+/// TokenFlowWait until the login is approved, `timeout` passes, or the server ends the flow.
+/// A transient failure (UNAVAILABLE, a dropped connection) is retried with backoff within the
+/// timeout, so that a network blip does not lose a login in progress.
+fn wait(ctx: &Context, api: &Api, flow: &Flow, timeout: Duration, spinner: bool) -> Result<Minted> {
     let deadline = Instant::now() + timeout;
     let bar = (spinner && ctx.printer.verbosity() != Verbosity::Quiet).then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg}").expect("the template is valid"),
         );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar.set_message(format!(
+            "Waiting for the login in the browser (up to {}, Ctrl-C to cancel)",
+            minutes(timeout)
+        ));
         bar
     });
     if bar.is_none() {
@@ -215,46 +252,55 @@ fn wait(
             minutes(timeout)
         ));
     }
-    let outcome = callback.wait(&flow.flow_id, dashboard_origin, deadline, |left| {
-        if let Some(bar) = &bar {
-            bar.set_message(format!(
-                "Waiting for the login in the browser ({} left, Ctrl-C to cancel)",
-                minutes(left)
-            ));
-            bar.tick();
-        }
-    });
+    let result = wait_loop(ctx, api, flow, deadline, timeout);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    match outcome? {
-        Some(Outcome::Approved(approval)) => {
-            ctx.printer.success("Login approved in the browser");
-            Ok(approval)
+    result
+}
+
+fn wait_loop(
+    ctx: &Context,
+    api: &Api,
+    flow: &Flow,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<Minted> {
+    let timed_out = || Error::TimedOut {
+        url: crate::output::sanitize(&flow.web_url),
+        waited_secs: timeout.as_secs(),
+    };
+    let mut pause = RETRY_FIRST;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(timed_out());
         }
-        Some(Outcome::Denied { error }) => Err(Error::Denied { error }),
-        None => Err(Error::TimedOut {
-            url: flow.web_url.clone(),
-            waited_secs: timeout.as_secs(),
-        }),
+        match api.wait_flow(flow, left) {
+            Ok(Some(minted)) => return Ok(minted),
+            Ok(None) => pause = RETRY_FIRST,
+            Err(Error::Unreachable {
+                failure: NetFailure::Unavailable | NetFailure::Dropped | NetFailure::Refused,
+                cause,
+                ..
+            }) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(timed_out());
+                }
+                ctx.printer.debug(&format!(
+                    "TokenFlowWait failed ({cause}); asking again in {}",
+                    crate::output::seconds(pause)
+                ));
+                std::thread::sleep(pause.min(left));
+                pause = (pause * 2).min(RETRY_MAX);
+            }
+            Err(error) => return Err(error),
+        }
     }
 }
 
 fn minutes(duration: Duration) -> String {
     let secs = duration.as_secs();
     format!("{}:{:02}", secs / 60, secs % 60)
-}
-
-/// This machine's name, shown on the approval page.
-fn hostname() -> String {
-    let mut buffer = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it.
-    let ok = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) } == 0;
-    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
-    let name = String::from_utf8_lossy(&buffer[..end]).into_owned();
-    if ok && !name.is_empty() {
-        name
-    } else {
-        "unknown device".into()
-    }
 }

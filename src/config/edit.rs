@@ -12,8 +12,11 @@ use crate::secret::Secret;
 pub enum TokenChange {
     /// The profile did not exist and was appended.
     Created,
-    /// The profile held another token id (`None`: it held none).
-    Replaced { previous_token_id: Option<String> },
+    /// The profile held another token (`None`: it held none), with its secret when it had one.
+    Replaced {
+        previous_token_id: Option<String>,
+        previous_token_secret: Option<Secret>,
+    },
     /// The profile already held this token.
     Unchanged,
 }
@@ -81,8 +84,12 @@ impl Config {
             .get("token_id")
             .and_then(Item::as_str)
             .map(str::to_owned);
+        let previous_token_secret = table
+            .get("token_secret")
+            .and_then(Item::as_str)
+            .map(Secret::new);
         let previous_secret_matches =
-            table.get("token_secret").and_then(Item::as_str) == Some(token_secret.expose());
+            previous_token_secret.as_ref().map(Secret::expose) == Some(token_secret.expose());
         set_string(table, "token_id", token_id);
         set_string(table, "token_secret", token_secret.expose());
         if let Some(url) = custom_server {
@@ -92,7 +99,10 @@ impl Config {
             if previous_token_id.as_deref() == Some(token_id) && previous_secret_matches {
                 TokenChange::Unchanged
             } else {
-                TokenChange::Replaced { previous_token_id }
+                TokenChange::Replaced {
+                    previous_token_id,
+                    previous_token_secret,
+                }
             },
         )
     }

@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result};
 use crate::secret::Secret;
 
 /// The server used when neither MODAL_SERVER_URL nor the profile names one.
-pub const DEFAULT_SERVER_URL: &str = "https://api.modal.com";
+pub const DEFAULT_SERVER_URL: &str = "https://api.modal.com,https://api.modal2.com";
 /// The profile in effect when nothing else chooses one.
 pub const DEFAULT_PROFILE: &str = "default";
 

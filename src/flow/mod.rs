@@ -1,7 +1,6 @@
-//! The browser login: the wire protocol, the loopback callback server, opening the browser and
-//! exiting cleanly on Ctrl-C. Knows nothing of the config file.
+//! The browser login's local side: the loopback server the login page checks, opening the
+//! browser, and exiting cleanly on Ctrl-C. Knows nothing of the config file or the API.
 
 pub mod browser;
-pub mod callback;
 pub mod interrupt;
-pub mod protocol;
+pub mod loopback;

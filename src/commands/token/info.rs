@@ -1,8 +1,9 @@
-//! `token info`: the credentials in effect, where each came from, and what the server says.
+//! `token info`: the credentials in effect, where each came from, and what the server says
+//! (TokenInfoGet).
 
 use serde_json::{Value, json};
 
-use crate::api::WhoAmI;
+use crate::api::{Credentials, Identity, TokenInfo};
 use crate::commands::Context;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
@@ -32,23 +33,69 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
         )),
         _ => {}
     }
-    let whoami = if args.verify {
-        Some(
-            ctx.api(&resolved.server_url)?
-                .whoami(&token_id.value, &token_secret.value)?,
-        )
+    let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
+    if !args.json {
+        // What is known locally comes first, so that it shows even when the server check fails.
+        ctx.printer.data(&local_lines(&resolved).join("\n"));
+    }
+    let info = if args.verify {
+        let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
+        let overridden_by = env_variables(&resolved);
+        let info = ctx
+            .api(&resolved.server_url)?
+            .token_info(&credentials)
+            .map_err(|error| match error {
+                Error::Rejected {
+                    server,
+                    message,
+                    permission,
+                    ..
+                } => Error::Rejected {
+                    server,
+                    message,
+                    permission,
+                    overridden_by: overridden_by.clone(),
+                },
+                other => other,
+            })?;
+        Some(info)
     } else {
         None
     };
-    let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
-    let text = if args.json {
-        serde_json::to_string_pretty(&as_json(&resolved, whoami.as_ref(), both_env))
-            .expect("plain data serializes")
+    if args.json {
+        let json = as_json(&resolved, info.as_ref(), both_env);
+        ctx.printer
+            .data(&serde_json::to_string_pretty(&json).expect("plain data serializes"));
     } else {
-        as_text(&resolved, whoami.as_ref(), both_env)
-    };
-    ctx.printer.data(&text);
+        let mut lines = info.as_ref().map(server_lines).unwrap_or_default();
+        if both_env {
+            lines.push(format!(
+                "(Using {MODAL_TOKEN_ID} and {MODAL_TOKEN_SECRET} environment variables)"
+            ));
+        }
+        if !lines.is_empty() {
+            ctx.printer.data(&lines.join("\n"));
+        }
+    }
     Ok(())
+}
+
+/// The variables the credentials in effect came from, for the hint when they are rejected.
+fn env_variables(resolved: &Resolved) -> Option<String> {
+    let id = resolved
+        .token_id
+        .as_ref()
+        .is_some_and(|v| matches!(v.origin, Origin::Env(_)));
+    let secret = resolved
+        .token_secret
+        .as_ref()
+        .is_some_and(|v| matches!(v.origin, Origin::Env(_)));
+    match (id, secret) {
+        (true, true) => Some(format!("{MODAL_TOKEN_ID} and {MODAL_TOKEN_SECRET}")),
+        (true, false) => Some(MODAL_TOKEN_ID.to_owned()),
+        (false, true) => Some(MODAL_TOKEN_SECRET.to_owned()),
+        (false, false) => None,
+    }
 }
 
 fn no_token(resolved: &Resolved) -> Error {
@@ -78,13 +125,14 @@ fn no_token(resolved: &Resolved) -> Error {
     }
 }
 
-fn as_text(resolved: &Resolved, whoami: Option<&WhoAmI>, both_env: bool) -> String {
+/// Token, profile, where the id and the secret come from, server: all known offline.
+fn local_lines(resolved: &Resolved) -> Vec<String> {
     let token_id = resolved.token_id.as_ref().expect("checked by the caller");
     let secret = resolved
         .token_secret
         .as_ref()
         .expect("checked by the caller");
-    let mut lines = vec![
+    vec![
         format!("Token: {}", token_id.value),
         format!(
             "Profile: {} ({})",
@@ -96,31 +144,57 @@ fn as_text(resolved: &Resolved, whoami: Option<&WhoAmI>, both_env: bool) -> Stri
             "Server: {} ({})",
             resolved.server_url.value, resolved.server_url.origin
         ),
-    ];
-    if let Some(whoami) = whoami {
-        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".into());
-        lines.push(format!("Workspace: {}", whoami.workspace));
-        lines.push(format!("User: {}", or_unknown(&whoami.user)));
-        lines.push(format!("Created at: {}", or_unknown(&whoami.created_at)));
-        lines.push(format!(
-            "Expires at: {}",
-            whoami.expires_at.clone().unwrap_or_else(|| "never".into())
-        ));
-    }
-    if both_env {
-        lines.push(format!(
-            "(Using {MODAL_TOKEN_ID} and {MODAL_TOKEN_SECRET} environment variables)"
-        ));
-    }
-    lines.join("\n")
+    ]
 }
 
-fn as_json(resolved: &Resolved, whoami: Option<&WhoAmI>, both_env: bool) -> Value {
+/// What TokenInfoGet said, in 1.6.4's words.
+fn server_lines(info: &TokenInfo) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(name) = &info.token_name {
+        lines.push(format!("Name: {name}"));
+    }
+    lines.push(format!(
+        "Workspace: {} ({})",
+        info.workspace_name, info.workspace_id
+    ));
+    match &info.identity {
+        Some(Identity::User { id, name }) => lines.push(format!("User: {name} ({id})")),
+        Some(Identity::ServiceUser {
+            id,
+            name,
+            created_by,
+        }) => {
+            lines.push(format!("Service User: {name} ({id})"));
+            if let Some(creator) = created_by {
+                lines.push(format!("Created By: {creator}"));
+            }
+        }
+        None => {}
+    }
+    if let Some(created) = info.created_at {
+        lines.push(format!("Created at: {}", crate::time::utc(created)));
+    }
+    lines.push(format!(
+        "Expires at: {}",
+        info.expires_at.map_or("never".to_owned(), crate::time::utc)
+    ));
+    lines
+}
+
+fn as_json(resolved: &Resolved, info: Option<&TokenInfo>, both_env: bool) -> Value {
     let token_id = resolved.token_id.as_ref().expect("checked by the caller");
     let secret = resolved
         .token_secret
         .as_ref()
         .expect("checked by the caller");
+    let identity = |identity: &Identity| match identity {
+        Identity::User { id, name } => json!({ "kind": "user", "id": id, "name": name }),
+        Identity::ServiceUser {
+            id,
+            name,
+            created_by,
+        } => json!({ "kind": "service_user", "id": id, "name": name, "created_by": created_by }),
+    };
     json!({
         "token_id": { "value": token_id.value, "origin": token_id.origin.to_string() },
         "token_secret": { "origin": secret.origin.to_string() },
@@ -128,12 +202,14 @@ fn as_json(resolved: &Resolved, whoami: Option<&WhoAmI>, both_env: bool) -> Valu
         "server_url": { "value": resolved.server_url.value, "origin": resolved.server_url.origin.to_string() },
         "config_path": resolved.config_path.value.display().to_string(),
         "using_environment_variables": both_env,
-        "verified": whoami.is_some(),
-        "server": whoami.map(|w| json!({
-            "workspace": w.workspace,
-            "user": w.user,
-            "created_at": w.created_at,
-            "expires_at": w.expires_at,
+        "verified": info.is_some(),
+        "server": info.map(|info| json!({
+            "token_name": info.token_name,
+            "workspace": info.workspace_name,
+            "workspace_id": info.workspace_id,
+            "identity": info.identity.as_ref().map(identity),
+            "created_at": info.created_at.map(crate::time::utc),
+            "expires_at": info.expires_at.map(crate::time::utc),
         })),
     })
 }

@@ -9,7 +9,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::Context;
-use crate::api::WhoAmI;
+use crate::api::{Api, Credentials};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::{TokenChange, validate_new_profile_name};
 use crate::config::resolve::Sourced;
@@ -74,59 +74,98 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     };
     let token_secret = validate_token_secret(&token_secret)?;
 
+    let credentials = Credentials::new(token_id, token_secret);
+
     let chosen = ctx.chosen_profile();
-    // Offline, the file is read once, under the lock. Verifying needs it before (for the
-    // server URL) and again under the lock, since the network call must not hold the lock.
-    let (path, store, profile, verified_against) = if args.verify {
-        let (path, store, config) = ctx.load_to_edit()?;
-        if let Some(profile) = &chosen
-            && !config.contains(&profile.value)
-        {
-            validate_new_profile_name(&profile.value)?;
+    // Offline, the file is read once, under the lock, and without a chosen profile the token
+    // goes to `default` (1.6.4 asks the server for the workspace even then). Verifying reads
+    // it first (for the server URL) and again under the lock, since a network call must not
+    // hold the lock.
+    let (path, store, profile, verified_against) = match (chosen, args.verify) {
+        (chosen, false) => {
+            let (path, store) = ctx.open()?;
+            let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
+            (path, store, profile, None)
         }
-        let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
-        let whoami = verify(ctx, &server_url, &token_id, &token_secret)?;
-        let profile = chosen.map_or(whoami.workspace, |p| p.value);
-        (path, store, profile, Some(server_url))
-    } else {
-        let (path, store) = ctx.open()?;
-        let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
-        (path, store, profile, None)
+        (chosen, true) => {
+            let (path, store, config) = ctx.load_to_edit()?;
+            if let Some(profile) = &chosen
+                && !config.contains(&profile.value)
+            {
+                validate_new_profile_name(&profile.value)?;
+            }
+            let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
+            let api = ctx.api(&server_url)?;
+            ctx.printer
+                .status(&format!("Verifying token against {}", api.dialled_url()));
+            api.hello(&credentials).map_err(Error::skippable)?;
+            ctx.printer.success("Token verified successfully!");
+            let profile = match chosen {
+                Some(chosen) => chosen.value,
+                // As 1.6.4: the profile is named after the token's workspace.
+                None => workspace_profile(&api, &credentials)?,
+            };
+            (path, store, profile, Some(server_url))
+        }
     };
     let token = NewToken {
         profile: &profile,
-        token_id: &token_id,
-        token_secret: &token_secret,
+        credentials: &credentials,
         server_url: verified_against.as_ref(),
     };
-    let (replaced, server_url) = save(ctx, &store, &path.value, &token, args.activate)?;
+    let saved = save(ctx, &store, &path.value, &token, args.activate)?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, &server_url, replaced.as_deref())?;
+        revoke_replaced(ctx, &token, &saved)?;
     }
     Ok(())
+}
+
+/// The profile for a token when none was chosen: the username WorkspaceNameLookup answers,
+/// if it is a name a user could type.
+fn workspace_profile(api: &Api, credentials: &Credentials) -> Result<String> {
+    let name = api.username(credentials).map_err(Error::skippable)?;
+    if name.is_empty() {
+        return Ok(DEFAULT_PROFILE.to_owned());
+    }
+    validate_new_profile_name(&name).map_err(|_| Error::InvalidInput {
+        what: "profile name from the server",
+        problem: format!(
+            "the workspace name '{}' is not a valid profile name",
+            crate::output::sanitize(&name)
+        ),
+        hint: "nothing was written; pass --profile NAME".into(),
+    })?;
+    Ok(name)
 }
 
 /// A token about to be written.
 #[derive(Debug)]
 pub struct NewToken<'a> {
     pub profile: &'a str,
-    pub token_id: &'a str,
-    pub token_secret: &'a Secret,
+    pub credentials: &'a Credentials,
     /// The server the token was checked against; `None`: the profile's in the file (read
     /// under the lock), else MODAL_SERVER_URL or the default.
     pub server_url: Option<&'a Sourced<String>>,
 }
 
+/// What [`save`] did.
+#[derive(Debug)]
+pub struct Saved {
+    /// The different token the profile held before, with its secret.
+    pub replaced: Option<Credentials>,
+    /// The server the token belongs to.
+    pub server_url: Sourced<String>,
+}
+
 /// Writes a token into `profile` under the lock, activates the profile when asked to or when
-/// none is active, and reports what was done. Returns the id of a different token it replaced,
-/// and the server the token belongs to.
+/// none is active, and reports what was done.
 pub fn save(
     ctx: &Context,
     store: &Store,
     path: &Path,
     token: &NewToken<'_>,
     activate: bool,
-) -> Result<(Option<String>, Sourced<String>)> {
+) -> Result<Saved> {
     let mut server_url = token.server_url.cloned();
     let written = store.update(|config| {
         if !config.contains(token.profile) {
@@ -136,8 +175,8 @@ pub fn save(
             server_url.get_or_insert_with(|| ctx.server_url_for(config, Some(token.profile)));
         let change = config.set_token(
             token.profile,
-            token.token_id,
-            token.token_secret,
+            &token.credentials.token_id,
+            &token.credentials.token_secret,
             &server.value,
         )?;
         let activate = activate || config.active_profiles().is_empty();
@@ -147,61 +186,73 @@ pub fn save(
         Ok((change, activate))
     })?;
     report_written(ctx, path, token.profile, &written);
-    let replaced = match written.value.0 {
+    let replaced = match &written.value.0 {
         TokenChange::Replaced {
             previous_token_id: Some(previous),
-        } if previous != token.token_id => Some(previous),
+            previous_token_secret: Some(secret),
+        } if *previous != token.credentials.token_id => {
+            Some(Credentials::new(previous.clone(), secret.clone()))
+        }
         _ => None,
     };
-    Ok((replaced, server_url.expect("set by the edit")))
+    Ok(Saved {
+        replaced,
+        server_url: server_url.expect("set by the edit"),
+    })
 }
 
-/// Revokes the token a new one replaced (`--delete-existing`, `token rotate`), authenticated by
-/// the new token. The new token is already written, and stays whatever happens here.
-pub fn revoke_replaced(
-    ctx: &Context,
-    token: &NewToken<'_>,
-    server_url: &Sourced<String>,
-    replaced: Option<&str>,
-) -> Result<()> {
-    let Some(previous) = replaced else {
+/// Revokes the token a new one replaced (`--delete-existing`, `token rotate`): TokenDelete
+/// authenticated as the old token itself, as 1.6.4 does. The new token is already written and
+/// stays whatever happens here; the token just written is never revoked.
+pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
+    let Some(previous) = &saved.replaced else {
         ctx.printer.note(&format!(
             "profile '{}' held no other token, so there is nothing to revoke",
             token.profile
         ));
         return Ok(());
     };
-    ctx.api(server_url)?
-        .revoke(token.token_id, token.token_secret, previous)
-        .map_err(|cause| Error::RevokeFailed {
-            token_id: previous.to_owned(),
-            cause: Box::new(cause),
-            kept: true,
-        })?;
-    ctx.printer
-        .success(&format!("Revoked the previous token {previous}"));
+    let revoked = ctx
+        .api(&saved.server_url)
+        .and_then(|api| api.delete_token(previous, &previous.token_id));
+    match revoked {
+        Ok(()) => {}
+        // A token the server rejects is unusable already: nothing is left to revoke.
+        Err(Error::Rejected {
+            permission: false, ..
+        }) => {
+            ctx.printer.note(&format!(
+                "the server no longer accepts the previous token {}, so it needs no revoking",
+                previous.token_id
+            ));
+            return Ok(());
+        }
+        Err(cause) => {
+            return Err(Error::RevokeFailed {
+                token_id: previous.token_id.clone(),
+                cause: Box::new(cause),
+                kept: true,
+            });
+        }
+    }
+    ctx.printer.success(&format!(
+        "Revoked the previous token {} of profile '{}'",
+        previous.token_id, token.profile
+    ));
     Ok(())
 }
 
-fn verify(
-    ctx: &Context,
-    server_url: &Sourced<String>,
-    token_id: &str,
-    secret: &Secret,
-) -> Result<WhoAmI> {
-    ctx.printer
-        .status(&format!("Verifying token against {}", server_url.value));
-    let whoami = ctx.api(server_url)?.whoami(token_id, secret)?;
-    let user = whoami
-        .user
-        .as_deref()
-        .map(|u| format!(" as {u}"))
-        .unwrap_or_default();
-    ctx.printer.success(&format!(
-        "Token verified: workspace {}{user}",
-        whoami.workspace
-    ));
-    Ok(whoami)
+/// A token minted by a login, checked before anything is done with it: a server can send
+/// anything, but only an `ak-`/`as-` pair is ever verified or written.
+pub fn check_minted(credentials: Credentials) -> Result<Credentials> {
+    let shaped =
+        is_token_id(&credentials.token_id) && is_token_secret(credentials.token_secret.expose());
+    if shaped {
+        return Ok(credentials);
+    }
+    Err(Error::FlowFailed {
+        reason: "the server sent a token that is not an ak-/as- pair; nothing was written".into(),
+    })
 }
 
 /// Reports a written token; the last line is `Token written to PATH in profile NAME` and
@@ -222,6 +273,7 @@ fn report_written(
     }
     if let TokenChange::Replaced {
         previous_token_id: Some(previous),
+        ..
     } = change
     {
         printer.note(&format!("replaced token {previous} in profile '{profile}'"));

@@ -1,4 +1,4 @@
-//! Escaping text for the HTML pages of the callback server and the reference dashboard.
+//! Escaping text for the reference server's HTML pages.
 
 /// Escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
@@ -16,6 +16,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Compares two byte strings in time that depends only on their lengths, so that a secret
+/// cannot be guessed byte by byte from response times.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -24,5 +33,12 @@ mod tests {
             super::escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(super::constant_time_eq(b"abc", b"abc"));
+        assert!(!super::constant_time_eq(b"abc", b"abd"));
+        assert!(!super::constant_time_eq(b"abc", b"ab"));
     }
 }

@@ -1,0 +1,430 @@
+//! The gRPC API: `modal.client.ModalClient`, served by tonic from code generated from the
+//! same proto/modal_client.proto the client is built from.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tonic::metadata::MetadataMap;
+use tonic::{Code, Request, Response, Status};
+
+use crate::state::{Flow, FlowState, Recorded, Shared, TokenState, lock, pairing_code};
+use crate::{Fault, random};
+
+mod wire {
+    #![allow(clippy::all, clippy::pedantic)]
+    tonic::include_proto!("modal.client");
+}
+
+use wire::modal_client_server::{ModalClient, ModalClientServer};
+use wire::*;
+
+/// The longest a TokenFlowWait is held, whatever its `timeout` asks.
+const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// The API server, running on its own runtime in a background thread.
+pub struct Running {
+    port: u16,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn start(shared: Arc<Shared>) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(SocketAddr::from((
+            [127, 0, 0, 1],
+            shared.options.api_port,
+        )))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("reference-api")
+            .enable_all()
+            .build()?;
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("reference-api".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener)
+                        .expect("a nonblocking std listener converts");
+                    // Without TCP_NODELAY, small answers wait for delayed ACKs (~40 ms).
+                    let incoming = tonic::transport::server::TcpIncoming::from(listener)
+                        .with_nodelay(Some(true));
+                    let service = ModalClientServer::new(Api { shared });
+                    let _ = tonic::transport::Server::builder()
+                        .add_service(service)
+                        .serve_with_incoming_shutdown(incoming, async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                });
+                // Calls still held (a hanging fault) are dropped with the runtime.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })?;
+        Ok(Self {
+            port,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Api {
+    shared: Arc<Shared>,
+}
+
+/// The number of a gRPC code name (`UNAVAILABLE` → 14).
+pub fn code_number(name: &str) -> Option<i32> {
+    const NAMES: [&str; 17] = [
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED",
+    ];
+    NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(name))
+        .map(|i| i as i32)
+}
+
+fn header<'a>(metadata: &'a MetadataMap, name: &str) -> Option<&'a str> {
+    metadata.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl Api {
+    /// Records the call, applies an injected fault, and checks the client headers; with
+    /// `authenticated`, also the token. Returns the authenticated token's id.
+    async fn admit(
+        &self,
+        rpc: &str,
+        metadata: &MetadataMap,
+        authenticated: bool,
+    ) -> Result<Option<String>, Status> {
+        let headers = metadata
+            .iter()
+            .filter_map(|entry| match entry {
+                tonic::metadata::KeyAndValueRef::Ascii(key, value) => {
+                    let shown = if key.as_str() == "x-modal-token-secret" {
+                        "<redacted>".to_owned()
+                    } else {
+                        value.to_str().unwrap_or("<binary>").to_owned()
+                    };
+                    Some((key.as_str().to_owned(), shown))
+                }
+                tonic::metadata::KeyAndValueRef::Binary(..) => None,
+            })
+            .collect();
+        let fault = {
+            let mut state = lock(&self.shared.state);
+            state.requests.push(Recorded {
+                rpc: rpc.to_owned(),
+                token_id: header(metadata, "x-modal-token-id").map(str::to_owned),
+                headers,
+            });
+            state
+                .faults
+                .iter()
+                .find(|(r, _)| r == rpc)
+                .map(|(_, f)| f.clone())
+        };
+        match fault {
+            Some(Fault::Status(code, message)) => {
+                return Err(Status::new(Code::from_i32(code), message));
+            }
+            Some(Fault::Hang) => {
+                while !self.shared.stopping() {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                return Err(Status::unavailable("the server is stopping"));
+            }
+            None => {}
+        }
+        self.check_client(metadata)?;
+        if !authenticated {
+            return Ok(None);
+        }
+        self.authenticate(metadata).map(Some)
+    }
+
+    /// What Modal's server demands of every client: its type and version, and a version
+    /// that is not too old.
+    fn check_client(&self, metadata: &MetadataMap) -> Result<(), Status> {
+        for name in [
+            "x-modal-client-type",
+            "x-modal-client-version",
+            "x-modal-python-version",
+        ] {
+            if header(metadata, name).is_none() {
+                return Err(Status::failed_precondition(format!(
+                    "Missing {name} header"
+                )));
+            }
+        }
+        let version = header(metadata, "x-modal-client-version").unwrap_or_default();
+        let parsed: Vec<u32> = version
+            .split('.')
+            .map(|part| part.parse().unwrap_or(0))
+            .chain(std::iter::repeat(0))
+            .take(3)
+            .collect();
+        if (parsed[0], parsed[1], parsed[2]) < self.shared.options.min_client_version {
+            return Err(Status::failed_precondition("Old client"));
+        }
+        Ok(())
+    }
+
+    fn authenticate(&self, metadata: &MetadataMap) -> Result<String, Status> {
+        let (Some(id), Some(secret)) = (
+            header(metadata, "x-modal-token-id"),
+            header(metadata, "x-modal-token-secret"),
+        ) else {
+            return Err(Status::unauthenticated("Missing token id or secret"));
+        };
+        let state = lock(&self.shared.state);
+        let Some(token) = state.tokens.get(id) else {
+            return Err(Status::unauthenticated("Invalid token id"));
+        };
+        if !crate::html::constant_time_eq(token.secret.as_bytes(), secret.as_bytes()) {
+            return Err(Status::unauthenticated("Invalid token secret"));
+        }
+        match token.state {
+            TokenState::Valid => Ok(id.to_owned()),
+            TokenState::Revoked => Err(Status::unauthenticated("Token has been deleted")),
+            TokenState::Forbidden => Err(Status::permission_denied(
+                "Token has no permission for this workspace",
+            )),
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl ModalClient for Api {
+    async fn token_flow_create(
+        &self,
+        request: Request<TokenFlowCreateRequest>,
+    ) -> Result<Response<TokenFlowCreateResponse>, Status> {
+        self.admit("TokenFlowCreate", request.metadata(), false)
+            .await?;
+        let request = request.into_inner();
+        let localhost_port = u16::try_from(request.localhost_port)
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| Status::invalid_argument("localhost_port must be a port"))?;
+        let token_flow_id = format!("tf-{}", random::alphanumeric(22));
+        let wait_secret = random::alphanumeric(32);
+        let code = pairing_code();
+        let ttl = match request.expires_in_seconds {
+            0 => self.shared.options.flow_ttl,
+            secs => Duration::from_secs(u64::from(secs)).min(self.shared.options.flow_ttl),
+        };
+        let flow = Flow {
+            wait_secret: wait_secret.clone(),
+            code: code.clone(),
+            localhost_port,
+            utm_source: request.utm_source,
+            next_url: request.next_url,
+            created: Instant::now(),
+            expires_at: Instant::now() + ttl,
+            state: tokio::sync::watch::Sender::new(FlowState::Pending),
+        };
+        lock(&self.shared.state)
+            .flows
+            .insert(token_flow_id.clone(), flow);
+        if let Some(delay) = self.shared.options.auto_approve {
+            let shared = Arc::clone(&self.shared);
+            let flow_id = token_flow_id.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                let _ = shared.approve_after_loopback_check(&flow_id);
+            });
+        }
+        Ok(Response::new(TokenFlowCreateResponse {
+            web_url: format!("{}/token-flow/{token_flow_id}", self.shared.web_url),
+            token_flow_id,
+            code,
+            wait_secret,
+        }))
+    }
+
+    async fn token_flow_wait(
+        &self,
+        request: Request<TokenFlowWaitRequest>,
+    ) -> Result<Response<TokenFlowWaitResponse>, Status> {
+        self.admit("TokenFlowWait", request.metadata(), false)
+            .await?;
+        let request = request.into_inner();
+        let mut watcher = {
+            let state = lock(&self.shared.state);
+            let flow = state
+                .flows
+                .get(&request.token_flow_id)
+                .filter(|flow| {
+                    crate::html::constant_time_eq(
+                        flow.wait_secret.as_bytes(),
+                        request.wait_secret.as_bytes(),
+                    )
+                })
+                .ok_or_else(|| Status::not_found("Token flow not found"))?;
+            flow.state.subscribe()
+        };
+        let hold = Duration::try_from_secs_f32(request.timeout)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_WAIT);
+        let waited =
+            tokio::time::timeout(hold, watcher.wait_for(|state| *state != FlowState::Pending))
+                .await;
+        // Cloned out so that the watch's read guard is gone before the state changes.
+        let decided = match waited {
+            Ok(Ok(decided)) => decided.clone(),
+            _ => {
+                return Ok(Response::new(TokenFlowWaitResponse {
+                    timeout: true,
+                    ..TokenFlowWaitResponse::default()
+                }));
+            }
+        };
+        let state = lock(&self.shared.state);
+        match decided {
+            FlowState::Approved { token_id } => {
+                let token = state.tokens[&token_id].clone();
+                if let Some(flow) = state.flows.get(&request.token_flow_id) {
+                    flow.state.send_replace(FlowState::Collected);
+                }
+                Ok(Response::new(TokenFlowWaitResponse {
+                    token_id,
+                    token_secret: token.secret,
+                    timeout: false,
+                    workspace_username: token.workspace,
+                }))
+            }
+            FlowState::Denied => Err(Status::permission_denied(
+                "The login was denied in the browser",
+            )),
+            FlowState::Collected | FlowState::Pending => {
+                Err(Status::not_found("Token flow not found"))
+            }
+        }
+    }
+
+    async fn client_hello(
+        &self,
+        request: Request<()>,
+    ) -> Result<Response<ClientHelloResponse>, Status> {
+        self.admit("ClientHello", request.metadata(), true).await?;
+        let server_warnings = self
+            .shared
+            .options
+            .warnings
+            .iter()
+            .map(|message| Warning {
+                r#type: warning::WarningType::ClientDeprecation as i32,
+                message: message.clone(),
+            })
+            .collect();
+        Ok(Response::new(ClientHelloResponse {
+            server_warnings,
+            ..ClientHelloResponse::default()
+        }))
+    }
+
+    async fn workspace_name_lookup(
+        &self,
+        request: Request<()>,
+    ) -> Result<Response<WorkspaceNameLookupResponse>, Status> {
+        let token_id = self
+            .admit("WorkspaceNameLookup", request.metadata(), true)
+            .await?
+            .expect("authenticated");
+        let workspace = lock(&self.shared.state).tokens[&token_id].workspace.clone();
+        #[allow(deprecated)]
+        Ok(Response::new(WorkspaceNameLookupResponse {
+            workspace_name: workspace.clone(),
+            username: workspace,
+        }))
+    }
+
+    async fn token_info_get(
+        &self,
+        request: Request<TokenInfoGetRequest>,
+    ) -> Result<Response<TokenInfoGetResponse>, Status> {
+        let token_id = self
+            .admit("TokenInfoGet", request.metadata(), true)
+            .await?
+            .expect("authenticated");
+        let token = lock(&self.shared.state).tokens[&token_id].clone();
+        Ok(Response::new(TokenInfoGetResponse {
+            token_id,
+            workspace_id: format!("ac-{}", stable_id(&token.workspace)),
+            workspace_name: token.workspace,
+            identity: Some(token_info_get_response::Identity::UserIdentity(
+                UserIdentity {
+                    user_id: format!("us-{}", stable_id(&token.user)),
+                    username: token.user,
+                },
+            )),
+            created_at: Some(prost_types::Timestamp {
+                seconds: token.created_at,
+                nanos: 0,
+            }),
+            expires_at: None,
+            token_name: String::new(),
+        }))
+    }
+
+    async fn token_delete(
+        &self,
+        request: Request<TokenDeleteRequest>,
+    ) -> Result<Response<()>, Status> {
+        let caller = self
+            .admit("TokenDelete", request.metadata(), true)
+            .await?
+            .expect("authenticated");
+        let target = request.into_inner().token_id;
+        let mut state = lock(&self.shared.state);
+        let workspace = state.tokens[&caller].workspace.clone();
+        match state.tokens.get_mut(&target) {
+            Some(token) if token.workspace == workspace => {
+                token.state = TokenState::Revoked;
+                Ok(Response::new(()))
+            }
+            _ => Err(Status::not_found("Token not found")),
+        }
+    }
+}
+
+/// An id that is the same for the same name (`ac-…`, `us-…` look stable across calls).
+fn stable_id(name: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,201 @@
+//! One async function per RPC on a [`Connection`]: set the headers and the deadline, make the
+//! call, pass the server's warnings on, turn a failure into an [`Error`].
+
+use std::time::Duration;
+
+use super::transport::Connection;
+use super::wire::{
+    TokenDeleteRequest, TokenFlowCreateRequest, TokenFlowWaitRequest, TokenInfoGetRequest,
+};
+use super::{
+    Credentials, FLOW_WAIT_MARGIN, Flow, FlowRequest, Identity, Minted, TokenInfo, headers, status,
+};
+use crate::error::{Error, Result};
+use crate::output::sanitize;
+use crate::secret::Secret;
+
+/// The RPCs, named as in the method path `/modal.client.ModalClient/<name>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rpc {
+    TokenFlowCreate,
+    TokenFlowWait,
+    ClientHello,
+    WorkspaceNameLookup,
+    TokenInfoGet,
+    TokenDelete,
+}
+
+impl Rpc {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::TokenFlowCreate => "TokenFlowCreate",
+            Self::TokenFlowWait => "TokenFlowWait",
+            Self::ClientHello => "ClientHello",
+            Self::WorkspaceNameLookup => "WorkspaceNameLookup",
+            Self::TokenInfoGet => "TokenInfoGet",
+            Self::TokenDelete => "TokenDelete",
+        }
+    }
+}
+
+impl Connection {
+    fn request<T>(
+        &self,
+        message: T,
+        credentials: Option<&Credentials>,
+        deadline: Duration,
+    ) -> Result<tonic::Request<T>> {
+        let mut request = tonic::Request::new(message);
+        headers::set(
+            request.metadata_mut(),
+            credentials,
+            &self.settings.override_headers,
+        )?;
+        request.set_timeout(deadline);
+        Ok(request)
+    }
+
+    /// Awaits a call within `deadline`, reports its warnings, and maps its failure.
+    async fn finish<T>(
+        &self,
+        rpc: Rpc,
+        deadline: Duration,
+        call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+    ) -> Result<T> {
+        let answer = tokio::time::timeout(deadline, call)
+            .await
+            .map_err(|_| status::timed_out(&self.server, deadline, false))?;
+        let metadata = match &answer {
+            Ok(response) => response.metadata(),
+            Err(status) => status.metadata(),
+        };
+        for warning in headers::warnings(metadata) {
+            (self.settings.on_warning)(&sanitize(&warning));
+        }
+        answer
+            .map(tonic::Response::into_inner)
+            .map_err(|s| status::from_status(&s, rpc, self, deadline))
+    }
+
+    pub async fn create_flow(&self, flow: &FlowRequest) -> Result<Flow> {
+        let message = TokenFlowCreateRequest {
+            utm_source: flow.utm_source.clone(),
+            localhost_port: i32::from(flow.localhost_port),
+            next_url: flow.next_url.clone(),
+            expires_in_seconds: flow.expires_in_seconds,
+        };
+        let deadline = self.settings.timeout;
+        let request = self.request(message, None, deadline)?;
+        let mut client = self.client.clone();
+        let answer = self
+            .finish(
+                Rpc::TokenFlowCreate,
+                deadline,
+                client.token_flow_create(request),
+            )
+            .await?;
+        if answer.token_flow_id.is_empty() || answer.wait_secret.is_empty() {
+            return Err(self.bad_answer(Rpc::TokenFlowCreate, "no token_flow_id or wait_secret"));
+        }
+        if !(answer.web_url.starts_with("https://") || answer.web_url.starts_with("http://")) {
+            return Err(self.bad_answer(Rpc::TokenFlowCreate, "a web_url that is not a web page"));
+        }
+        Ok(Flow {
+            token_flow_id: answer.token_flow_id,
+            web_url: answer.web_url,
+            code: answer.code,
+            wait_secret: Secret::new(answer.wait_secret),
+        })
+    }
+
+    pub async fn wait_flow(&self, flow: &Flow, hold: Duration) -> Result<Option<Minted>> {
+        let deadline = hold + FLOW_WAIT_MARGIN;
+        let message = TokenFlowWaitRequest {
+            timeout: hold.as_secs_f32(),
+            token_flow_id: flow.token_flow_id.clone(),
+            wait_secret: flow.wait_secret.expose().to_owned(),
+        };
+        let request = self.request(message, None, deadline)?;
+        let mut client = self.client.clone();
+        let answer = self
+            .finish(
+                Rpc::TokenFlowWait,
+                deadline,
+                client.token_flow_wait(request),
+            )
+            .await?;
+        if answer.timeout {
+            return Ok(None);
+        }
+        let workspace_username = Some(answer.workspace_username).filter(|u| !u.is_empty());
+        Ok(Some(Minted {
+            credentials: Credentials::new(answer.token_id, Secret::new(answer.token_secret)),
+            workspace_username,
+        }))
+    }
+
+    pub async fn hello(&self, credentials: &Credentials) -> Result<()> {
+        let deadline = self.settings.timeout;
+        let request = self.request((), Some(credentials), deadline)?;
+        let mut client = self.client.clone();
+        let answer = self
+            .finish(Rpc::ClientHello, deadline, client.client_hello(request))
+            .await?;
+        for warning in answer.server_warnings {
+            (self.settings.on_warning)(&sanitize(&warning.message));
+        }
+        Ok(())
+    }
+
+    pub async fn username(&self, credentials: &Credentials) -> Result<String> {
+        let deadline = self.settings.timeout;
+        let request = self.request((), Some(credentials), deadline)?;
+        let mut client = self.client.clone();
+        let answer = self
+            .finish(
+                Rpc::WorkspaceNameLookup,
+                deadline,
+                client.workspace_name_lookup(request),
+            )
+            .await?;
+        Ok(answer.username)
+    }
+
+    pub async fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
+        let deadline = self.settings.timeout;
+        let request = self.request(TokenInfoGetRequest {}, Some(credentials), deadline)?;
+        let mut client = self.client.clone();
+        let answer = self
+            .finish(Rpc::TokenInfoGet, deadline, client.token_info_get(request))
+            .await?;
+        let seconds = |t: Option<prost_types::Timestamp>| t.map(|t| t.seconds).filter(|s| *s > 0);
+        Ok(TokenInfo {
+            token_id: sanitize(&answer.token_id),
+            token_name: Some(sanitize(&answer.token_name)).filter(|n| !n.is_empty()),
+            workspace_id: sanitize(&answer.workspace_id),
+            workspace_name: sanitize(&answer.workspace_name),
+            identity: answer.identity.map(Identity::from),
+            created_at: seconds(answer.created_at),
+            expires_at: seconds(answer.expires_at),
+        })
+    }
+
+    pub async fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
+        let deadline = self.settings.timeout;
+        let message = TokenDeleteRequest {
+            token_id: token_id.to_owned(),
+        };
+        let request = self.request(message, Some(credentials), deadline)?;
+        let mut client = self.client.clone();
+        self.finish(Rpc::TokenDelete, deadline, client.token_delete(request))
+            .await
+    }
+
+    fn bad_answer(&self, rpc: Rpc, what: &str) -> Error {
+        Error::NotModalApi {
+            url: self.candidate.url.clone(),
+            server_source: self.server.source.clone(),
+            detail: format!("its {} answer had {what}", rpc.name()),
+        }
+    }
+}

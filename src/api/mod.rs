@@ -1,0 +1,276 @@
+//! The client of Modal's API: the gRPC service `modal.client.ModalClient` over HTTP/2, spoken
+//! the way Modal's client 1.6.4 speaks it (docs/protocol.md). One function per RPC, taking plain
+//! values (a server URL, credentials); every failure becomes one [`Error`] that says what to do.
+//!
+//! The async runtime lives here and starts only when a call is made, so offline commands never
+//! pay for it.
+
+mod calls;
+mod headers;
+mod status;
+mod transport;
+pub mod wire;
+
+use std::cell::OnceCell;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tonic::transport::Channel;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+pub use headers::{
+    CLIENT_TYPE, CLIENT_VERSION, PYTHON_VERSION, USER_AGENT, parse_override_headers,
+};
+pub use transport::{Candidate, Proxies, Proxy, STAGGER, Scheme, ServerUrl};
+use wire::modal_client_client::ModalClientClient;
+
+/// How long a call may take by default (MODAL_SETUP_HTTP_TIMEOUT changes it).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one TokenFlowWait asks the server to hold the call, as 1.6.4 does.
+pub const FLOW_WAIT: Duration = Duration::from_secs(40);
+/// The client's deadline for one TokenFlowWait: the server's hold plus this margin (45 s in
+/// all, as 1.6.4 has it).
+pub const FLOW_WAIT_MARGIN: Duration = Duration::from_secs(5);
+/// The largest message decoded from the server: a login's answers are a few hundred bytes.
+pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
+/// A token id and secret, for the calls that are authenticated.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub token_id: String,
+    pub token_secret: Secret,
+}
+
+impl Credentials {
+    pub fn new(token_id: impl Into<String>, token_secret: Secret) -> Self {
+        Self {
+            token_id: token_id.into(),
+            token_secret,
+        }
+    }
+}
+
+/// Receives each warning the server sends (ClientHello's `server_warnings`, `x-modal-warning`
+/// metadata), already made safe to print.
+pub type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What every call needs besides its own arguments.
+#[derive(Clone)]
+pub struct Settings {
+    /// The deadline of one call (and of connecting to one server).
+    pub timeout: Duration,
+    pub proxies: Proxies,
+    /// MODAL_OVERRIDE_HEADERS, parsed: set on every call, over the headers modal-setup sends.
+    pub override_headers: Vec<(String, String)>,
+    pub on_warning: WarningSink,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("timeout", &self.timeout)
+            .field("proxies", &self.proxies)
+            .field("override_headers", &self.override_headers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+            proxies: Proxies::default(),
+            override_headers: Vec::new(),
+            on_warning: Arc::new(|_| {}),
+        }
+    }
+}
+
+/// What TokenFlowCreate is asked.
+#[derive(Clone, Debug, Default)]
+pub struct FlowRequest {
+    /// The loopback port the browser's page may check.
+    pub localhost_port: u16,
+    pub utm_source: String,
+    pub next_url: String,
+    /// 0: the workspace's default lifetime.
+    pub expires_in_seconds: u32,
+}
+
+/// A login in progress, as TokenFlowCreate answered it.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub token_flow_id: String,
+    pub web_url: String,
+    /// The code the page shows; may be empty.
+    pub code: String,
+    pub wait_secret: Secret,
+}
+
+/// A token minted by an approved login.
+#[derive(Clone, Debug)]
+pub struct Minted {
+    pub credentials: Credentials,
+    /// The workspace's username, when the server sends it.
+    pub workspace_username: Option<String>,
+}
+
+/// What TokenInfoGet says about a token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub token_id: String,
+    pub token_name: Option<String>,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub identity: Option<Identity>,
+    /// Seconds since the Unix epoch.
+    pub created_at: Option<i64>,
+    pub expires_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    User {
+        id: String,
+        name: String,
+    },
+    ServiceUser {
+        id: String,
+        name: String,
+        created_by: Option<String>,
+    },
+}
+
+/// A client for one `server_url` (a failover list is dialled as 1.6.4 does). The connection
+/// is made at the first call and reused.
+pub struct Api {
+    runtime: tokio::runtime::Runtime,
+    connection: OnceCell<transport::Connection>,
+    server: ServerUrl,
+    settings: Settings,
+}
+
+impl Api {
+    pub fn new(server: ServerUrl, settings: Settings) -> Result<Self> {
+        Ok(Self {
+            runtime: runtime()?,
+            connection: OnceCell::new(),
+            server,
+            settings,
+        })
+    }
+
+    /// The server URL as configured, with where it came from.
+    pub fn server(&self) -> &ServerUrl {
+        &self.server
+    }
+
+    /// The URL that answered, once connected; else the first one of the list.
+    pub fn dialled_url(&self) -> &str {
+        self.connection
+            .get()
+            .map_or(&self.server.candidates[0].url, |c| &c.candidate.url)
+    }
+
+    fn connection(&self) -> Result<&transport::Connection> {
+        if let Some(connection) = self.connection.get() {
+            return Ok(connection);
+        }
+        let connection = self
+            .runtime
+            .block_on(transport::connect(&self.server, &self.settings))?;
+        Ok(self.connection.get_or_init(|| connection))
+    }
+
+    /// TokenFlowCreate (anonymous): starts a login.
+    pub fn create_flow(&self, request: &FlowRequest) -> Result<Flow> {
+        let connection = self.connection()?;
+        self.runtime.block_on(connection.create_flow(request))
+    }
+
+    /// TokenFlowWait (anonymous), asking the server to hold the call up to `hold`
+    /// ([`FLOW_WAIT`] at most): `Ok(None)` when it passed without an answer.
+    pub fn wait_flow(&self, flow: &Flow, hold: Duration) -> Result<Option<Minted>> {
+        let connection = self.connection()?;
+        self.runtime
+            .block_on(connection.wait_flow(flow, hold.min(FLOW_WAIT)))
+    }
+
+    /// ClientHello, authenticated by `credentials`: whether the server accepts the token. Its
+    /// warnings go to the warning sink.
+    pub fn hello(&self, credentials: &Credentials) -> Result<()> {
+        let connection = self.connection()?;
+        self.runtime.block_on(connection.hello(credentials))
+    }
+
+    /// WorkspaceNameLookup: the username the token belongs to (1.6.4 names profiles after it).
+    pub fn username(&self, credentials: &Credentials) -> Result<String> {
+        let connection = self.connection()?;
+        self.runtime.block_on(connection.username(credentials))
+    }
+
+    /// TokenInfoGet.
+    pub fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
+        let connection = self.connection()?;
+        self.runtime.block_on(connection.token_info(credentials))
+    }
+
+    /// TokenDelete of `token_id`, authenticated by `credentials`.
+    pub fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
+        let connection = self.connection()?;
+        self.runtime
+            .block_on(connection.delete_token(credentials, token_id))
+    }
+}
+
+/// One answer of [`lookup_usernames`].
+#[derive(Debug)]
+pub struct Lookup {
+    /// The URL that was asked (the one that answered, for a failover list).
+    pub asked: String,
+    pub result: Result<String>,
+}
+
+/// WorkspaceNameLookup for many tokens at once, each against its own server, each bounded by
+/// `settings.timeout` (connecting included). Answers are in the order of `checks`.
+pub fn lookup_usernames(
+    checks: Vec<(ServerUrl, Credentials)>,
+    settings: &Settings,
+) -> Result<Vec<Lookup>> {
+    let runtime = runtime()?;
+    Ok(runtime.block_on(async {
+        let lookups = checks.iter().map(|(server, credentials)| async move {
+            let lookup = async {
+                let connection = transport::connect(server, settings).await;
+                let asked = connection
+                    .as_ref()
+                    .map_or(&server.candidates[0].url, |c| &c.candidate.url)
+                    .clone();
+                let result = match connection {
+                    Ok(connection) => connection.username(credentials).await,
+                    Err(error) => Err(error),
+                };
+                Lookup { asked, result }
+            };
+            tokio::time::timeout(settings.timeout, lookup)
+                .await
+                .unwrap_or_else(|_| Lookup {
+                    asked: server.candidates[0].url.clone(),
+                    result: Err(status::timed_out(server, settings.timeout, false)),
+                })
+        });
+        futures_util::future::join_all(lookups).await
+    }))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| Error::io("start the network runtime for", "the API client", e))
+}
+
+type Client = ModalClientClient<Channel>;

@@ -1,0 +1,224 @@
+//! What a failed call becomes: a gRPC status, a connection that could not be made, or a call
+//! past its deadline, each turned into the one [`Error`] that says what to do about it.
+
+use std::time::Duration;
+
+use tonic::Code;
+
+use super::calls::Rpc;
+use super::transport::{Candidate, Connection, DialError, ServerUrl};
+use crate::error::{Error, NetFailure};
+use crate::output::{sanitize, seconds};
+
+/// tonic's message when an answer had no `grpc-status`: the server is not a gRPC server.
+const NOT_GRPC: &str = "grpc-status header missing";
+
+pub fn from_status(
+    status: &tonic::Status,
+    rpc: Rpc,
+    connection: &Connection,
+    deadline: Duration,
+) -> Error {
+    let url = connection.candidate.url.clone();
+    let server_source = connection.server.source.clone();
+    let message = sanitize(status.message());
+    let not_modal = |detail: String| Error::NotModalApi {
+        url: url.clone(),
+        server_source: server_source.clone(),
+        detail,
+    };
+    if message.starts_with(NOT_GRPC) || looks_like_http1(status) {
+        return not_modal("it does not answer gRPC".into());
+    }
+    match status.code() {
+        Code::Unauthenticated => Error::Rejected {
+            server: url,
+            message: or_code(message, status.code()),
+            permission: false,
+            overridden_by: None,
+        },
+        Code::PermissionDenied if rpc == Rpc::TokenFlowWait => Error::Denied {
+            error: or_code(message, status.code()),
+        },
+        Code::PermissionDenied => Error::Rejected {
+            server: url,
+            message: or_code(message, status.code()),
+            permission: true,
+            overridden_by: None,
+        },
+        Code::NotFound if rpc == Rpc::TokenFlowWait => Error::FlowFailed {
+            reason: format!(
+                "the server no longer knows this login ({})",
+                or_code(message, status.code())
+            ),
+        },
+        Code::FailedPrecondition => Error::ClientRefused {
+            url,
+            message: or_code(message, status.code()),
+        },
+        Code::Unimplemented => not_modal(format!("it does not implement {}", rpc.name())),
+        Code::DeadlineExceeded => timed_out(&connection.server, deadline, false),
+        Code::Cancelled if message.contains("Timeout expired") => {
+            timed_out(&connection.server, deadline, false)
+        }
+        Code::Unavailable => Error::Unreachable {
+            url,
+            cause: or_code(message, status.code()),
+            failure: if is_dropped(status) {
+                NetFailure::Dropped
+            } else {
+                NetFailure::Unavailable
+            },
+            server_source,
+            skippable: false,
+        },
+        code => Error::Server {
+            url,
+            code: code_name(code),
+            message: or_code(message, code),
+            server_source,
+        },
+    }
+}
+
+/// No answer within `deadline`.
+pub fn timed_out(server: &ServerUrl, deadline: Duration, skippable: bool) -> Error {
+    Error::Unreachable {
+        url: server.candidates[0].url.clone(),
+        cause: format!("no answer within {}", seconds(deadline)),
+        failure: NetFailure::Timeout(deadline),
+        server_source: server.source.clone(),
+        skippable,
+    }
+}
+
+/// A connection to `candidate` that could not be made.
+pub fn connect_failed(
+    candidate: &Candidate,
+    server: &ServerUrl,
+    timeout: Duration,
+    error: &tonic::transport::Error,
+) -> Error {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut io_error = None;
+    while let Some(cause) = source {
+        if let Some(dial) = cause.downcast_ref::<DialError>() {
+            if dial.failure == NetFailure::NotHttp2 {
+                return Error::NotModalApi {
+                    url: candidate.url.clone(),
+                    server_source: server.source.clone(),
+                    detail: dial.detail.clone(),
+                };
+            }
+            return Error::Unreachable {
+                url: candidate.url.clone(),
+                cause: dial.detail.clone(),
+                failure: dial.failure.clone(),
+                server_source: server.source.clone(),
+                skippable: false,
+            };
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            io_error.get_or_insert(io.to_string());
+        }
+        source = cause.source();
+    }
+    let cause = io_error.unwrap_or_else(|| error_chain(error));
+    let failure = if cause.contains("timed out") {
+        NetFailure::Timeout(timeout)
+    } else {
+        NetFailure::Other
+    };
+    Error::Unreachable {
+        url: candidate.url.clone(),
+        cause: sanitize(&cause),
+        failure,
+        server_source: server.source.clone(),
+        skippable: false,
+    }
+}
+
+/// The server closed the connection or broke HTTP/2 in a way only a non-gRPC server (an
+/// HTTP/1.1 one, say) does.
+fn looks_like_http1(status: &tonic::Status) -> bool {
+    let chain = status_chain(status);
+    [
+        "frame with invalid size",
+        "FRAME_SIZE_ERROR",
+        "invalid HTTP version",
+        "PROTOCOL_ERROR",
+    ]
+    .iter()
+    .any(|needle| chain.contains(needle))
+}
+
+fn is_dropped(status: &tonic::Status) -> bool {
+    let chain = status_chain(status);
+    [
+        "connection closed",
+        "reset",
+        "broken pipe",
+        "connection error",
+    ]
+    .iter()
+    .any(|needle| chain.to_ascii_lowercase().contains(needle))
+}
+
+fn status_chain(status: &tonic::Status) -> String {
+    let mut text = status.message().to_owned();
+    let mut source = std::error::Error::source(status);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// An error with its causes ("transport error: connection refused").
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn or_code(message: String, code: Code) -> String {
+    if message.is_empty() {
+        code_name(code)
+    } else {
+        message
+    }
+}
+
+/// The status code's name as gRPC writes it: `UNAVAILABLE`, `PERMISSION_DENIED`.
+pub fn code_name(code: Code) -> String {
+    let camel = format!("{code:?}");
+    let mut name = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.push(c.to_ascii_uppercase());
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_names_are_grpc_names() {
+        assert_eq!(code_name(Code::PermissionDenied), "PERMISSION_DENIED");
+        assert_eq!(code_name(Code::Internal), "INTERNAL");
+        assert_eq!(code_name(Code::DeadlineExceeded), "DEADLINE_EXCEEDED");
+    }
+}

@@ -1,0 +1,681 @@
+//! Getting an HTTP/2 connection to Modal's API: the server URL (a failover list), TCP, an HTTP
+//! CONNECT tunnel when a proxy applies, TLS with the system's and the bundled roots, and the
+//! staggered race between the URLs of a list.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tonic::transport::{Channel, Endpoint};
+
+use super::{Client, MAX_MESSAGE, Settings, USER_AGENT, status};
+use crate::error::{Error, Result};
+
+/// How long the next URL of a failover list waits for the one before it, as 1.6.4 does.
+pub const STAGGER: Duration = Duration::from_secs(3);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// HTTP/2 with prior knowledge, as Modal's client speaks to local servers.
+    Http,
+    /// TLS 1.2+ with ALPN h2.
+    Https,
+}
+
+/// One URL of `server_url`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// As written, without a trailing `/`.
+    pub url: String,
+    pub scheme: Scheme,
+    /// Without brackets for IPv6.
+    pub host: String,
+    pub port: u16,
+}
+
+impl Candidate {
+    /// `scheme://host[:port]`, for messages.
+    pub fn origin(&self) -> &str {
+        &self.url
+    }
+
+    fn is_loopback(&self) -> bool {
+        self.host.eq_ignore_ascii_case("localhost")
+            || self
+                .host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// A `server_url` setting: one URL, or a comma-separated failover list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerUrl {
+    pub candidates: Vec<Candidate>,
+    /// As configured.
+    pub raw: String,
+    /// Where it came from ("MODAL_SERVER_URL environment variable", …), for messages.
+    pub source: String,
+}
+
+impl ServerUrl {
+    /// Parses `raw`; anything but `http(s)://host[:port][/]` is a clear error naming `source`.
+    pub fn parse(raw: &str, source: &str) -> Result<Self> {
+        let invalid = |problem: String| Error::InvalidServerUrl {
+            url: raw.to_owned(),
+            origin: source.to_owned(),
+            problem,
+        };
+        let candidates = raw
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(|url| parse_candidate(url).map_err(&invalid))
+            .collect::<Result<Vec<_>>>()?;
+        if candidates.is_empty() {
+            return Err(invalid("it is empty".into()));
+        }
+        Ok(Self {
+            candidates,
+            raw: raw.to_owned(),
+            source: source.to_owned(),
+        })
+    }
+}
+
+fn parse_candidate(url: &str) -> Result<Candidate, String> {
+    let quoted = crate::output::sanitize(url);
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|_| format!("'{quoted}' is not a URL; write it as https://host[:port]"))?;
+    let scheme = match uri.scheme_str() {
+        Some("https") => Scheme::Https,
+        Some("http") => Scheme::Http,
+        Some(other) => {
+            return Err(format!(
+                "'{quoted}' uses {other}://; Modal's API is http:// or https://"
+            ));
+        }
+        None => {
+            return Err(format!(
+                "'{quoted}' has no scheme; write it as https://host"
+            ));
+        }
+    };
+    let authority = uri
+        .authority()
+        .ok_or_else(|| format!("'{quoted}' has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(format!("'{quoted}' holds a user name; leave it out"));
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err(format!(
+            "'{quoted}' has a path; Modal's API is at the root of its host"
+        ));
+    }
+    let host = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    if host.is_empty() {
+        return Err(format!("'{quoted}' has no host"));
+    }
+    let port = uri.port_u16().unwrap_or(match scheme {
+        Scheme::Http => 80,
+        Scheme::Https => 443,
+    });
+    let scheme_name = if scheme == Scheme::Https {
+        "https"
+    } else {
+        "http"
+    };
+    Ok(Candidate {
+        url: format!("{scheme_name}://{authority}"),
+        scheme,
+        host: host.to_owned(),
+        port,
+    })
+}
+
+/// A proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    /// The variable it came from.
+    pub variable: String,
+    pub host: String,
+    pub port: u16,
+    /// `user:password` from the URL, sent as Proxy-Authorization: Basic.
+    credentials: Option<String>,
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.address(), self.variable)
+    }
+}
+
+impl Proxy {
+    /// Parses `http://[user:password@]host[:port]` (the scheme may be left out).
+    pub fn parse(variable: &str, raw: &str) -> Result<Self> {
+        let invalid = |problem: &str| Error::InvalidInput {
+            what: "proxy",
+            problem: format!("{variable} {problem}"),
+            hint: format!("set {variable} to http://host:port, or unset it"),
+        };
+        let rest = match raw.split_once("://") {
+            Some(("http", rest)) => rest,
+            Some((_, _)) => return Err(invalid("is not an http:// proxy")),
+            None => raw,
+        };
+        let authority = rest.split('/').next().unwrap_or_default();
+        let (credentials, host_port) = match authority.rsplit_once('@') {
+            Some((userinfo, host_port)) => (
+                Some(
+                    percent_encoding::percent_decode_str(userinfo)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                ),
+                host_port,
+            ),
+            None => (None, authority),
+        };
+        let uri: http::Uri = format!("http://{host_port}")
+            .parse()
+            .map_err(|_| invalid("is not a proxy URL"))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| invalid("has no host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        Ok(Self {
+            variable: variable.to_owned(),
+            host,
+            port: uri.port_u16().unwrap_or(80),
+            credentials,
+        })
+    }
+
+    /// `host:port`, for messages.
+    pub fn address(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// The proxies in effect, from the environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proxies {
+    pub https: Option<Proxy>,
+    pub http: Option<Proxy>,
+    /// NO_PROXY: hosts (and their subdomains), IP addresses, or `*`.
+    pub no_proxy: Vec<String>,
+}
+
+impl Proxies {
+    /// The proxy a connection to `candidate` goes through. Loopback never does.
+    pub fn for_candidate(&self, candidate: &Candidate) -> Option<&Proxy> {
+        if candidate.is_loopback() || self.bypassed(&candidate.host) {
+            return None;
+        }
+        match candidate.scheme {
+            Scheme::Https => self.https.as_ref(),
+            Scheme::Http => self.http.as_ref(),
+        }
+    }
+
+    fn bypassed(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.no_proxy.iter().any(|entry| {
+            let entry = entry.trim().to_ascii_lowercase();
+            let entry = entry.split(':').next().unwrap_or_default();
+            let domain = entry.trim_start_matches("*.").trim_start_matches('.');
+            entry == "*"
+                || (!domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}"))))
+        })
+    }
+}
+
+/// Why a connection could not be made, carried through tonic's error chain.
+#[derive(Debug)]
+pub struct DialError {
+    pub failure: crate::error::NetFailure,
+    pub detail: String,
+}
+
+impl fmt::Display for DialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for DialError {}
+
+/// A connection to one server of the list, ready for calls.
+pub struct Connection {
+    pub client: Client,
+    pub candidate: Candidate,
+    pub server: ServerUrl,
+    pub settings: Settings,
+}
+
+/// Connects to the first URL of `server` that answers: URL i starts after i × [`STAGGER`], or
+/// as soon as the one before it failed. Each attempt is bounded by the call timeout.
+pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connection> {
+    let dialer = Arc::new(Dialer {
+        proxies: settings.proxies.clone(),
+        timeout: settings.timeout,
+        tls: OnceLock::new(),
+    });
+    let mut attempts = tokio::task::JoinSet::new();
+    let mut next = 0;
+    let mut next_start = tokio::time::Instant::now();
+    let mut first_error = None;
+    loop {
+        while next < server.candidates.len() && tokio::time::Instant::now() >= next_start {
+            let candidate = server.candidates[next].clone();
+            let dialer = Arc::clone(&dialer);
+            attempts.spawn(async move {
+                let result = channel(&candidate, dialer).await;
+                (candidate, result)
+            });
+            next += 1;
+            next_start = tokio::time::Instant::now() + STAGGER;
+        }
+        let more_to_start = next < server.candidates.len();
+        if attempts.is_empty() {
+            if !more_to_start {
+                return Err(first_error.expect("at least one URL was tried"));
+            }
+            tokio::time::sleep_until(next_start).await;
+            continue;
+        }
+        tokio::select! {
+            Some(joined) = attempts.join_next() => match joined {
+                Ok((candidate, Ok(channel))) => {
+                    attempts.abort_all();
+                    let client = Client::new(channel).max_decoding_message_size(MAX_MESSAGE);
+                    return Ok(Connection {
+                        client,
+                        candidate,
+                        server: server.clone(),
+                        settings: settings.clone(),
+                    });
+                }
+                Ok((candidate, Err(error))) => {
+                    first_error.get_or_insert_with(|| {
+                        status::connect_failed(&candidate, server, settings.timeout, &error)
+                    });
+                    // The next URL need not wait for its turn.
+                    next_start = tokio::time::Instant::now();
+                }
+                Err(join_error) => {
+                    first_error.get_or_insert_with(|| {
+                        Error::Internal(format!("a connection attempt failed: {join_error}"))
+                    });
+                }
+            },
+            () = tokio::time::sleep_until(next_start), if more_to_start => {}
+        }
+    }
+}
+
+async fn channel(
+    candidate: &Candidate,
+    dialer: Arc<Dialer>,
+) -> Result<Channel, tonic::transport::Error> {
+    let endpoint = Endpoint::from_shared(candidate.url.clone())?
+        .user_agent(USER_AGENT)?
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(10))
+        .initial_stream_window_size(Some(1 << 20));
+    let dial = tower::service_fn(move |uri: http::Uri| {
+        let dialer = Arc::clone(&dialer);
+        async move { dialer.dial(&uri).await.map(TokioIo::new) }
+    });
+    endpoint.connect_with_connector(dial).await
+}
+
+struct Dialer {
+    proxies: Proxies,
+    timeout: Duration,
+    /// Built at the first https connection: loading the system's roots takes a few ms.
+    tls: OnceLock<Arc<rustls::ClientConfig>>,
+}
+
+impl Dialer {
+    async fn dial(&self, uri: &http::Uri) -> Result<Stream, DialError> {
+        let candidate = parse_candidate(&uri.to_string()).map_err(|detail| DialError {
+            failure: crate::error::NetFailure::Other,
+            detail,
+        })?;
+        match tokio::time::timeout(self.timeout, self.dial_candidate(&candidate)).await {
+            Ok(result) => result,
+            Err(_) => Err(DialError {
+                failure: crate::error::NetFailure::Timeout(self.timeout),
+                detail: format!(
+                    "no connection within {}",
+                    crate::output::seconds(self.timeout)
+                ),
+            }),
+        }
+    }
+
+    async fn dial_candidate(&self, candidate: &Candidate) -> Result<Stream, DialError> {
+        let tcp = match self.proxies.for_candidate(candidate) {
+            Some(proxy) => tunnel(proxy, candidate).await?,
+            None => tcp(&candidate.host, candidate.port).await?,
+        };
+        match candidate.scheme {
+            Scheme::Http => Ok(Stream::Plain(tcp)),
+            Scheme::Https => self.tls(tcp, candidate).await,
+        }
+    }
+
+    async fn tls(&self, tcp: TcpStream, candidate: &Candidate) -> Result<Stream, DialError> {
+        let config = self.tls.get_or_init(tls_config);
+        let name =
+            rustls::pki_types::ServerName::try_from(candidate.host.clone()).map_err(|_| {
+                DialError {
+                    failure: crate::error::NetFailure::Other,
+                    detail: format!("'{}' is not a valid TLS server name", candidate.host),
+                }
+            })?;
+        let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
+        let stream = connector
+            .connect(name, tcp)
+            .await
+            .map_err(|e| tls_error(&e, candidate))?;
+        if stream.get_ref().1.alpn_protocol() != Some(b"h2") {
+            return Err(DialError {
+                failure: crate::error::NetFailure::NotHttp2,
+                detail: "the TLS server did not agree to HTTP/2 (ALPN h2)".into(),
+            });
+        }
+        Ok(Stream::Tls(Box::new(stream)))
+    }
+}
+
+async fn tcp(host: &str, port: u16) -> Result<TcpStream, DialError> {
+    let stream = TcpStream::connect((host, port)).await.map_err(|e| {
+        let failure = match e.kind() {
+            std::io::ErrorKind::ConnectionRefused => crate::error::NetFailure::Refused,
+            _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
+                crate::error::NetFailure::Dns
+            }
+            _ => crate::error::NetFailure::Other,
+        };
+        DialError {
+            failure,
+            detail: e.to_string(),
+        }
+    })?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
+
+/// The largest answer to CONNECT read before giving up on the proxy.
+const MAX_PROXY_ANSWER: usize = 16 * 1024;
+
+/// Opens an HTTP CONNECT tunnel to `candidate` through `proxy`.
+async fn tunnel(proxy: &Proxy, candidate: &Candidate) -> Result<TcpStream, DialError> {
+    let failed = |problem: String| DialError {
+        failure: crate::error::NetFailure::Proxy {
+            proxy: proxy.address(),
+            variable: proxy.variable.clone(),
+        },
+        detail: problem,
+    };
+    let mut stream = tcp(&proxy.host, proxy.port)
+        .await
+        .map_err(|e| failed(format!("could not connect to the proxy: {e}")))?;
+    let target = if candidate.host.contains(':') {
+        format!("[{}]:{}", candidate.host, candidate.port)
+    } else {
+        format!("{}:{}", candidate.host, candidate.port)
+    };
+    let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some(credentials) = &proxy.credentials {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+        request.push_str(&format!("Proxy-Authorization: Basic {encoded}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| failed(format!("could not talk to the proxy: {e}")))?;
+    let mut reader = BufReader::new(&mut stream);
+    let mut status_line = String::new();
+    let mut read = 0;
+    loop {
+        let mut line = String::new();
+        let n = reader
+            .read_line(&mut line)
+            .await
+            .map_err(|e| failed(format!("the proxy's answer could not be read: {e}")))?;
+        read += n;
+        if n == 0 || read > MAX_PROXY_ANSWER {
+            return Err(failed(
+                "the proxy closed the connection or answered too much".into(),
+            ));
+        }
+        if status_line.is_empty() {
+            status_line = line.trim_end().to_owned();
+        } else if line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    if !reader.buffer().is_empty() {
+        return Err(failed(
+            "the proxy sent data before the tunnel was open".into(),
+        ));
+    }
+    let code = status_line.split_whitespace().nth(1).unwrap_or_default();
+    if !status_line.starts_with("HTTP/1.") || code != "200" {
+        let shown = crate::output::sanitize(&status_line);
+        return Err(failed(match code {
+            "407" => format!("the proxy wants authentication ({shown})"),
+            _ => format!("the proxy refused the tunnel to {target} ({shown})"),
+        }));
+    }
+    Ok(stream)
+}
+
+fn tls_error(error: &std::io::Error, candidate: &Candidate) -> DialError {
+    use rustls::CertificateError;
+    let host = &candidate.host;
+    let problem = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let detail = match problem {
+        Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => format!(
+            "the certificate of {host} is signed by an authority this machine does not trust"
+        ),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        )) => format!("the certificate presented is not valid for the host name {host}"),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        )) => format!("the certificate of {host} has expired"),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        )) => format!("the certificate of {host} is not valid yet"),
+        Some(rustls::Error::InvalidMessage(_)) => {
+            format!("{host} did not answer with TLS (is it an http:// server?)")
+        }
+        Some(other) => format!("the TLS handshake with {host} failed: {other}"),
+        None => format!("the TLS handshake with {host} failed: {error}"),
+    };
+    let expired = matches!(
+        problem,
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::Expired
+                | CertificateError::ExpiredContext { .. }
+                | CertificateError::NotValidYet
+                | CertificateError::NotValidYetContext { .. }
+        ))
+    );
+    DialError {
+        failure: crate::error::NetFailure::Tls {
+            host: host.clone(),
+            clock: expired,
+        },
+        detail,
+    }
+}
+
+/// TLS 1.2 and 1.3 with ring, ALPN h2, and as roots the system's certificates (or
+/// SSL_CERT_FILE / SSL_CERT_DIR when set) plus the bundled web roots.
+fn tls_config() -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // The platform store may be empty or partly unreadable; the bundled roots still apply.
+    let native = rustls_native_certs::load_native_certs();
+    let _ = roots.add_parsable_certificates(native.certs);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Arc::new(config)
+}
+
+/// A connection, plain or TLS.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_flush(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_parse_into_candidates() {
+        let list =
+            ServerUrl::parse("https://api.modal.com, https://api.modal2.com/", "default").unwrap();
+        assert_eq!(list.candidates.len(), 2);
+        assert_eq!(list.candidates[0].url, "https://api.modal.com");
+        assert_eq!(list.candidates[0].port, 443);
+        assert_eq!(list.candidates[1].url, "https://api.modal2.com");
+        let local = ServerUrl::parse("http://[::1]:8080", "env").unwrap();
+        assert_eq!(local.candidates[0].host, "::1");
+        assert_eq!(local.candidates[0].port, 8080);
+        for bad in [
+            "",
+            " , ",
+            "notaurl",
+            "ftp://x",
+            "https://user@host",
+            "https://host/v1",
+            "api.modal.com",
+        ] {
+            assert!(ServerUrl::parse(bad, "env").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn no_proxy_and_loopback_bypass_the_proxy() {
+        let proxy = Proxy::parse("HTTPS_PROXY", "http://u:p%40ss@proxy.corp:3128").unwrap();
+        assert_eq!(proxy.address(), "proxy.corp:3128");
+        assert_eq!(proxy.credentials.as_deref(), Some("u:p@ss"));
+        let proxies = Proxies {
+            https: Some(proxy),
+            http: None,
+            no_proxy: vec![".internal.example".into(), "modal2.com".into()],
+        };
+        let candidate = |url: &str| ServerUrl::parse(url, "t").unwrap().candidates[0].clone();
+        assert!(
+            proxies
+                .for_candidate(&candidate("https://api.modal.com"))
+                .is_some()
+        );
+        assert!(
+            proxies
+                .for_candidate(&candidate("https://api.modal2.com"))
+                .is_none()
+        );
+        assert!(
+            proxies
+                .for_candidate(&candidate("https://a.internal.example"))
+                .is_none()
+        );
+        assert!(
+            proxies
+                .for_candidate(&candidate("https://127.0.0.1:1"))
+                .is_none()
+        );
+        assert!(
+            proxies
+                .for_candidate(&candidate("https://localhost:1"))
+                .is_none()
+        );
+        assert!(
+            proxies
+                .for_candidate(&candidate("http://api.modal.com"))
+                .is_none()
+        );
+        let everything = Proxies {
+            no_proxy: vec!["*".into()],
+            ..proxies.clone()
+        };
+        assert!(
+            everything
+                .for_candidate(&candidate("https://api.modal.com"))
+                .is_none()
+        );
+        assert!(Proxy::parse("HTTPS_PROXY", "socks5://x:1").is_err());
+    }
+}
