@@ -41,8 +41,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;setup' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback server the login page checks [default: a free one]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
@@ -101,8 +102,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;token;new' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback server the login page checks [default: a free one]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
@@ -137,8 +139,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;token;rotate' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback callback server [default: a free one]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback server the login page checks [default: a free one]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')

@@ -1022,7 +1022,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__setup)
-            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1033,10 @@ _modal__setup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1234,7 +1238,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__new)
-            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1245,6 +1249,10 @@ _modal__setup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1282,7 +1290,7 @@ _modal__setup() {
             return 0
             ;;
         modal__subcmd__setup__subcmd__token__subcmd__rotate)
-            opts="-y -q -v -h --no-browser --port --timeout --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1293,6 +1301,10 @@ _modal__setup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,8 +37,9 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;setup'= {
-            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --port 'Port of the loopback server the login page checks [default: a free one]'
             cand --timeout 'Seconds to wait for the login'
+            cand --expires-in 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]'
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
             cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
@@ -94,8 +95,9 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --help 'Print help'
         }
         &'modal-setup;token;new'= {
-            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --port 'Port of the loopback server the login page checks [default: a free one]'
             cand --timeout 'Seconds to wait for the login'
+            cand --expires-in 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]'
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
             cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
@@ -128,8 +130,9 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --help 'Print help'
         }
         &'modal-setup;token;rotate'= {
-            cand --port 'Port of the loopback callback server [default: a free one]'
+            cand --port 'Port of the loopback server the login page checks [default: a free one]'
             cand --timeout 'Seconds to wait for the login'
+            cand --expires-in 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]'
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
             cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'

@@ -39,8 +39,9 @@ complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "profile" -d
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "config" -d 'Show the settings in effect'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -84,8 +85,9 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -111,8 +113,9 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l port -d 'Port of the loopback callback server [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''

@@ -301,8 +301,8 @@ impl Error {
                     NetFailure::Tls { clock: true, .. } => {
                         "check the system clock, and the server URL".to_owned()
                     }
-                    NetFailure::Tls { host, .. } => format!(
-                        "check that the server URL (from the {server_source}) is right; if a proxy or a corporate CA re-signs the traffic to {host}, point SSL_CERT_FILE at its certificate bundle"
+                    NetFailure::Tls { .. } => format!(
+                        "check that the server URL (from the {server_source}) is right; if a proxy or a corporate CA re-signs the traffic, point SSL_CERT_FILE at its certificate bundle"
                     ),
                     NetFailure::Proxy { proxy, variable } => format!(
                         "the connection went through the proxy {proxy} from {variable}: check the proxy, or add the host to NO_PROXY"
@@ -377,13 +377,12 @@ pub enum NetFailure {
     Dns,
     /// The TLS handshake failed; `clock` when a certificate is out of its validity period.
     Tls {
-        host: String,
         clock: bool,
     },
     /// Through this proxy (`host:port`), named by this variable.
     Proxy {
         proxy: String,
-        variable: String,
+        variable: &'static str,
     },
     /// The server does not speak HTTP/2.
     NotHttp2,

@@ -170,6 +170,12 @@ fn decide(shared: &Shared, request: &Request, body: &[u8], flow_id: &str, approv
             "The form expired or did not come from this page. Reload the page.",
         );
     }
+    let pending = lock(&shared.state).flows.get(flow_id).is_some_and(|flow| {
+        *flow.state.borrow() == FlowState::Pending && Instant::now() < flow.expires_at
+    });
+    if !pending {
+        return used_up();
+    }
     if !approve {
         return if lock(&shared.state).decide(flow_id, false, &shared.options) {
             message(

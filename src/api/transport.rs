@@ -147,7 +147,7 @@ fn parse_candidate(url: &str) -> Result<Candidate, String> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     /// The variable it came from.
-    pub variable: String,
+    pub variable: &'static str,
     pub host: String,
     pub port: u16,
     /// `user:password` from the URL, sent as Proxy-Authorization: Basic.
@@ -162,7 +162,7 @@ impl fmt::Debug for Proxy {
 
 impl Proxy {
     /// Parses `http://[user:password@]host[:port]` (the scheme may be left out).
-    pub fn parse(variable: &str, raw: &str) -> Result<Self> {
+    pub fn parse(variable: &'static str, raw: &str) -> Result<Self> {
         let invalid = |problem: &str| Error::InvalidInput {
             what: "proxy",
             problem: format!("{variable} {problem}"),
@@ -195,7 +195,7 @@ impl Proxy {
             .trim_end_matches(']')
             .to_owned();
         Ok(Self {
-            variable: variable.to_owned(),
+            variable,
             host,
             port: uri.port_u16().unwrap_or(80),
             credentials,
@@ -431,7 +431,7 @@ async fn tunnel(proxy: &Proxy, candidate: &Candidate) -> Result<TcpStream, DialE
     let failed = |problem: String| DialError {
         failure: crate::error::NetFailure::Proxy {
             proxy: proxy.address(),
-            variable: proxy.variable.clone(),
+            variable: proxy.variable,
         },
         detail: problem,
     };
@@ -526,10 +526,7 @@ fn tls_error(error: &std::io::Error, candidate: &Candidate) -> DialError {
         ))
     );
     DialError {
-        failure: crate::error::NetFailure::Tls {
-            host: host.clone(),
-            clock: expired,
-        },
+        failure: crate::error::NetFailure::Tls { clock: expired },
         detail,
     }
 }

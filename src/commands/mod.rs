@@ -74,7 +74,7 @@ impl Context {
     /// What every API call needs: the deadline, the proxies and MODAL_OVERRIDE_HEADERS from
     /// the environment, and the printer for the server's warnings.
     pub fn api_settings(&self) -> Result<api::Settings> {
-        let proxy = |names: &[&str]| -> Result<Option<Proxy>> {
+        let proxy = |names: &[&'static str]| -> Result<Option<Proxy>> {
             names
                 .iter()
                 .find_map(|name| self.env.get(name).map(|value| (name, value)))

@@ -72,7 +72,7 @@ fn show_origin_says_where_each_value_came_from() {
     );
     assert_eq!(
         shown["server_url"],
-        json!({"value": "https://api.modal.com", "origin": "default"})
+        json!({"value": "https://api.modal.com,https://api.modal2.com", "origin": "default"})
     );
     assert_eq!(
         shown["token_id"]["origin"],

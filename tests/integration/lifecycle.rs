@@ -3,23 +3,21 @@
 
 use std::time::{Duration, Instant};
 
-use modal_setup::dashboard::{Fault, TokenState};
-use modal_setup::secret::Secret;
+use reference_server::{Fault, TokenState};
 use serde_json::Value;
 
-use crate::support::browser::{Agent, BrowserScript};
+use crate::support::browser::{Agent, BrowserScript, approve};
 use crate::support::{TestEnv, TestServer, closed_port_url};
 
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A test environment whose config holds one valid token of `server`, in profile `ws`.
-fn with_token(server: &TestServer) -> (TestEnv, String, Secret) {
-    let (id, secret) = server.dashboard.mint_token();
+fn with_token(server: &TestServer) -> (TestEnv, String, String) {
+    let (id, secret) = server.mint_token();
     let mut t = TestEnv::new();
     t.set_env("MODAL_SERVER_URL", server.url());
     t.write(&format!(
-        "[ws]\ntoken_id = \"{id}\"\ntoken_secret = \"{}\"\nactive = true\n",
-        secret.expose()
+        "[ws]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\nactive = true\n",
     ));
     (t, id, secret)
 }
@@ -27,7 +25,7 @@ fn with_token(server: &TestServer) -> (TestEnv, String, Secret) {
 #[test]
 fn token_info_shows_the_token_its_sources_and_the_server_view() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 1);
+    server.expect("TokenInfoGet", 1);
     let (t, id, _) = with_token(&server);
     let run = t.run(&["token", "info"]);
     run.success();
@@ -47,9 +45,17 @@ fn token_info_shows_the_token_its_sources_and_the_server_view() {
             server.url()
         )
     );
-    assert_eq!(lines[5], "Workspace: demo-workspace");
-    assert_eq!(lines[6], "User: demo-user");
-    assert!(lines[7].starts_with("Created at: 20"), "{}", lines[7]);
+    assert!(
+        lines[5].starts_with("Workspace: demo-workspace (ac-"),
+        "{}",
+        lines[5]
+    );
+    assert!(lines[6].starts_with("User: demo-user (us-"), "{}", lines[6]);
+    assert!(
+        lines[7].starts_with("Created at: 20") && lines[7].ends_with(" UTC"),
+        "{}",
+        lines[7]
+    );
     assert_eq!(lines[8], "Expires at: never");
     assert_eq!(lines.len(), 9);
 }
@@ -57,7 +63,7 @@ fn token_info_shows_the_token_its_sources_and_the_server_view() {
 #[test]
 fn token_info_offline_asks_nobody() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 0);
+    server.expect("TokenInfoGet", 0);
     let (t, id, _) = with_token(&server);
     let run = t.run(&["token", "info", "--no-verify"]);
     run.success();
@@ -92,12 +98,13 @@ fn token_info_json_field_by_field() {
     assert_eq!(info["using_environment_variables"], false);
     assert_eq!(info["verified"], true);
     assert_eq!(info["server"]["workspace"], "demo-workspace");
-    assert_eq!(info["server"]["user"], "demo-user");
+    assert_eq!(info["server"]["identity"]["kind"], "user");
+    assert_eq!(info["server"]["identity"]["name"], "demo-user");
     assert!(
         info["server"]["created_at"]
             .as_str()
             .unwrap()
-            .ends_with('Z')
+            .ends_with(" UTC")
     );
     assert_eq!(info["server"]["expires_at"], Value::Null);
     let offline: Value =
@@ -110,11 +117,11 @@ fn token_info_json_field_by_field() {
 fn token_info_names_environment_variables_and_mixed_sources() {
     let server = TestServer::start();
     let (t, file_id, _) = with_token(&server);
-    let (env_id, env_secret) = server.dashboard.mint_token();
+    let (env_id, env_secret) = server.mint_token();
     let both = t
         .cmd(&["token", "info"])
         .env("MODAL_TOKEN_ID", &env_id)
-        .env("MODAL_TOKEN_SECRET", env_secret.expose())
+        .env("MODAL_TOKEN_SECRET", &env_secret)
         .run();
     both.success();
     assert!(both.stdout.contains(&format!("Token: {env_id}\n")));
@@ -134,7 +141,7 @@ fn token_info_names_environment_variables_and_mixed_sources() {
         .stderr_has("the secret from the profile 'ws'");
     let other = t
         .cmd(&["token", "info", "--no-verify"])
-        .env("MODAL_TOKEN_SECRET", env_secret.expose())
+        .env("MODAL_TOKEN_SECRET", &env_secret)
         .run();
     other
         .success()
@@ -146,17 +153,30 @@ fn token_info_names_environment_variables_and_mixed_sources() {
 fn token_info_rejected_tokens_exit_3_with_the_fix() {
     let server = TestServer::start();
     let (t, id, _) = with_token(&server);
-    server.dashboard.set_token_state(&id, TokenState::Revoked);
-    t.run(&["token", "info"])
+    server.set_token_state(&id, TokenState::Revoked);
+    let rejected = t.run(&["token", "info"]);
+    rejected
         .code(3)
-        .stderr_has("(401): token revoked")
+        .stderr_has("rejected the token: Token has been deleted")
         .stderr_has("revoked, has expired")
         .stderr_has("modal-setup setup");
-    server.dashboard.set_token_state(&id, TokenState::Forbidden);
+    // What is known locally is shown before the error.
+    assert!(rejected.stdout.starts_with(&format!("Token: {id}\n")));
+    server.set_token_state(&id, TokenState::Forbidden);
     t.run(&["token", "info"])
         .code(3)
-        .stderr_has("(403)")
-        .stderr_has("no permission for this workspace");
+        .stderr_has("no permission for this workspace")
+        .stderr_has("ask a workspace admin");
+    // Credentials from the environment: the hint says to fix the environment.
+    server.set_token_state(&id, TokenState::Revoked);
+    t.cmd(&["token", "info"])
+        .env("MODAL_TOKEN_ID", &id)
+        .env("MODAL_TOKEN_SECRET", "as-wrong")
+        .run()
+        .code(3)
+        .stderr_has(
+            "the token comes from MODAL_TOKEN_ID and MODAL_TOKEN_SECRET: unset or update them",
+        );
 }
 
 #[test]
@@ -177,24 +197,23 @@ fn token_info_without_a_token_says_how_to_get_one() {
 fn server_failures_map_to_one_line_and_a_hint() {
     let server = TestServer::start();
     let (t, _, _) = with_token(&server);
-    server
-        .dashboard
-        .set_fault("GET /v1/whoami", Some(Fault::Status(404)));
+    let fault = |rpc: &str, code: &str| server.set_fault(rpc, Fault::parse_status(code));
+    fault("TokenInfoGet", "UNIMPLEMENTED");
     t.run(&["token", "info"])
         .code(1)
-        .stderr_has("answered 404")
-        .stderr_has("does not speak the modal-setup protocol")
+        .stderr_has("is not Modal's API: it does not implement TokenInfoGet")
         .stderr_has("MODAL_SERVER_URL environment variable");
-    server
-        .dashboard
-        .set_fault("GET /v1/whoami", Some(Fault::Status(500)));
+    fault("TokenInfoGet", "INTERNAL");
     t.run(&["token", "info"])
         .code(1)
-        .stderr_has("answered 500")
+        .stderr_has("answered INTERNAL: injected fault")
         .stderr_has("try again later");
-    server
-        .dashboard
-        .set_fault("GET /v1/whoami", Some(Fault::Status(502)));
+    fault("TokenInfoGet", "FAILED_PRECONDITION");
+    t.run(&["token", "info"])
+        .code(1)
+        .stderr_has("refused this client: injected fault")
+        .stderr_has("upgrade modal-setup");
+    fault("ClientHello", "UNAVAILABLE");
     t.run(&[
         "token",
         "set",
@@ -206,23 +225,91 @@ fn server_failures_map_to_one_line_and_a_hint() {
         "p",
     ])
     .code(1)
-    .stderr_has("answered 502");
+    .stderr_has("injected fault: UNAVAILABLE")
+    .stderr_has("--no-verify");
     assert!(!t.read().contains("[p]"));
 
-    server
-        .dashboard
-        .set_fault("GET /v1/whoami", Some(Fault::Hang));
+    server.set_fault("TokenInfoGet", Some(Fault::Hang));
     let started = Instant::now();
     t.cmd(&["token", "info"])
         .env("MODAL_SETUP_HTTP_TIMEOUT", "1")
         .run()
         .code(1)
-        .stderr_has("did not answer within 1 s");
+        .stderr_has("no answer within 1 s");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn the_server_must_see_the_client_headers_and_override_headers_apply() {
+    let server = TestServer::start();
+    let (t, id, _) = with_token(&server);
+    t.run(&["token", "info"]).success();
+    let call = server.requests().pop().unwrap();
+    let header = |name: &str| {
+        call.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(call.rpc, "TokenInfoGet");
+    assert_eq!(header("x-modal-client-type").as_deref(), Some("1"));
+    assert_eq!(header("x-modal-client-version").as_deref(), Some("1.6.4"));
+    assert_eq!(header("x-modal-token-id"), Some(id));
+    assert_eq!(
+        header("x-modal-token-secret").as_deref(),
+        Some("<redacted>")
+    );
+    assert!(
+        header("user-agent").unwrap().starts_with("modal-setup/"),
+        "{:?}",
+        header("user-agent")
+    );
+    // MODAL_OVERRIDE_HEADERS goes over them; an old client is refused by the server.
+    t.cmd(&["token", "info"])
+        .env("MODAL_OVERRIDE_HEADERS", "x-modal-client-version:0.9.0")
+        .run()
+        .code(1)
+        .stderr_has("refused this client: Old client")
+        .stderr_has("MODAL_OVERRIDE_HEADERS");
+    t.cmd(&["token", "info"])
+        .env("MODAL_OVERRIDE_HEADERS", "no colon here")
+        .run()
+        .code(1)
+        .stderr_has("invalid MODAL_OVERRIDE_HEADERS");
+}
+
+#[test]
+fn server_urls_that_are_not_urls_say_where_they_came_from() {
+    let t = TestEnv::new();
+    t.write("[ws]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n");
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", "notaurl")
+        .run()
+        .code(1)
+        .stderr_has("invalid server URL from the MODAL_SERVER_URL environment variable")
+        .stderr_has("https://host");
+}
+
+#[test]
+fn a_failover_list_reaches_the_live_server() {
+    let server = TestServer::start();
+    let (t, _, _) = with_token(&server);
+    let list = format!("{},{}", closed_port_url(), server.url());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &list)
+        .run()
+        .success();
+    assert_eq!(server.count("TokenInfoGet"), 1);
+    let dead = format!("{},{}", closed_port_url(), closed_port_url());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &dead)
+        .run()
+        .code(1)
+        .stderr_has("could not reach http://127.0.0.1:");
 }
 
 #[test]
@@ -243,7 +330,7 @@ fn tls_and_proxy_failures_say_so() {
         .env("MODAL_SERVER_URL", &https)
         .run()
         .code(1)
-        .stderr_has("TLS handshake failed");
+        .stderr_has("127.0.0.1 did not answer with TLS");
     // Through a proxy that is not there (to a host that is never resolved here).
     let proxy = closed_port_url();
     let run = t
@@ -252,7 +339,8 @@ fn tls_and_proxy_failures_say_so() {
         .env("HTTPS_PROXY", &proxy)
         .run();
     run.code(1)
-        .stderr_has("proxy in HTTPS_PROXY")
+        .stderr_has("could not connect to the proxy")
+        .stderr_has("from HTTPS_PROXY")
         .stderr_has("NO_PROXY");
     // Loopback never goes through the proxy.
     t.cmd(&["token", "info"])
@@ -267,14 +355,10 @@ fn tls_and_proxy_failures_say_so() {
 fn profile_list_check_reports_every_profile_within_a_bound() {
     let server = TestServer::start();
     let hanging = TestServer::start();
-    hanging
-        .dashboard
-        .set_fault("GET /v1/whoami", Some(Fault::Hang));
-    let (good_id, good) = server.dashboard.mint_token();
-    let (revoked_id, revoked) = server.dashboard.mint_token();
-    server
-        .dashboard
-        .set_token_state(&revoked_id, TokenState::Revoked);
+    hanging.set_fault("WorkspaceNameLookup", Some(Fault::Hang));
+    let (good_id, good) = server.mint_token();
+    let (revoked_id, revoked) = server.mint_token();
+    server.set_token_state(&revoked_id, TokenState::Revoked);
     let t = TestEnv::new();
     t.write(&format!(
         "[good]\ntoken_id = \"{good_id}\"\ntoken_secret = \"{}\"\nserver_url = \"{}\"\nactive = true\n\n\
@@ -282,9 +366,9 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
 [empty]\n\n\
 [hangs]\ntoken_id = \"ak-h\"\ntoken_secret = \"as-h\"\nserver_url = \"{}\"\n\n\
 [down]\ntoken_id = \"ak-d\"\ntoken_secret = \"as-d\"\nserver_url = \"{}\"\n",
-        good.expose(),
+        good,
         server.url(),
-        revoked.expose(),
+        revoked,
         server.url(),
         hanging.url(),
         closed_port_url()
@@ -321,47 +405,42 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
     assert!(table.stdout.lines().next().unwrap().contains("STATUS"));
     assert!(table.stdout.contains("demo-workspace") && table.stdout.contains("timed out"));
     // Without --check it stays offline.
-    let before = server.count("GET", "/v1/whoami");
+    let before = server.count("WorkspaceNameLookup");
     t.run(&["profile", "list"]).success();
-    assert_eq!(server.count("GET", "/v1/whoami"), before);
+    assert_eq!(server.count("WorkspaceNameLookup"), before);
 }
 
 #[test]
 fn token_set_delete_existing_revokes_the_old_token_after_writing_the_new() {
     let server = TestServer::start();
     let (t, old_id, _) = with_token(&server);
-    let (new_id, new_secret) = server.dashboard.mint_token();
+    let (new_id, new_secret) = server.mint_token();
     t.run(&[
         "token",
         "set",
         "--id",
         &new_id,
         "--secret",
-        new_secret.expose(),
+        &new_secret,
         "--profile",
         "ws",
         "--delete-existing",
     ])
     .success()
     .stderr_has(&format!("Revoked the previous token {old_id}"));
-    assert_eq!(
-        server.dashboard.token_state(&old_id),
-        Some(TokenState::Revoked)
-    );
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
     assert!(t.read().contains(&new_id));
 
     // A failed revoke is reported (exit 1) and the new token stays.
-    let (newer_id, newer_secret) = server.dashboard.mint_token();
-    server
-        .dashboard
-        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(500)));
+    let (newer_id, newer_secret) = server.mint_token();
+    server.set_fault("TokenDelete", Fault::parse_status("INTERNAL"));
     t.run(&[
         "token",
         "set",
         "--id",
         &newer_id,
         "--secret",
-        newer_secret.expose(),
+        &newer_secret,
         "--profile",
         "ws",
         "--delete-existing",
@@ -370,19 +449,13 @@ fn token_set_delete_existing_revokes_the_old_token_after_writing_the_new() {
     .stderr_has(&format!("could not revoke token {new_id}"))
     .stderr_has("the new token is written and works");
     assert!(t.read().contains(&newer_id));
-    assert_eq!(
-        server.dashboard.token_state(&new_id),
-        Some(TokenState::Valid)
-    );
+    assert_eq!(server.token_state(&new_id), Some(TokenState::Valid));
 }
 
 fn approve_in_browser(browser: &BrowserScript, server: &TestServer) {
-    let mut agent = Agent::new();
     let url = browser.wait_for_url(WAIT);
-    let sign_in = agent.get(&url);
-    let page = agent.submit(&sign_in.form_to("/signin"), server.url());
-    let handoff = agent.submit(&page.form_to("/approve"), server.url());
-    agent.submit(&handoff.forms().remove(0), server.url());
+    let done = approve(&mut Agent::new(), &url, server.web_url());
+    assert_eq!(done.status, 200, "{}", done.body);
 }
 
 #[test]
@@ -398,10 +471,7 @@ fn token_rotate_writes_the_new_token_then_revokes_the_old() {
         .success()
         .stderr_has("Rotating the token of profile ws")
         .stderr_has(&format!("Revoked the previous token {old_id}"));
-    assert_eq!(
-        server.dashboard.token_state(&old_id),
-        Some(TokenState::Revoked)
-    );
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
     let text = t.read();
     assert!(
         !text.contains(&old_id) && text.starts_with("[ws]\n") && text.contains("active = true"),
@@ -415,9 +485,7 @@ fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
     let (mut t, old_id, _) = with_token(&server);
     let browser = BrowserScript::install(t.dir());
     t.set_env("BROWSER", browser.script.to_str().unwrap());
-    server
-        .dashboard
-        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(503)));
+    server.set_fault("TokenDelete", Fault::parse_status("UNAVAILABLE"));
     let running = t.cmd(&["token", "rotate"]).spawn();
     approve_in_browser(&browser, &server);
     running
@@ -425,16 +493,13 @@ fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
         .code(1)
         .stderr_has(&format!("could not revoke token {old_id}"));
     // The file holds the new token, and it works.
-    server.dashboard.set_fault("DELETE /v1/tokens/", None);
+    server.set_fault("TokenDelete", None);
     assert!(!t.read().contains(&old_id));
     t.run(&["token", "info"])
         .success()
         .stdout
         .contains("Workspace: demo-workspace");
-    assert_eq!(
-        server.dashboard.token_state(&old_id),
-        Some(TokenState::Valid)
-    );
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
 }
 
 #[test]
@@ -458,10 +523,7 @@ fn setup_delete_existing_revokes_the_profile_s_previous_token() {
         .spawn();
     approve_in_browser(&browser, &server);
     running.finish(WAIT).success();
-    assert_eq!(
-        server.dashboard.token_state(&old_id),
-        Some(TokenState::Revoked)
-    );
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
 }
 
 #[test]
@@ -469,9 +531,7 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
     let server = TestServer::start();
     let (t, id, _) = with_token(&server);
     let before = t.read();
-    server
-        .dashboard
-        .set_fault("DELETE /v1/tokens/", Some(Fault::Status(500)));
+    server.set_fault("TokenDelete", Fault::parse_status("INTERNAL"));
     t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
         .code(1)
         .stderr_has(&format!("could not revoke token {id}"))
@@ -482,12 +542,12 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
         .stderr_has("removing the profile anyway");
     assert!(!t.read().contains("[ws]"));
 
-    server.dashboard.set_fault("DELETE /v1/tokens/", None);
+    server.set_fault("TokenDelete", None);
     let (t, id, _) = with_token(&server);
     t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
         .success()
         .stderr_has(&format!("Revoked token {id}"));
-    assert_eq!(server.dashboard.token_state(&id), Some(TokenState::Revoked));
+    assert_eq!(server.token_state(&id), Some(TokenState::Revoked));
     assert!(!t.read().contains("[ws]"));
     t.run(&["profile", "remove", "ws", "--force"]).code(2);
 }

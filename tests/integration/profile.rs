@@ -22,7 +22,7 @@ token_id = \"ak-space\"
 #[test]
 fn list_is_offline_and_marks_the_profile_in_effect() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 0);
+    server.expect("WorkspaceNameLookup", 0);
     let t = TestEnv::new();
     t.write(THREE);
     let run = t
@@ -32,7 +32,7 @@ fn list_is_offline_and_marks_the_profile_in_effect() {
     run.success().stdout_is(
         "  PROFILE    TOKEN ID  SERVER\n  alpha      ak-alpha\n• beta       ak-beta   http://127.0.0.1:9\n  has space  ak-space\n",
     );
-    assert!(server.dashboard.requests().is_empty());
+    assert!(server.requests().is_empty());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use modal_setup::Secret;
 use modal_setup::config::Config;
-use modal_setup::flow::callback::{Expected, Incoming, judge};
+use modal_setup::flow::loopback::{Asked, answer};
 use proptest::prelude::*;
 
 /// Cases per property (PROPTEST_CASES overrides; .ci/run's slow pass raises it).
@@ -303,29 +303,31 @@ proptest! {
     }
 
     #[test]
-    fn the_callback_judge_never_panics(
+    fn the_loopback_answer_never_panics_nor_gives_the_id_to_a_wrong_host(
         method in "[A-Z]{0,8}",
         target in "[ -~]{0,64}",
         host in prop::option::of("[ -~]{0,32}"),
-        origin in prop::option::of("[ -~]{0,32}"),
-        content_type in prop::option::of("[ -~]{0,48}"),
-        body in prop::collection::vec(any::<u8>(), 0..4096),
+        private_network in prop::option::of("[ -~]{0,8}"),
     ) {
-        let expected = Expected {
-            path: "/callback/abc".into(),
-            port: 4000,
-            state: Secret::new("s".repeat(64)),
-            flow_id: "tf-1".into(),
-            dashboard_origin: "http://127.0.0.1:9000".into(),
-        };
-        let request = Incoming {
+        let asked = Asked {
             method: &method,
             target: &target,
             host: host.as_deref(),
-            origin: origin.as_deref(),
-            content_type: content_type.as_deref(),
-            body: &body,
+            private_network: private_network.as_deref(),
         };
-        let _ = judge(&expected, &request);
+        let answer = answer(&asked, 4000, Some("tf-1"));
+        let host_ok = host.as_deref().is_some_and(|h| {
+            ["127.0.0.1:4000", "localhost:4000", "[::1]:4000"]
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(h))
+        });
+        if answer.body == "tf-1" {
+            prop_assert!(host_ok && matches!(method.as_str(), "GET" | "HEAD"));
+        }
+    }
+
+    #[test]
+    fn server_url_parsing_never_panics(raw in "[ -~]{0,80}") {
+        let _ = modal_setup::api::ServerUrl::parse(&raw, "test");
     }
 }

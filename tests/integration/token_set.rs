@@ -1,6 +1,6 @@
 //! `token set`: inputs, formats, the profile written, activation, verification.
 
-use modal_setup::dashboard::TokenState;
+use reference_server::TokenState;
 
 use crate::support::{TestEnv, TestServer, mode};
 
@@ -279,12 +279,14 @@ fn new_profile_names_are_checked_and_never_empty() {
 #[test]
 fn profile_written_follows_flag_then_env_then_workspace_then_default() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 3);
-    let (id, secret) = server.dashboard.mint_token();
+    server.expect("ClientHello", 3);
+    // Only the run without a chosen profile asks for the workspace, as 1.6.4 does.
+    server.expect("WorkspaceNameLookup", 1);
+    let (id, secret) = server.mint_token();
     let mut t = TestEnv::new();
     t.set_env("MODAL_SERVER_URL", server.url());
     let set = |t: &TestEnv, extra: &[&str]| {
-        let mut args = vec!["token", "set", "--id", &id, "--secret", secret.expose()];
+        let mut args = vec!["token", "set", "--id", &id, "--secret", secret.as_str()];
         args.extend_from_slice(extra);
         t.run(&args).success();
     };
@@ -309,10 +311,11 @@ fn profile_written_follows_flag_then_env_then_workspace_then_default() {
 }
 
 #[test]
-fn verification_sends_the_token_and_writes_only_after_200() {
+fn verification_sends_the_token_and_writes_only_after_client_hello() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 1);
-    let (id, secret) = server.dashboard.mint_token();
+    server.expect("ClientHello", 1);
+    server.expect("WorkspaceNameLookup", 0);
+    let (id, secret) = server.mint_token();
     let t = TestEnv::new();
     t.cmd(&[
         "token",
@@ -320,20 +323,21 @@ fn verification_sends_the_token_and_writes_only_after_200() {
         "--id",
         &id,
         "--secret",
-        secret.expose(),
+        secret.as_str(),
         "--profile",
         "p",
     ])
     .env("MODAL_SERVER_URL", server.url())
     .run()
     .success()
-    .stderr_has("Token verified: workspace demo-workspace as demo-user");
-    let recorded = server.dashboard.requests();
+    .stderr_has("Token verified successfully!");
+    let recorded = server.requests();
+    assert_eq!(recorded[0].rpc, "ClientHello");
     assert_eq!(recorded[0].token_id.as_deref(), Some(id.as_str()));
     // A non-default server is stored with the token, as Modal does.
     let expected = format!(
         "[p]\ntoken_id = \"{id}\"\ntoken_secret = \"{}\"\nserver_url = \"{}\"\nactive = true\n",
-        secret.expose(),
+        secret.as_str(),
         server.url()
     );
     assert_eq!(t.read(), expected);
@@ -343,8 +347,8 @@ fn verification_sends_the_token_and_writes_only_after_200() {
 #[test]
 fn rejected_tokens_exit_3_and_write_nothing() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 3);
-    let (id, secret) = server.dashboard.mint_token();
+    server.expect("ClientHello", 3);
+    let (id, secret) = server.mint_token();
     let t = TestEnv::new();
     t.write(FIXTURE);
     let run = |id: &str, secret: &str| {
@@ -354,14 +358,16 @@ fn rejected_tokens_exit_3_and_write_nothing() {
     };
     run(&id, "as-wrongsecret")
         .code(3)
-        .stderr_has("rejected the token (401)")
+        .stderr_has("rejected the token: Invalid token secret")
         .stderr_has("modal-setup setup");
-    server.dashboard.set_token_state(&id, TokenState::Forbidden);
-    run(&id, secret.expose()).code(3).stderr_has("(403)");
-    server.dashboard.set_token_state(&id, TokenState::Revoked);
-    run(&id, secret.expose())
+    server.set_token_state(&id, TokenState::Forbidden);
+    run(&id, secret.as_str())
         .code(3)
-        .stderr_has("token revoked");
+        .stderr_has("no permission");
+    server.set_token_state(&id, TokenState::Revoked);
+    run(&id, secret.as_str())
+        .code(3)
+        .stderr_has("Token has been deleted");
     assert_eq!(t.read(), FIXTURE);
 }
 
@@ -375,7 +381,7 @@ fn unreachable_server_exits_1_with_the_url_and_suggests_no_verify() {
         .env("MODAL_SERVER_URL", &url)
         .run();
     run.code(1)
-        .stderr_has(&format!("{url}/v1/whoami"))
+        .stderr_has(&format!("could not reach {url}"))
         .stderr_has("--no-verify");
     assert_eq!(t.read(), FIXTURE);
 }
@@ -427,8 +433,9 @@ fn says_when_environment_tokens_override_the_file() {
 #[test]
 fn verbose_output_never_shows_the_secret() {
     let mut server = TestServer::start();
-    server.expect("GET", "/v1/whoami", 1);
-    let (id, secret) = server.dashboard.mint_token();
+    server.expect("ClientHello", 1);
+    server.expect("WorkspaceNameLookup", 1);
+    let (id, secret) = server.mint_token();
     let t = TestEnv::new();
     let run = t
         .cmd(&[
@@ -438,10 +445,10 @@ fn verbose_output_never_shows_the_secret() {
             "--id",
             &id,
             "--secret",
-            secret.expose(),
+            secret.as_str(),
         ])
         .env("MODAL_SERVER_URL", server.url())
         .run();
     run.success().stderr_has("debug:");
-    assert!(!run.stderr.contains(secret.expose()));
+    assert!(!run.stderr.contains(secret.as_str()));
 }

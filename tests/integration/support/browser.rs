@@ -1,6 +1,7 @@
 //! A scripted browser: `$BROWSER` is a tiny shell script that hands the URL over through a
-//! file, and [`Agent`] follows the dashboard's pages like a browser without script (forms,
-//! cookies, redirects, and the Origin header a browser sends).
+//! file, and [`Agent`] follows the reference server's login pages like a browser (forms,
+//! cookies, redirects, the Origin header a browser sends, and the approval page's one fetch of
+//! the CLI's loopback).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -150,6 +151,50 @@ impl Agent {
             body,
         }
     }
+}
+
+/// Signs in and approves the login at `url` as a person would, doing what the approval page's
+/// script does first: fetch the CLI's loopback and put the flow id it answers into the form.
+/// Returns the page the approval answers.
+pub fn approve(agent: &mut Agent, url: &str, web_origin: &str) -> Page {
+    let page = approval_page(agent, url, web_origin);
+    let mut form = page.form_to("/approve");
+    let port = loopback_port(&page.body);
+    let checked = agent.get(&format!("http://localhost:{port}/"));
+    assert_eq!(checked.status, 200, "the CLI's loopback: {}", checked.body);
+    assert_eq!(checked.header("access-control-allow-origin"), Some("*"));
+    for field in &mut form.fields {
+        if field.0 == "loopback" {
+            field.1 = checked.body.clone();
+        }
+    }
+    agent.submit(&form, web_origin)
+}
+
+/// Signs in and denies the login at `url`.
+pub fn deny(agent: &mut Agent, url: &str, web_origin: &str) -> Page {
+    let page = approval_page(agent, url, web_origin);
+    agent.submit(&page.form_to("/deny"), web_origin)
+}
+
+/// Follows the sign-in to the approval page.
+pub fn approval_page(agent: &mut Agent, url: &str, web_origin: &str) -> Page {
+    let sign_in = agent.get(url);
+    assert_eq!(sign_in.status, 200, "{}", sign_in.body);
+    agent.submit(&sign_in.form_to("/signin"), web_origin)
+}
+
+/// The loopback port the approval page's script fetches.
+pub fn loopback_port(html: &str) -> u16 {
+    let start = html
+        .find("http://localhost:")
+        .expect("the page checks the loopback")
+        + "http://localhost:".len();
+    let digits: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().expect("a port")
 }
 
 /// Resolves an absolute path or URL against the page's URL.

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use modal_setup::dashboard::{Dashboard, Options};
+use reference_server::{Options, ReferenceServer};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_modal-setup");
 
@@ -277,35 +277,49 @@ impl Run {
     }
 }
 
-/// The reference dashboard, with the calls a test expects: checked when it is dropped.
+/// The reference server, with the calls a test expects: checked when it is dropped.
 pub struct TestServer {
-    pub dashboard: Dashboard,
-    expected: Vec<(&'static str, &'static str, usize)>,
+    pub server: ReferenceServer,
+    expected: Vec<(&'static str, usize)>,
 }
 
 impl TestServer {
     pub fn start() -> Self {
+        Self::with(Options::default())
+    }
+
+    pub fn with(options: Options) -> Self {
         Self {
-            dashboard: Dashboard::start(Options::default()).expect("start the dashboard"),
+            server: ReferenceServer::start(options).expect("start the reference server"),
             expected: Vec::new(),
         }
     }
 
+    /// The API's URL: the MODAL_SERVER_URL for the CLI.
     pub fn url(&self) -> &str {
-        self.dashboard.url()
+        self.server.api_url()
     }
 
-    /// The test fails unless exactly `times` requests `METHOD path` arrive.
-    pub fn expect(&mut self, method: &'static str, path: &'static str, times: usize) {
-        self.expected.push((method, path, times));
+    /// The test fails unless exactly `times` calls of `rpc` arrive.
+    pub fn expect(&mut self, rpc: &'static str, times: usize) {
+        self.expected.push((rpc, times));
     }
 
-    pub fn count(&self, method: &str, path: &str) -> usize {
-        self.dashboard
-            .requests()
-            .iter()
-            .filter(|r| r.method == method && r.path == path)
-            .count()
+    pub fn count(&self, rpc: &str) -> usize {
+        self.server.count(rpc)
+    }
+
+    /// Mints a valid token of the server's workspace.
+    pub fn mint_token(&self) -> (String, String) {
+        self.server.mint_token()
+    }
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = ReferenceServer;
+
+    fn deref(&self) -> &ReferenceServer {
+        &self.server
     }
 }
 
@@ -314,11 +328,11 @@ impl Drop for TestServer {
         if std::thread::panicking() {
             return;
         }
-        for (method, path, times) in &self.expected {
-            let seen = self.count(method, path);
+        for (rpc, times) in &self.expected {
+            let seen = self.count(rpc);
             assert_eq!(
                 seen, *times,
-                "expected {times} request(s) {method} {path}, the server saw {seen}"
+                "expected {times} call(s) of {rpc}, the server saw {seen}"
             );
         }
     }
