@@ -1,5 +1,6 @@
 //! The setup wizard in a real browser: Debian's Chromium, headless, driven through chromedriver,
-//! against the reference dashboard and the real `modal-setup setup` binary.
+//! against the reference server's login pages and the real `modal-setup setup` binary. The
+//! approval page's fetch of the CLI's loopback runs under Chromium's own CORS rules.
 //!
 //! `cargo test --features browser-tests --test browser`. Chromium and chromedriver must be
 //! installed (`apt-get install chromium chromium-driver`); without them the tests fail, never
@@ -60,7 +61,7 @@ fn start(args: &[&str]) -> Login {
     }
 }
 
-/// Opens the URL the CLI asked for, signs in, and returns the pairing code the page shows.
+/// Opens the URL the CLI asked for, signs in, and returns the code the page shows.
 fn open_approval_page(login: &Login, session: &Session<'_>) -> String {
     let url = login.browser.wait_for_url(WAIT);
     session.goto(&url);
@@ -70,27 +71,30 @@ fn open_approval_page(login: &Login, session: &Session<'_>) -> String {
     session.text(&code)
 }
 
+/// What the approval page says once its script asked the CLI's loopback.
+const CHECKED: &str = "The CLI that started this login runs on this computer.";
+
 #[test]
-fn approve_lands_on_the_success_page_and_writes_the_profile() {
+fn approve_after_the_page_checked_the_loopback_writes_the_profile() {
     let driver = Driver::start();
     let login = start(&["--profile", "browser"]);
     let profile_dir = login.t.dir().join("chromium");
     let session = driver.session(&profile_dir, true);
     let code = open_approval_page(&login, &session);
 
-    // The pairing code on the page is the one the CLI printed.
-    let printed = login.running.wait_for("Pairing code: ", WAIT);
+    // The code on the page is the one the CLI printed.
+    let printed = login.running.wait_for("Enter this code: ", WAIT);
     assert!(
-        printed.contains(&format!("Pairing code: {code} ")),
+        printed.contains(&format!("Enter this code: {code} ")),
         "page shows {code}; CLI printed:\n{printed}"
     );
+    // The page's script fetched http://localhost:PORT/ across origins and got the flow id.
+    session.wait_for_element_text("#loopback-status", CHECKED, WAIT);
     session.screenshot(&screenshots().join("approval.png"));
 
     let approve = session.find("#approve", WAIT);
     session.click(&approve);
-    // The page's script posts the form to the loopback callback: a real cross-origin navigation.
-    session.wait_for_text("return to your terminal", WAIT);
-    assert!(session.url().starts_with("http://127.0.0.1:") && session.url().contains("/callback/"));
+    session.wait_for_text("Login approved", WAIT);
     session.screenshot(&screenshots().join("success.png"));
 
     let run = login.running.finish(WAIT);
@@ -125,31 +129,27 @@ fn deny_exits_3_and_leaves_the_file_untouched() {
     session.screenshot(&screenshots().join("deny-approval.png"));
     let deny = session.find("#deny", WAIT);
     session.click(&deny);
-    session.wait_for_text("You denied the login", WAIT);
+    session.wait_for_text("Login denied", WAIT);
     session.screenshot(&screenshots().join("deny-result.png"));
     login.running.finish(WAIT).code(3);
     assert_eq!(login.t.read(), FIXTURE);
 }
 
 #[test]
-fn without_script_the_visible_button_completes_the_login() {
+fn without_script_the_server_checks_the_loopback_and_the_button_completes_the_login() {
     let driver = Driver::start();
     let login = start(&["--profile", "noscript"]);
     let session = driver.session(&login.t.dir().join("chromium"), false);
     open_approval_page(&login, &session);
+    let status = session.text(&session.find("#loopback-status", WAIT));
+    assert!(
+        status.starts_with("Checking that the CLI runs"),
+        "no script ran, so the page did not check: {status}"
+    );
+    session.screenshot(&screenshots().join("noscript-approval.png"));
     let approve = session.find("#approve", WAIT);
     session.click(&approve);
-    // Nothing posts by itself: the page waits with its button.
-    let button = session.find("#continue", WAIT);
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(
-        session.url().contains("/flows/"),
-        "left the page without script: {}",
-        session.url()
-    );
-    session.screenshot(&screenshots().join("noscript-handoff.png"));
-    session.click(&button);
-    session.wait_for_text("return to your terminal", WAIT);
+    session.wait_for_text("Login approved", WAIT);
     login.running.finish(WAIT).success();
     assert!(login.t.read().contains("[noscript]"));
 }

@@ -219,6 +219,22 @@ impl Session<'_> {
         }
     }
 
+    /// Waits until the element `css` shows exactly `text` (what a person sees, not the source).
+    pub fn wait_for_element_text(&self, css: &str, text: &str, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            let shown = self.text(&self.find(css, timeout));
+            if shown == text {
+                return;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{css} shows {shown:?}, never {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Saves a PNG of the viewport.
     pub fn screenshot(&self, path: &Path) {
         let encoded = self.get("/screenshot");

@@ -7,7 +7,7 @@ use reference_server::{Fault, TokenState};
 use serde_json::Value;
 
 use crate::support::browser::{Agent, BrowserScript, approve};
-use crate::support::{TestEnv, TestServer, closed_port_url};
+use crate::support::{ConnectProxy, TestEnv, TestServer, closed_port_url};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -352,6 +352,104 @@ fn tls_and_proxy_failures_say_so() {
 }
 
 #[test]
+fn the_api_goes_through_the_proxy_unless_no_proxy_or_loopback_say_not() {
+    let server = TestServer::start();
+    let (t, _, _) = with_token(&server);
+    let address: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
+    let proxy = ConnectProxy::start(address, None);
+    // A name that resolves nowhere: only the proxy can reach it (it tunnels to the server).
+    let remote = format!("http://api.modal-setup.invalid:{}", address.port());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &remote)
+        .env("HTTP_PROXY", &proxy.url)
+        .run()
+        .success();
+    assert_eq!(
+        proxy.seen(),
+        [format!(
+            "CONNECT api.modal-setup.invalid:{} HTTP/1.1",
+            address.port()
+        )]
+    );
+    // NO_PROXY: the connection is made directly (and fails: the name does not resolve).
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &remote)
+        .env("HTTP_PROXY", &proxy.url)
+        .env("NO_PROXY", "localhost,.modal-setup.invalid")
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "3")
+        .run()
+        .code(1);
+    // Loopback never goes through it.
+    t.cmd(&["token", "info"])
+        .env("HTTP_PROXY", &proxy.url)
+        .env("ALL_PROXY", &proxy.url)
+        .run()
+        .success();
+    assert_eq!(proxy.seen().len(), 1, "{:?}", proxy.seen());
+    // A proxy that refuses is named.
+    for status in [407, 502] {
+        let refusing = ConnectProxy::start(address, Some(status));
+        let run = t
+            .cmd(&["token", "info"])
+            .env("MODAL_SERVER_URL", &remote)
+            .env("HTTPS_PROXY", &closed_port_url())
+            .env("HTTP_PROXY", &refusing.url)
+            .run();
+        run.code(1)
+            .stderr_has(&format!(" {status} "))
+            .stderr_has(&format!(
+                "{} from HTTP_PROXY",
+                refusing.url.trim_start_matches("http://")
+            ));
+        if status == 407 {
+            run.stderr_has("wants authentication");
+        }
+    }
+}
+
+#[test]
+fn server_warnings_are_shown_safely() {
+    let server = TestServer::with(reference_server::Options {
+        warnings: vec!["Upgrade soon\x1b[31m, as-FAKE123 is not a secret".into()],
+        ..reference_server::Options::default()
+    });
+    let (t, id, secret) = with_token(&server);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        &id,
+        "--secret",
+        &secret,
+        "--profile",
+        "ws",
+    ])
+    .success()
+    .stderr_has("warning: the server says: Upgrade soon\\u{1b}[31m, as-*** is not a secret");
+}
+
+#[test]
+fn re_setting_the_same_token_with_delete_existing_never_revokes_it() {
+    let server = TestServer::start();
+    let (t, id, secret) = with_token(&server);
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        &id,
+        "--secret",
+        &secret,
+        "--profile",
+        "ws",
+        "--delete-existing",
+    ])
+    .success()
+    .stderr_has("nothing to revoke");
+    assert_eq!(server.token_state(&id), Some(TokenState::Valid));
+    assert_eq!(server.count("TokenDelete"), 0);
+}
+
+#[test]
 fn profile_list_check_reports_every_profile_within_a_bound() {
     let server = TestServer::start();
     let hanging = TestServer::start();
@@ -401,6 +499,19 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
             ("down", "unreachable", Value::Null),
         ]
     );
+    let asked: Vec<Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["asked"].clone())
+        .collect();
+    assert_eq!(asked[0], server.url());
+    assert_eq!(
+        asked[2],
+        Value::Null,
+        "nothing is asked for a profile without a token"
+    );
+    assert_eq!(asked[3], hanging.url());
     let table = t.run(&["profile", "list", "--check"]);
     assert!(table.stdout.lines().next().unwrap().contains("STATUS"));
     assert!(table.stdout.contains("demo-workspace") && table.stdout.contains("timed out"));

@@ -358,3 +358,67 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
 }
+
+/// An HTTP CONNECT proxy on 127.0.0.1 for the tests: it tunnels every CONNECT to `target`,
+/// whatever host it names (so a name that resolves nowhere reaches the reference server), or
+/// refuses every one with `refuse`. It records the request lines it received.
+pub struct ConnectProxy {
+    pub url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    pub fn start(target: std::net::SocketAddr, refuse: Option<u16>) -> Self {
+        use std::io::{BufRead, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let record = std::sync::Arc::clone(&record);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(client.try_clone().unwrap());
+                    let mut first = String::new();
+                    let _ = reader.read_line(&mut first);
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                    }
+                    record.lock().unwrap().push(first.trim_end().to_owned());
+                    let mut client = client;
+                    if let Some(status) = refuse {
+                        let _ = write!(
+                            client,
+                            "HTTP/1.1 {status} Refused\r\nContent-Length: 0\r\n\r\n"
+                        );
+                        return;
+                    }
+                    let Ok(upstream) = std::net::TcpStream::connect(target) else {
+                        let _ = write!(client, "HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                        return;
+                    };
+                    let _ = write!(client, "HTTP/1.1 200 Connection established\r\n\r\n");
+                    let (mut client_read, mut upstream_write) =
+                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let forward = std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut client_read, &mut upstream_write);
+                        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
+                    });
+                    let (mut upstream_read, mut client_write) = (upstream, client);
+                    let _ = std::io::copy(&mut upstream_read, &mut client_write);
+                    let _ = client_write.shutdown(std::net::Shutdown::Write);
+                    let _ = forward.join();
+                });
+            }
+        });
+        Self { url, seen }
+    }
+
+    /// The request lines received so far, e.g. `CONNECT host:443 HTTP/1.1`.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
