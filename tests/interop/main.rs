@@ -3,7 +3,13 @@
 //! and every deliberate difference asserted, as the README lists them.
 //!
 //! Run it with `tests/interop/run`, which installs `modal` into a virtualenv and sets
-//! MODAL_BIN. Only offline commands of `modal` are used.
+//! MODAL_BIN. The differential tests use offline commands of `modal`; judge.rs runs `modal`'s
+//! network commands against the reference server.
+
+#[path = "../integration/support/mod.rs"]
+mod support;
+
+mod judge;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
