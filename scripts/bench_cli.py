@@ -123,7 +123,7 @@ def measure_verified(bench, text):
         env = bench.env(minted)
         env["MODAL_SERVER_URL"] = url
         subprocess.run([OURS, "setup", "--no-browser", "--no-verify", "--profile", "minted"], env=env, check=True, stdin=subprocess.DEVNULL, capture_output=True)
-        pair = dict(line.replace('"', "").split(" = ", 1) for line in open(minted) if " = " in line)
+        pair = dict(line.strip().replace('"', "").split(" = ", 1) for line in open(minted) if " = " in line)
         token_id, secret = pair["token_id"], pair["token_secret"]
         bench.extra_env = {"MODAL_SERVER_URL": url}
         return bench.measure(

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tonic::transport::{Channel, Endpoint};
@@ -454,35 +454,28 @@ async fn tunnel(proxy: &Proxy, candidate: &Candidate) -> Result<TcpStream, DialE
         .write_all(request.as_bytes())
         .await
         .map_err(|e| failed(format!("could not talk to the proxy: {e}")))?;
-    let mut reader = BufReader::new(&mut stream);
-    let mut status_line = String::new();
-    let mut read = 0;
-    loop {
-        let mut line = String::new();
-        let n = reader
-            .read_line(&mut line)
+    // Read the answer a byte at a time: whatever follows its blank line is the server's and
+    // must stay in the stream (an HTTP/2 server speaks first, with its SETTINGS).
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > MAX_PROXY_ANSWER {
+            return Err(failed("the proxy answered too much".into()));
+        }
+        let mut byte = [0u8; 1];
+        let n = stream
+            .read(&mut byte)
             .await
             .map_err(|e| failed(format!("the proxy's answer could not be read: {e}")))?;
-        read += n;
-        if n == 0 || read > MAX_PROXY_ANSWER {
-            return Err(failed(
-                "the proxy closed the connection or answered too much".into(),
-            ));
+        if n == 0 {
+            return Err(failed("the proxy closed the connection".into()));
         }
-        if status_line.is_empty() {
-            status_line = line.trim_end().to_owned();
-        } else if line == "\r\n" || line == "\n" {
-            break;
-        }
+        head.push(byte[0]);
     }
-    if !reader.buffer().is_empty() {
-        return Err(failed(
-            "the proxy sent data before the tunnel was open".into(),
-        ));
-    }
+    let head = String::from_utf8_lossy(&head);
+    let status_line = head.lines().next().unwrap_or_default();
     let code = status_line.split_whitespace().nth(1).unwrap_or_default();
     if !status_line.starts_with("HTTP/1.") || code != "200" {
-        let shown = crate::output::sanitize(&status_line);
+        let shown = crate::output::sanitize(status_line);
         return Err(failed(match code {
             "407" => format!("the proxy wants authentication ({shown})"),
             _ => format!("the proxy refused the tunnel to {target} ({shown})"),

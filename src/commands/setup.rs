@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use super::token::{NewToken, check_minted, revoke_replaced, save};
+use super::token::{NewToken, check_minted, profile_from_server, revoke_replaced, save};
 use crate::api::{Api, Credentials, Flow, FlowRequest, Minted};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
@@ -102,7 +102,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     }
     let profile = match chosen {
         Some(profile) => profile,
-        None => profile_from_server(ctx, &api, &credentials, minted.workspace_username)?,
+        None => workspace_profile(ctx, &api, &credentials, minted.workspace_username)?,
     };
 
     // Modal replaces without asking; on a terminal we ask first.
@@ -132,9 +132,8 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
 }
 
 /// The profile named after the token's workspace: WorkspaceNameLookup's `username` (as 1.6.4
-/// does), else the wait's `workspace_username`, else `default`. A name from the server is
-/// used only if it is a name a user could type.
-fn profile_from_server(
+/// does), else the wait's `workspace_username`, else `default`.
+fn workspace_profile(
     ctx: &Context,
     api: &Api,
     credentials: &Credentials,
@@ -152,18 +151,10 @@ fn profile_from_server(
             None
         }
     };
-    let Some(name) = looked_up.or(workspace_username) else {
-        return Ok(DEFAULT_PROFILE.to_owned());
-    };
-    validate_new_profile_name(&name).map_err(|_| Error::InvalidInput {
-        what: "profile name from the server",
-        problem: format!(
-            "the workspace name '{}' is not a valid profile name",
-            crate::output::sanitize(&name)
-        ),
-        hint: "nothing was written; run the command again with --profile NAME".into(),
-    })?;
-    Ok(name)
+    match looked_up.or(workspace_username) {
+        Some(name) => profile_from_server(name),
+        None => Ok(DEFAULT_PROFILE.to_owned()),
+    }
 }
 
 /// `token rotate`: a new token for the profile in effect through the browser, written before

@@ -114,13 +114,23 @@ pub struct Asked<'a> {
     pub private_network: Option<&'a str>,
 }
 
+impl Answer {
+    fn text(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            body: body.to_owned(),
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".to_owned())],
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_owned()));
+        self
+    }
+}
+
 /// What to answer. Pure, so that it can be tested with any request.
 pub fn answer(asked: &Asked<'_>, port: u16, flow_id: Option<&str>) -> Answer {
-    let plain = |status: u16, body: &str| Answer {
-        status,
-        body: body.to_owned(),
-        headers: vec![("Content-Type", "text/plain; charset=utf-8".to_owned())],
-    };
     let host_ok = asked.host.is_some_and(|host| {
         [
             format!("127.0.0.1:{port}"),
@@ -131,55 +141,34 @@ pub fn answer(asked: &Asked<'_>, port: u16, flow_id: Option<&str>) -> Answer {
         .any(|allowed| host.eq_ignore_ascii_case(allowed))
     });
     if !host_ok {
-        return plain(421, "wrong Host header\n");
+        return Answer::text(421, "wrong Host header\n");
     }
     let path = asked.target.split('?').next().unwrap_or_default();
     if path != "/" {
-        return plain(404, "not found\n");
+        return Answer::text(404, "not found\n");
     }
-    let cors = ("Access-Control-Allow-Origin", "*".to_owned());
-    match asked.method {
-        "GET" | "HEAD" => match flow_id {
-            Some(id) => {
-                let mut answer = plain(200, id);
-                answer.headers.push(cors);
-                answer
-                    .headers
-                    .push(("Cache-Control", "no-store".to_owned()));
-                answer
-            }
-            None => {
-                let mut answer = plain(503, "the login is starting; try again\n");
-                answer.headers.push(("Retry-After", "1".to_owned()));
-                answer
-            }
-        },
-        "OPTIONS" => {
-            let mut answer = plain(204, "");
-            answer.headers.push(cors);
-            answer
-                .headers
-                .push(("Access-Control-Allow-Methods", "GET, HEAD".to_owned()));
-            answer
-                .headers
-                .push(("Access-Control-Max-Age", "600".to_owned()));
-            if asked
+    match (asked.method, flow_id) {
+        ("GET" | "HEAD", Some(id)) => Answer::text(200, id)
+            .with("Access-Control-Allow-Origin", "*")
+            .with("Cache-Control", "no-store"),
+        ("GET" | "HEAD", None) => {
+            Answer::text(503, "the login is starting; try again\n").with("Retry-After", "1")
+        }
+        ("OPTIONS", _) => {
+            let preflight = Answer::text(204, "")
+                .with("Access-Control-Allow-Origin", "*")
+                .with("Access-Control-Allow-Methods", "GET, HEAD")
+                .with("Access-Control-Max-Age", "600");
+            let private_network = asked
                 .private_network
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-            {
-                answer
-                    .headers
-                    .push(("Access-Control-Allow-Private-Network", "true".to_owned()));
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            if private_network {
+                preflight.with("Access-Control-Allow-Private-Network", "true")
+            } else {
+                preflight
             }
-            answer
         }
-        _ => {
-            let mut answer = plain(405, "only GET, HEAD and OPTIONS\n");
-            answer
-                .headers
-                .push(("Allow", "GET, HEAD, OPTIONS".to_owned()));
-            answer
-        }
+        _ => Answer::text(405, "only GET, HEAD and OPTIONS\n").with("Allow", "GET, HEAD, OPTIONS"),
     }
 }
 

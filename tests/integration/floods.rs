@@ -62,13 +62,7 @@ fn thirty_kinds_of_hostile_requests_never_end_the_login() {
         .cmd(&["setup", "--profile", "flooded", "--no-verify", "-v"])
         .spawn();
     let pid = running.pid();
-    let stderr = running.wait_for("Waiting for the login", WAIT);
-    let port: u16 = stderr
-        .split("listens on 127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|p| p.parse().ok())
-        .expect("-v names the loopback port");
+    let port = running.loopback_port(WAIT);
     let host = format!("127.0.0.1:{port}");
     let get = |target: &str, host: &str, extra: &str| {
         format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n")

@@ -306,13 +306,7 @@ fn ctrl_c_exits_130_writes_nothing_and_closes_the_port() {
     let w = Wizard::new();
     w.t.write(FIXTURE);
     let running = w.start(&["-v"]);
-    let stderr = running.wait_for("Waiting for the login", WAIT);
-    let port: u16 = stderr
-        .split("listens on 127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|p| p.parse().ok())
-        .expect("-v names the loopback port");
+    let port = running.loopback_port(WAIT);
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     running.finish(WAIT).code(130).stderr_has("interrupted");
     assert_eq!(w.t.read(), FIXTURE);

@@ -34,18 +34,11 @@ impl Shared {
     }
 
     fn modal_command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(modal_bin());
+        let mut command = self.prepared(&modal_bin(), args);
         command
-            .args(args)
-            .env_clear()
-            .env("HOME", self.dir.path().join("home"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("MODAL_CONFIG_PATH", &self.config)
-            .env("NO_COLOR", "1")
             .env("PYTHONUNBUFFERED", "1")
             // A browser that cannot open: Modal prints the URL instead.
-            .env("BROWSER", "true")
-            .current_dir(self.dir.path());
+            .env("BROWSER", "true");
         command
     }
 }

@@ -49,7 +49,8 @@ impl Shared {
         Self { dir, config }
     }
 
-    fn command(&self, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    /// `program` with these arguments in the shared HOME, with nothing from outside.
+    fn prepared(&self, program: &Path, args: &[&str]) -> Command {
         let mut command = Command::new(program);
         command
             .args(args)
@@ -59,6 +60,11 @@ impl Shared {
             .env("MODAL_CONFIG_PATH", &self.config)
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path());
+        command
+    }
+
+    fn command(&self, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.prepared(program, args);
         for (name, value) in env {
             command.env(name, value);
         }

@@ -120,20 +120,25 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     Ok(())
 }
 
-/// The profile for a token when none was chosen: the username WorkspaceNameLookup answers,
-/// if it is a name a user could type.
+/// The profile for a token when none was chosen: the username WorkspaceNameLookup answers.
 fn workspace_profile(api: &Api, credentials: &Credentials) -> Result<String> {
     let name = api.username(credentials).map_err(Error::skippable)?;
     if name.is_empty() {
         return Ok(DEFAULT_PROFILE.to_owned());
     }
+    profile_from_server(name)
+}
+
+/// A profile name that comes from the server: used only if it is a name a user could type,
+/// so that a server can never put TOML (or anything odd) into the file.
+pub fn profile_from_server(name: String) -> Result<String> {
     validate_new_profile_name(&name).map_err(|_| Error::InvalidInput {
         what: "profile name from the server",
         problem: format!(
             "the workspace name '{}' is not a valid profile name",
             crate::output::sanitize(&name)
         ),
-        hint: "nothing was written; pass --profile NAME".into(),
+        hint: "nothing was written; run the command again with --profile NAME".into(),
     })?;
     Ok(name)
 }

@@ -210,6 +210,18 @@ impl Running {
         }
     }
 
+    /// The loopback port of a `setup -v` that is waiting for the login (it names the port).
+    #[track_caller]
+    pub fn loopback_port(&self, timeout: std::time::Duration) -> u16 {
+        let stderr = self.wait_for("Waiting for the login", timeout);
+        stderr
+            .split("listens on 127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .expect("-v names the loopback port")
+    }
+
     /// Waits for the process to end, with a bound, and checks its output for secrets.
     pub fn finish(mut self, timeout: std::time::Duration) -> Run {
         let started = std::time::Instant::now();
@@ -396,11 +408,20 @@ impl ConnectProxy {
                         );
                         return;
                     }
-                    let Ok(upstream) = std::net::TcpStream::connect(target) else {
+                    let Ok(mut upstream) = std::net::TcpStream::connect(target) else {
                         let _ = write!(client, "HTTP/1.1 502 Bad Gateway\r\n\r\n");
                         return;
                     };
-                    let _ = write!(client, "HTTP/1.1 200 Connection established\r\n\r\n");
+                    // An HTTP/2 server speaks first (SETTINGS): send its first bytes in the
+                    // same write as the answer, as a busy proxy may, so that a client which
+                    // reads past the answer's blank line loses them every time.
+                    let mut first = vec![0u8; 4096];
+                    let _ = upstream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+                    let n = std::io::Read::read(&mut upstream, &mut first).unwrap_or(0);
+                    let _ = upstream.set_read_timeout(None);
+                    let mut answer = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
+                    answer.extend_from_slice(&first[..n]);
+                    let _ = client.write_all(&answer);
                     let (mut client_read, mut upstream_write) =
                         (client.try_clone().unwrap(), upstream.try_clone().unwrap());
                     let forward = std::thread::spawn(move || {
