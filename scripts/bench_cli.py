@@ -104,7 +104,7 @@ def main():
             RUNS,
         )
         verified = measure_verified(bench, f100)
-        approval = subprocess.run([APPROVAL, OURS, str(max(RUNS, 30))], check=True, capture_output=True, text=True).stdout
+        approval = subprocess.run([APPROVAL, OURS, MODAL, str(max(RUNS, 10))], check=True, capture_output=True, text=True).stdout
         latency = dict(line.split() for line in approval.splitlines())
         size_mib = os.path.getsize(OURS) / (1024 * 1024)
         write_report(head, ours, verified, latency, size_mib)
@@ -156,6 +156,7 @@ def write_report(head, ours, verified, latency, size_mib):
     l100, l10k, l20k = (ours[f"profile list ({n} profiles)"][0] for n in ("100", "10,000", "20,000"))
     s10k, s20k = ours["token set --no-verify (10,000 profiles)"][0], ours["token set --no-verify (20,000 profiles)"][0]
     written = float(latency["approval_to_config_written_and_exit_ms"])
+    modal_written = float(latency["modal_approval_to_config_written_and_exit_ms"])
     modal_v, modal_v_rss = verified["modal token set, verified (100 profiles)"]
     our_v, our_v_rss = verified["modal-setup token set, verified (100 profiles)"]
     ratio_v = modal_v / our_v
@@ -177,7 +178,8 @@ def write_report(head, ours, verified, latency, size_mib):
         ("`token set`, verified over gRPC (ClientHello), 100 profiles: modal 1.6.4", f"{modal_v:.1f} ms, {modal_v_rss:.1f} MiB", "", ""),
         ("`token set`, verified over gRPC (ClientHello), 100 profiles: modal-setup", f"{our_v:.2f} ms, {our_v_rss:.1f} MiB", "≥ 50× faster", ok(ratio_v >= 50)),
         ("speed-up, verified", f"{ratio_v:.0f}×", "≥ 50×", ok(ratio_v >= 50)),
-        ("login approved on the server → config written, process exited", f"{written:.2f} ms", "< 10 ms median", ok(written < 10)),
+        ("login approved on the server → config written, process exited: modal 1.6.4 (`token new --no-verify`)", f"{modal_written:.1f} ms", "", ""),
+        ("login approved on the server → config written, process exited: modal-setup (`setup --no-verify`)", f"{written:.2f} ms", "< 10 ms median", ok(written < 10)),
         ("`--help`", f"{ours['--help'][0]:.2f} ms", "no config or network work", "met (tested)"),
         ("`--version`", f"{ours['--version'][0]:.2f} ms", "no config or network work", "met (tested)"),
         ("release binary", f"{size_mib:.1f} MiB", "< 8 MiB", ok(size_mib < 8)),
@@ -229,7 +231,8 @@ Reproduce: `scripts/bench-cli` (it builds the release binary, installs `modal` 1
         ("modal-setup token set (10,000)", s10k, "#4caf50"),
         ("modal token set, verified", modal_v, "#b0b0b0"),
         ("modal-setup token set, verified", our_v, "#4caf50"),
-        ("approval → config written", written, "#4caf50"),
+        ("modal approval → written", modal_written, "#b0b0b0"),
+        ("modal-setup approval → written", written, "#4caf50"),
     ]
     with open(os.path.join(ROOT, "docs", "benchmarks.svg"), "w") as f:
         f.write(svg(bars))

@@ -33,7 +33,7 @@ impl Shared {
         (output.status.success(), text)
     }
 
-    fn modal_command(&self, args: &[&str]) -> Command {
+    pub fn modal_command(&self, args: &[&str]) -> Command {
         let mut command = self.prepared(&modal_bin(), args);
         command
             .env("PYTHONUNBUFFERED", "1")
@@ -43,14 +43,14 @@ impl Shared {
     }
 }
 
-/// `modal` running in the background, its output collected as it comes.
-struct Background {
+/// A CLI running in the background, its output collected as it comes.
+pub struct Background {
     child: Child,
     output: Arc<Mutex<String>>,
 }
 
 impl Background {
-    fn start(mut command: Command) -> Self {
+    pub fn start(mut command: Command) -> Self {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -78,8 +78,8 @@ impl Background {
         Self { child, output }
     }
 
-    /// The first URL of the login pages it printed.
-    fn login_url(&self, web: &str) -> String {
+    /// The first URL of the login pages (under `web`) it printed.
+    pub fn login_url(&self, web: &str) -> String {
         let started = Instant::now();
         loop {
             let text = self.output.lock().unwrap().clone();
@@ -97,7 +97,7 @@ impl Background {
         }
     }
 
-    fn finish(mut self) -> (bool, String) {
+    pub fn finish(mut self) -> (bool, String) {
         let started = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -105,7 +105,7 @@ impl Background {
             }
             if started.elapsed() > WAIT {
                 let _ = self.child.kill();
-                panic!("modal did not finish:\n{}", self.output.lock().unwrap());
+                panic!("the CLI did not finish:\n{}", self.output.lock().unwrap());
             }
             std::thread::sleep(Duration::from_millis(50));
         };

@@ -9,7 +9,9 @@
 #[path = "../integration/support/mod.rs"]
 mod support;
 
+mod generated;
 mod judge;
+mod modal_server;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -50,7 +52,7 @@ impl Shared {
     }
 
     /// `program` with these arguments in the shared HOME, with nothing from outside.
-    fn prepared(&self, program: &Path, args: &[&str]) -> Command {
+    pub fn prepared(&self, program: &Path, args: &[&str]) -> Command {
         let mut command = Command::new(program);
         command
             .args(args)
