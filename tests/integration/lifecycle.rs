@@ -232,10 +232,16 @@ fn server_failures_map_to_one_line_and_a_hint() {
     server.set_fault("TokenInfoGet", Some(Fault::Hang));
     let started = Instant::now();
     t.cmd(&["token", "info"])
-        .env("MODAL_SETUP_HTTP_TIMEOUT", "1")
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "1.5")
         .run()
         .code(1)
-        .stderr_has("no answer within 1 s");
+        .stderr_has("no answer within 1.5 s");
+    // A value no duration can hold is capped, never a crash.
+    server.set_fault("TokenInfoGet", None);
+    t.cmd(&["token", "info"])
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "1e20")
+        .run()
+        .success();
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -661,6 +667,14 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
     assert_eq!(server.token_state(&id), Some(TokenState::Revoked));
     assert!(!t.read().contains("[ws]"));
     t.run(&["profile", "remove", "ws", "--force"]).code(2);
+
+    // A token the server already rejects is unusable: the profile goes, and that is said.
+    let (t, id, _) = with_token(&server);
+    server.set_token_state(&id, TokenState::Revoked);
+    t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
+        .success()
+        .stderr_has(&format!("the server no longer accepts token {id}"));
+    assert!(!t.read().contains("[ws]"));
 }
 
 #[test]

@@ -452,3 +452,25 @@ fn verbose_output_never_shows_the_secret() {
     run.success().stderr_has("debug:");
     assert!(!run.stderr.contains(secret.as_str()));
 }
+
+#[test]
+fn the_message_says_what_the_file_says_after_no_activate_on_the_active_profile() {
+    let t = TestEnv::new();
+    t.write("[ws]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\nactive = true\n");
+    let run = t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-new",
+        "--secret",
+        "as-new",
+        "--profile",
+        "ws",
+        "--no-verify",
+        "--no-activate",
+    ]);
+    run.success()
+        .stderr_has("in profile ws; it is the active profile");
+    assert!(!run.stderr.contains("not active"), "{}", run.stderr);
+    assert!(t.read().contains("active = true"));
+}

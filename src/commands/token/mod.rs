@@ -184,11 +184,12 @@ pub fn save(
             &token.credentials.token_secret,
             &server.value,
         )?;
-        let activate = activate || config.active_profiles().is_empty();
-        if activate {
+        if activate || config.active_profiles().is_empty() {
             config.activate(token.profile)?;
         }
-        Ok((change, activate))
+        // What the file says now, whether or not this write made it so.
+        let active = config.active_profiles().contains(&token.profile);
+        Ok((change, active))
     })?;
     report_written(ctx, path, token.profile, &written);
     let replaced = match &written.value.0 {
