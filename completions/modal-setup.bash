@@ -176,7 +176,7 @@ _modal__setup() {
 
     case "${cmd}" in
         modal__setup)
-            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version setup token profile config completions help"
+            opts="-q -v -y -h -V --config --profile --color --quiet --verbose --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --help --version setup token profile config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +206,18 @@ _modal__setup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_modal_setup_global_optspecs
-    string join \n config= profile= color= q/quiet v/verbose h/help V/version
+    string join \n config= profile= color= q/quiet v/verbose no-browser port= timeout= expires-in= verify no-verify activate no-activate y/yes delete-existing h/help V/version
 end
 
 function __fish_modal_setup_needs_command
@@ -29,8 +29,18 @@ complete -c modal-setup -n "__fish_modal_setup_needs_command" -l profile -d 'Pro
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l no-browser -d 'Do not open a browser; print the URL to open'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "setup" -d 'Log in through the browser and write the new token (the default command)'

@@ -12,17 +12,57 @@ use crate::output::ColorChoice;
     version,
     about = "Log in to Modal and manage its credentials: a native clone of `modal setup`",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 error, 2 usage or missing input, 3 authentication rejected or denied, 4 timed out, 130 interrupted."
+    after_help = "Without a command, modal-setup runs `setup` (with setup's options).\n\nExit codes: 0 ok, 1 error, 2 usage or missing input, 3 authentication rejected or denied, 4 timed out, 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    /// `setup`'s options, for bare `modal-setup`.
+    #[command(flatten, next_help_heading = "Options of setup (the default command)")]
+    pub setup: SetupArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Parses this process's command line, exiting with clap's message on a usage error.
+    pub fn parse_args() -> Self {
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|error| error.exit())
+    }
+
+    /// Parses a command line. Setup's options belong to bare `modal-setup` only: given with a
+    /// command, they are a usage error, not silently ignored. (clap's
+    /// `args_conflicts_with_subcommands` would refuse the global options too.)
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        if let Some((name, _)) = matches.subcommand() {
+            let setup = SetupArgs::augment_args(clap::Command::new("setup"));
+            let given = setup.get_arguments().find(|arg| {
+                matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+            });
+            if let Some(arg) = given {
+                let flag = arg.get_long().unwrap_or_else(|| arg.get_id().as_str());
+                return Err(command.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("--{flag} is an option of setup and cannot be used with '{name}'; put it after `setup`"),
+                ));
+            }
+        }
+        Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    }
+}
+
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -188,12 +228,14 @@ pub enum ProfileCommand {
 
     /// Make a profile the active one (choose from a list when NAME is omitted)
     Activate {
+        /// The profile to make active [default: --profile, else chosen from a list]
         #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
         name: Option<String>,
     },
 
     /// Remove a profile from the config file
     Remove {
+        /// The profile to remove
         #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
         name: String,
 
@@ -212,9 +254,11 @@ pub enum ProfileCommand {
 
     /// Rename a profile, keeping its content and its place in the file
     Rename {
+        /// The profile's name now
         #[arg(value_name = "OLD", value_hint = ValueHint::Other)]
         old: String,
 
+        /// Its new name
         #[arg(value_name = "NEW")]
         new: String,
     },
@@ -306,6 +350,21 @@ mod tests {
             assert_eq!(cli.global.profile.as_deref(), Some("p"));
             assert!(cli.global.quiet);
         }
+    }
+
+    #[test]
+    fn setup_options_go_only_without_a_command() {
+        let bare = Cli::try_parse_args(["m", "--no-browser", "--timeout", "5"]).unwrap();
+        assert!(bare.command.is_none() && bare.setup.no_browser && bare.setup.timeout == 5);
+        let error = Cli::try_parse_args(["m", "--no-browser", "profile", "list"]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(
+            error
+                .to_string()
+                .contains("--no-browser is an option of setup")
+        );
+        let global = Cli::try_parse_args(["m", "--profile", "p", "-q", "profile", "current"]);
+        assert!(global.is_ok());
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use modal_setup::cli::Cli;
 use modal_setup::commands::{self, Context};
 use modal_setup::output::{Printer, Verbosity};
@@ -13,7 +12,7 @@ fn main() -> ExitCode {
     // leaves the config file as it was, instead of killing the process mid-write.
     // SAFETY: setting a signal to SIG_IGN has no preconditions.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let verbosity = match (cli.global.quiet, cli.global.verbose) {
         (true, _) => Verbosity::Quiet,
         (_, true) => Verbosity::Verbose,

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{self, Api, Proxies, Proxy, ServerUrl};
-use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, SetupArgs, TokenCommand};
+use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
 use crate::config::Config;
 use crate::config::DEFAULT_SERVER_URL;
 use crate::config::path::config_path;
@@ -250,10 +250,7 @@ fn setup_args(args: crate::cli::SetupArgs, next_url: &'static str) -> setup::Set
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
-    let command = cli.command.unwrap_or(Command::Setup(SetupArgs {
-        timeout: setup::DEFAULT_TIMEOUT.as_secs(),
-        ..SetupArgs::default()
-    }));
+    let command = cli.command.unwrap_or(Command::Setup(cli.setup));
     match command {
         Command::Setup(args) => setup::setup(ctx, setup_args(args, "/home")),
         Command::Token(TokenCommand::New(args)) => setup::setup(ctx, setup_args(args, "")),

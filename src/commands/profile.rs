@@ -174,7 +174,8 @@ pub fn current(ctx: &Context) -> Result<()> {
 
 pub fn activate(ctx: &Context, name: Option<String>) -> Result<()> {
     let (path, store, config) = ctx.load_to_edit()?;
-    let name = match name {
+    // `profile activate --profile NAME` means what it says.
+    let name = match name.or_else(|| ctx.profile_flag.clone()) {
         Some(name) => name,
         None if ctx.interactive => choose(ctx, &config)?,
         None => {

@@ -215,3 +215,58 @@ fn rename_keeps_the_order_of_top_level_inline_profiles() {
         "z = { token_id = \"ak-a\" }\nb = { token_id = \"ak-b\" }\n"
     );
 }
+
+#[test]
+fn activate_takes_the_name_from_profile_too() {
+    let t = TestEnv::new();
+    t.write(THREE);
+    t.run(&["profile", "activate", "--profile", "alpha"])
+        .success()
+        .stderr_has("Active profile: alpha");
+    assert!(
+        t.read().contains(
+            "[alpha]\ntoken_id = \"ak-alpha\"\ntoken_secret = \"as-alpha\"\nactive = true\n"
+        ),
+        "{}",
+        t.read()
+    );
+}
+
+#[test]
+fn help_describes_every_argument_and_puts_global_options_apart() {
+    let t = TestEnv::new();
+    for (args, described) in [
+        (
+            &["profile", "activate", "--help"][..],
+            "[NAME]  The profile to make active",
+        ),
+        (
+            &["profile", "remove", "--help"],
+            "<NAME>  The profile to remove",
+        ),
+        (
+            &["profile", "rename", "--help"],
+            "<OLD>  The profile's name now",
+        ),
+        (&["profile", "rename", "--help"], "<NEW>  Its new name"),
+    ] {
+        let help = t.run(args);
+        help.success();
+        assert!(
+            help.stdout.contains(described),
+            "{args:?}:\n{}",
+            help.stdout
+        );
+        let (own, global) = help
+            .stdout
+            .split_once("Global options:")
+            .expect("a heading");
+        assert!(!own.contains("--config"), "{}", help.stdout);
+        assert!(global.contains("--config") && global.contains("--verbose"));
+    }
+    let top = t.run(&["--help"]);
+    assert!(
+        top.stdout
+            .contains("Options of setup (the default command):")
+    );
+}

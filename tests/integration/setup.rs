@@ -453,6 +453,17 @@ fn raw(port: u16, request: &str) -> String {
 }
 
 #[test]
+fn bare_modal_setup_takes_the_options_of_setup() {
+    let w = Wizard::new();
+    let run = w.t.run(&["--no-browser", "--timeout", "1"]);
+    run.code(4).stderr_has("/token-flow/tf-");
+    assert!(w.browser.opened().is_empty(), "--no-browser was honoured");
+    w.t.run(&["--no-browser", "profile", "list"])
+        .code(2)
+        .stderr_has("--no-browser is an option of setup and cannot be used with 'profile'");
+}
+
+#[test]
 fn token_new_and_bare_modal_setup_run_the_same_wizard() {
     for args in [&["token", "new", "--timeout", "1"][..], &[]] {
         let w = Wizard::new();
