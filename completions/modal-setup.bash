@@ -227,7 +227,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__completions)
+        modal__setup__subcmd__completions)
             opts="-q -v -h --config --profile --color --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -267,7 +267,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config)
+        modal__setup__subcmd__config)
             opts="-q -v -h --config --profile --color --quiet --verbose --help show path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -307,7 +307,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__help)
+        modal__setup__subcmd__config__subcmd__help)
             opts="show path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -321,7 +321,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__help__subcmd__help)
+        modal__setup__subcmd__config__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -335,7 +335,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__help__subcmd__path)
+        modal__setup__subcmd__config__subcmd__help__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -349,7 +349,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__help__subcmd__show)
+        modal__setup__subcmd__config__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -363,7 +363,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__path)
+        modal__setup__subcmd__config__subcmd__path)
             opts="-q -v -h --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -403,7 +403,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__config__subcmd__show)
+        modal__setup__subcmd__config__subcmd__show)
             opts="-q -v -h --json --origin --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -443,7 +443,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help)
+        modal__setup__subcmd__help)
             opts="setup token profile config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -457,7 +457,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__completions)
+        modal__setup__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -471,7 +471,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__config)
+        modal__setup__subcmd__help__subcmd__config)
             opts="show path"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -485,7 +485,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__config__subcmd__path)
+        modal__setup__subcmd__help__subcmd__config__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -499,7 +499,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__config__subcmd__show)
+        modal__setup__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -513,7 +513,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__help)
+        modal__setup__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -527,7 +527,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile)
+        modal__setup__subcmd__help__subcmd__profile)
             opts="list current activate remove rename"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -541,7 +541,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile__subcmd__activate)
+        modal__setup__subcmd__help__subcmd__profile__subcmd__activate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -555,7 +555,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile__subcmd__current)
+        modal__setup__subcmd__help__subcmd__profile__subcmd__current)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -569,7 +569,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile__subcmd__list)
+        modal__setup__subcmd__help__subcmd__profile__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -583,7 +583,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile__subcmd__remove)
+        modal__setup__subcmd__help__subcmd__profile__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -597,7 +597,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__profile__subcmd__rename)
+        modal__setup__subcmd__help__subcmd__profile__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -611,7 +611,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__setup)
+        modal__setup__subcmd__help__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -625,7 +625,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token)
+        modal__setup__subcmd__help__subcmd__token)
             opts="set new info rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -639,7 +639,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__info)
+        modal__setup__subcmd__help__subcmd__token__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -653,7 +653,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__new)
+        modal__setup__subcmd__help__subcmd__token__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -667,7 +667,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__rotate)
+        modal__setup__subcmd__help__subcmd__token__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -681,7 +681,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__help__subcmd__token__subcmd__set)
+        modal__setup__subcmd__help__subcmd__token__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -695,7 +695,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile)
+        modal__setup__subcmd__profile)
             opts="-q -v -h --config --profile --color --quiet --verbose --help list current activate remove rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -735,7 +735,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__activate)
+        modal__setup__subcmd__profile__subcmd__activate)
             opts="-q -v -h --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -775,7 +775,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__current)
+        modal__setup__subcmd__profile__subcmd__current)
             opts="-q -v -h --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -815,7 +815,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help)
+        modal__setup__subcmd__profile__subcmd__help)
             opts="list current activate remove rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -829,7 +829,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__activate)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__activate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -843,7 +843,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__current)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__current)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -857,7 +857,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__help)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -871,7 +871,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__list)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -885,7 +885,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__remove)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -899,7 +899,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__help__subcmd__rename)
+        modal__setup__subcmd__profile__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -913,7 +913,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__list)
+        modal__setup__subcmd__profile__subcmd__list)
             opts="-q -v -h --json --names --check --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -953,7 +953,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__remove)
+        modal__setup__subcmd__profile__subcmd__remove)
             opts="-y -q -v -h --yes --revoke --force --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -993,7 +993,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__profile__subcmd__rename)
+        modal__setup__subcmd__profile__subcmd__rename)
             opts="-q -v -h --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1033,7 +1033,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__setup)
+        modal__setup__subcmd__setup)
             opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1085,7 +1085,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token)
+        modal__setup__subcmd__token)
             opts="-q -v -h --config --profile --color --quiet --verbose --help set new info rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1125,7 +1125,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help)
+        modal__setup__subcmd__token__subcmd__help)
             opts="set new info rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,7 +1139,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__help)
+        modal__setup__subcmd__token__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1153,7 +1153,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__info)
+        modal__setup__subcmd__token__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1167,7 +1167,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__new)
+        modal__setup__subcmd__token__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1181,7 +1181,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__rotate)
+        modal__setup__subcmd__token__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1195,7 +1195,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__help__subcmd__set)
+        modal__setup__subcmd__token__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1209,7 +1209,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__info)
+        modal__setup__subcmd__token__subcmd__info)
             opts="-q -v -h --json --no-verify --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1249,7 +1249,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__new)
+        modal__setup__subcmd__token__subcmd__new)
             opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1301,7 +1301,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__rotate)
+        modal__setup__subcmd__token__subcmd__rotate)
             opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1353,7 +1353,7 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__subcmd__setup__subcmd__token__subcmd__set)
+        modal__setup__subcmd__token__subcmd__set)
             opts="-q -v -h --token-id --id --token-secret --secret --activate --no-activate --verify --no-verify --delete-existing --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -17,7 +17,10 @@ pub fn script(shell: Shell) -> String {
     clap_complete::generate(shell, &mut Cli::command(), BIN, &mut buffer);
     let mut script = String::from_utf8(buffer).expect("clap writes UTF-8");
     match shell {
-        Shell::Bash => script.push_str(BASH_PROFILES),
+        Shell::Bash => {
+            script = bash_with_matching_labels(&script);
+            script.push_str(BASH_PROFILES);
+        }
         Shell::Zsh => script = zsh_with_profiles(&script),
         Shell::Fish => script.push_str(FISH_PROFILES),
         _ => {}
@@ -64,6 +67,15 @@ _modal_setup_profiles() {
     _describe -t profiles 'profile' profiles
 }
 "#;
+
+/// clap_complete (4.6) names the state of a subcommand `modal__setup__subcmd__profile` when
+/// it walks the words, but writes its case labels as `modal__subcmd__setup__subcmd__profile`:
+/// the hyphen of the binary's name is turned into `__subcmd__` in one place and not the other,
+/// so nothing below the top level completed. Until clap_complete fixes it (the fault is open
+/// upstream), the labels are rewritten to the name the walk computes.
+fn bash_with_matching_labels(script: &str) -> String {
+    script.replace("modal__subcmd__setup__subcmd__", "modal__setup__subcmd__")
+}
 
 /// clap leaves the action of profile arguments empty (`:NAME:'`, `':name:'`); point them at
 /// the profile list.

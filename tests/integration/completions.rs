@@ -105,6 +105,44 @@ fn bash_completes_profile_names() {
         String::from_utf8(output.stdout).unwrap()
     };
     assert_eq!(complete("modal-setup profile activate "), "alpha\nbeta\n");
+    // Below the top level: subcommands, flags and values.
+    let words = |line: &str| -> Vec<String> { complete(line).lines().map(str::to_owned).collect() };
+    for (line, expected) in [
+        (
+            "modal-setup profile ",
+            &["activate", "current", "list", "remove", "rename"][..],
+        ),
+        ("modal-setup token ", &["set", "new", "info", "rotate"]),
+        ("modal-setup config ", &["show", "path"]),
+        (
+            "modal-setup token set --",
+            &[
+                "--id",
+                "--secret",
+                "--no-verify",
+                "--delete-existing",
+                "--profile",
+            ],
+        ),
+        (
+            "modal-setup setup --",
+            &["--no-browser", "--expires-in", "--port"],
+        ),
+        ("modal-setup profile list --", &["--json", "--check"]),
+        ("modal-setup --color ", &["auto", "always", "never"]),
+        (
+            "modal-setup completions ",
+            &["bash", "zsh", "fish", "powershell", "elvish"],
+        ),
+    ] {
+        let offered = words(line);
+        for word in expected {
+            assert!(
+                offered.iter().any(|o| o == word),
+                "{line:?} does not offer {word}: {offered:?}"
+            );
+        }
+    }
     assert_eq!(complete("modal-setup token set --profile b"), "beta\n");
     assert!(complete("modal-setup prof").contains("profile"));
 }
