@@ -146,3 +146,94 @@ fn bash_completes_profile_names() {
     assert_eq!(complete("modal-setup token set --profile b"), "beta\n");
     assert!(complete("modal-setup prof").contains("profile"));
 }
+
+/// Runs the fish completion for real when fish is installed (.ci/run installs it).
+#[test]
+fn fish_completes_subcommands_flags_values_and_profile_names() {
+    if std::process::Command::new("fish")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("fish is not installed; skipping");
+        return;
+    }
+    let t = TestEnv::new();
+    t.write("[alpha]\n[beta]\n");
+    let script_path = t.dir().join("completion.fish");
+    std::fs::write(&script_path, script(Shell::Fish)).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let complete = |line: &str| -> Vec<String> {
+        let output = std::process::Command::new("fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source {}; complete -C '{line}'",
+                script_path.display()
+            ))
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .env("HOME", &t.home)
+            .env("MODAL_CONFIG_PATH", &t.config)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect()
+    };
+    for (line, expected) in [
+        (
+            "modal-setup ",
+            &["setup", "token", "profile", "config", "completions"][..],
+        ),
+        (
+            "modal-setup profile ",
+            &["activate", "current", "list", "remove", "rename"],
+        ),
+        ("modal-setup token ", &["set", "new", "info", "rotate"]),
+        (
+            "modal-setup token set --",
+            &["--id", "--secret", "--no-verify", "--profile"],
+        ),
+        ("modal-setup profile list --color ", &["auto", "always", "never"]),
+        ("modal-setup --color=", &["--color=auto", "--color=never"]),
+        ("modal-setup profile activate ", &["alpha", "beta"]),
+        ("modal-setup token info --profile ", &["alpha", "beta"]),
+    ] {
+        let offered = complete(line);
+        for word in expected {
+            assert!(
+                offered.iter().any(|o| o == word),
+                "{line:?} does not offer {word}: {offered:?}"
+            );
+        }
+    }
+}
+
+/// zsh cannot be driven without a terminal here: check that the script at least parses.
+#[test]
+fn zsh_parses_the_script() {
+    if std::process::Command::new("zsh")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("zsh is not installed; skipping");
+        return;
+    }
+    let t = TestEnv::new();
+    let script_path = t.dir().join("_modal-setup");
+    std::fs::write(&script_path, script(Shell::Zsh)).unwrap();
+    let output = std::process::Command::new("zsh")
+        .arg("-n")
+        .arg(&script_path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
