@@ -21,6 +21,7 @@ use reference_server::{Options, ReferenceServer};
 const DEMO_CONFIG: &str = "demo.modal.toml";
 
 fn main() -> ExitCode {
+    modal_setup::interrupt::install();
     let force_auto = std::env::args().any(|a| a == "--auto-approve");
     let browser = BrowserEnv::from_process();
     let has_browser = browser.browser.is_some() || (browser.display && !browser.ssh);

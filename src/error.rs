@@ -182,7 +182,7 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
-    #[error("interrupted")]
+    #[error("interrupted; nothing was written")]
     Interrupted,
 
     #[error("internal error: {0}")]

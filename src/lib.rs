@@ -30,6 +30,7 @@ pub mod env;
 pub mod error;
 pub mod flow;
 pub mod http;
+pub mod interrupt;
 pub mod output;
 pub mod prompt;
 pub mod secret;

@@ -13,6 +13,9 @@ fn main() -> ExitCode {
     // SAFETY: setting a signal to SIG_IGN has no preconditions.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let cli = Cli::parse_args();
+    // From here on Ctrl-C restores the terminal and says what is true (after parsing, so that
+    // `--help` and usage errors stay as clap makes them).
+    modal_setup::interrupt::install();
     let verbosity = match (cli.global.quiet, cli.global.verbose) {
         (true, _) => Verbosity::Quiet,
         (_, true) => Verbosity::Verbose,

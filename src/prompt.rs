@@ -8,8 +8,10 @@ use dialoguer::{Confirm, Input, Password, Select};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
+/// A prompt that failed or was interrupted (Ctrl-C read as a key) may leave the cursor hidden.
 fn map_error(error: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(error) = error;
+    let _ = Term::stderr().show_cursor();
     match error.kind() {
         std::io::ErrorKind::Interrupted => Error::Interrupted,
         _ => Error::Terminal(error),

@@ -16,7 +16,6 @@ use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
-use crate::flow::interrupt;
 use crate::flow::loopback::Loopback;
 use crate::output::Verbosity;
 use crate::prompt;
@@ -53,7 +52,6 @@ pub struct SetupArgs {
 }
 
 pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
-    interrupt::exit_130_on_interrupt();
     // Refuse a broken config file before anything else happens.
     let (path, store, config) = ctx.load_to_edit()?;
     let chosen = match &args.profile {

@@ -245,8 +245,14 @@ fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io("write", target, e))?;
-    temp.persist(target)
-        .map_err(|e| Error::io("replace", target, e.error))?;
+    crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
+    let renamed = temp.persist(target);
+    crate::interrupt::set_phase(if renamed.is_ok() {
+        crate::interrupt::Phase::Written
+    } else {
+        crate::interrupt::Phase::NothingWritten
+    });
+    renamed.map_err(|e| Error::io("replace", target, e.error))?;
     // Make the rename durable; a file system without directory fsync loses nothing here.
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();

@@ -197,7 +197,10 @@ fn fish_completes_subcommands_flags_values_and_profile_names() {
             "modal-setup token set --",
             &["--id", "--secret", "--no-verify", "--profile"],
         ),
-        ("modal-setup profile list --color ", &["auto", "always", "never"]),
+        (
+            "modal-setup profile list --color ",
+            &["auto", "always", "never"],
+        ),
         ("modal-setup --color=", &["--color=auto", "--color=never"]),
         ("modal-setup profile activate ", &["alpha", "beta"]),
         ("modal-setup token info --profile ", &["alpha", "beta"]),

@@ -736,3 +736,50 @@ fn warns_about_several_profiles_with_none_active() {
         .stderr_has("2 profiles and none is active")
         .stderr_has("profile activate");
 }
+
+#[test]
+fn ctrl_c_says_what_is_true_before_and_after_the_write() {
+    let server = TestServer::start();
+    let (t, old_id, _) = with_token(&server);
+    let before = t.read();
+    let (new_id, new_secret) = server.mint_token();
+    let set = |extra: &[&str]| {
+        let mut args = vec![
+            "token",
+            "set",
+            "--id",
+            &new_id,
+            "--secret",
+            &new_secret,
+            "--profile",
+            "ws",
+        ];
+        args.extend_from_slice(extra);
+        t.cmd(&args).spawn()
+    };
+    // During the server check: nothing was written.
+    server.set_fault("ClientHello", Some(Fault::Hang));
+    let running = set(&[]);
+    running.wait_for("Verifying token against", WAIT);
+    std::thread::sleep(Duration::from_millis(200));
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    running
+        .finish(WAIT)
+        .code(130)
+        .stderr_has("interrupted; nothing was written");
+    assert_eq!(t.read(), before);
+    // While the old token is being revoked: the new one is written, and that is said.
+    server.set_fault("ClientHello", None);
+    server.set_fault("TokenDelete", Some(Fault::Hang));
+    let running = set(&["--delete-existing"]);
+    running.wait_for("Token written to", WAIT);
+    std::thread::sleep(Duration::from_millis(200));
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    running
+        .finish(WAIT)
+        .code(130)
+        .stderr_has("interrupted after the config file was written")
+        .stderr_has("revoking the old token");
+    assert!(t.read().contains(&new_id));
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
+}

@@ -91,3 +91,60 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     assert_eq!(exit_code(session.process().wait().unwrap()), 0);
     assert_eq!(t.read(), "[one]\nactive = true\n");
 }
+
+/// Ctrl-C at each kind of question: the terminal is restored (cursor shown, echo back on), the
+/// message says nothing was written, and the exit code is 130.
+#[test]
+fn ctrl_c_at_a_prompt_restores_the_terminal_and_exits_130() {
+    let t = TestEnv::new();
+    t.write("[one]\nactive = true\n[two]\n");
+    let before = t.read();
+    for (args, prompt) in [
+        ("profile activate", "Profile to activate"),
+        ("profile remove two", "Remove profile"),
+        ("token set --id ak-1 --no-verify", "Token secret"),
+    ] {
+        // The command in a shell that reports its exit code and the terminal's settings after.
+        let mut bash = std::process::Command::new("bash");
+        bash.args([
+            "--norc",
+            "-c",
+            &format!(
+                "stty -a; echo before-the-command; {} {args}; echo \"exit=$?\"; stty -a",
+                crate::support::BIN
+            ),
+        ])
+        .env_clear()
+        .env("HOME", &t.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("MODAL_CONFIG_PATH", &t.config);
+        let mut session = spawn_command(bash, Some(TIMEOUT_MS)).unwrap();
+        let (settings_before, _) = session.exp_regex("before-the-command").unwrap();
+        session.exp_string(prompt).unwrap();
+        press(&mut session, "\x03");
+        let (said, code) = session.exp_regex("exit=[0-9]+").unwrap();
+        let settings = session.exp_eof().unwrap();
+        crate::support::assert_no_secret(&said);
+        assert_eq!(code, "exit=130", "{args}: {said:?}");
+        assert!(
+            said.contains("interrupted; nothing was written"),
+            "{args}: {said:?}"
+        );
+        if let Some(hidden) = said.rfind("\x1b[?25l") {
+            assert!(
+                said[hidden..].contains("\x1b[?25h"),
+                "{args}: the cursor stays hidden"
+            );
+        }
+        // The terminal is as it was before the command (echo, canonical mode and all).
+        let words =
+            |text: &str| -> Vec<String> { text.split_whitespace().map(str::to_owned).collect() };
+        assert_eq!(
+            words(&settings),
+            words(&settings_before),
+            "{args}: the terminal was not restored"
+        );
+        assert_eq!(t.read(), before);
+    }
+}
