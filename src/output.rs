@@ -49,9 +49,11 @@ impl Printer {
         Self { verbosity, color }
     }
 
-    /// A printer for this process's terminal.
+    /// A printer for this process's terminal. The same decision governs the prompts, which
+    /// dialoguer draws on stderr (it would otherwise decide on its own, ignoring `--color`).
     pub fn for_terminal(verbosity: Verbosity, choice: ColorChoice, no_color: bool) -> Self {
         let color = resolve_color(choice, no_color, std::io::stderr().is_terminal());
+        dialoguer::console::set_colors_enabled_stderr(color);
         Self::new(verbosity, color)
     }
 

@@ -148,3 +148,30 @@ fn ctrl_c_at_a_prompt_restores_the_terminal_and_exits_130() {
         assert_eq!(t.read(), before);
     }
 }
+
+#[test]
+fn color_never_reaches_the_prompts() {
+    let t = TestEnv::new();
+    t.write("[one]\nactive = true\n[two]\n");
+    let mut command = t.cmd(&["profile", "activate", "--color", "never"]).command;
+    command.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    let mut session = spawn_command(command, Some(TIMEOUT_MS)).unwrap();
+    let (shown, _) = session.exp_regex("two").unwrap();
+    press(&mut session, "\r");
+    let rest = session.exp_eof().unwrap();
+    assert_eq!(exit_code(session.process().wait().unwrap()), 0);
+    for text in [&shown, &rest] {
+        assert!(!has_colour(text), "colour with --color never: {text:?}");
+    }
+}
+
+/// Whether `text` holds a colour or style sequence (ESC [ digits and semicolons, then `m`);
+/// cursor moves and clears are not that.
+fn has_colour(text: &str) -> bool {
+    text.split("\x1b[").skip(1).any(|rest| {
+        let params = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        rest[params..].starts_with('m')
+    })
+}
