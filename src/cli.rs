@@ -140,7 +140,7 @@ pub struct SetupArgs {
     pub port: Option<u16>,
 
     /// Seconds to wait for the login
-    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = parse_timeout)]
     pub timeout: u64,
 
     /// How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace's default]
@@ -288,6 +288,16 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `--timeout`: whole seconds, at least one, at most a day.
+fn parse_timeout(text: &str) -> Result<u64, String> {
+    const ALLOWED: &str =
+        "give a number of seconds from 1 to 86400 (a day), e.g. 600 for ten minutes";
+    match text.trim().parse::<u64>() {
+        Ok(secs) if (1..=86_400).contains(&secs) => Ok(secs),
+        _ => Err(ALLOWED.to_owned()),
+    }
+}
+
 /// `--expires-in`: a number of seconds, or a number with `s`, `m`, `h`, `d` or `w`, as
 /// `modal token new --expires-in` takes it; 1 s to 2^32-1 s.
 fn parse_expires_in(text: &str) -> Result<u32, String> {
@@ -323,6 +333,15 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn timeouts_are_whole_seconds_from_one_to_a_day() {
+        assert_eq!(parse_timeout("600"), Ok(600));
+        for bad in ["0", "-1", "1.5", "86401", "ten"] {
+            let message = parse_timeout(bad).unwrap_err();
+            assert!(message.contains("from 1 to 86400"), "{bad}: {message}");
+        }
+    }
 
     #[test]
     fn expires_in_takes_modal_durations() {

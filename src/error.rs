@@ -90,6 +90,14 @@ pub enum Error {
         hint: String,
     },
 
+    /// An [`Error::InvalidInput`] whose value was given on the command line: a usage error.
+    #[error("invalid {what}: {problem}")]
+    InvalidArgument {
+        what: &'static str,
+        problem: String,
+        hint: String,
+    },
+
     #[error("missing {what}")]
     MissingInput { what: &'static str, hint: String },
 
@@ -219,10 +227,27 @@ impl Error {
         }
     }
 
+    /// The same error, as a usage error (exit 2) when it is about a value given on the
+    /// command line; values from files or the environment stay errors (exit 1).
+    pub fn on_command_line(self, given_there: bool) -> Self {
+        match self {
+            Self::InvalidInput {
+                what,
+                problem,
+                hint,
+            } if given_there => Self::InvalidArgument {
+                what,
+                problem,
+                hint,
+            },
+            other => other,
+        }
+    }
+
     /// The exit code this error ends the process with.
     pub fn exit(&self) -> Exit {
         match self {
-            Self::MissingInput { .. } => Exit::Usage,
+            Self::MissingInput { .. } | Self::InvalidArgument { .. } => Exit::Usage,
             Self::Rejected { .. } | Self::Denied { .. } => Exit::Rejected,
             Self::TimedOut { .. } => Exit::TimedOut,
             Self::Interrupted => Exit::Interrupted,
@@ -259,6 +284,7 @@ impl Error {
             ),
             Self::NoHome => "set HOME, or pass --config PATH (or set MODAL_CONFIG_PATH)".into(),
             Self::InvalidInput { hint, .. }
+            | Self::InvalidArgument { hint, .. }
             | Self::MissingInput { hint, .. }
             | Self::NoCredentials { hint, .. } => hint.clone(),
             Self::UnknownProfile { existing, .. } if existing.is_empty() => {

@@ -321,7 +321,9 @@ fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool)
 
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {
     let path = ctx.config_path()?;
-    ctx.store(&path).update(|config| config.rename(old, new))?;
+    ctx.store(&path)
+        .update(|config| config.rename(old, new))
+        .map_err(|e| e.on_command_line(true))?;
     ctx.printer.success(&format!(
         "Renamed profile {old} to {new} in {}",
         path.value.display()

@@ -58,10 +58,12 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         Some(name) => Some(name.clone()),
         None => ctx.chosen_profile().map(|p| p.value),
     };
+    let on_command_line =
+        args.profile.is_none() && ctx.chosen_profile().is_some_and(|p| p.origin.is_flag());
     if let Some(profile) = &chosen
         && !config.contains(profile)
     {
-        validate_new_profile_name(profile)?;
+        validate_new_profile_name(profile).map_err(|e| e.on_command_line(on_command_line))?;
     }
     let server_url = ctx.server_url_for(&config, chosen.as_deref());
     let api = ctx.api(&server_url)?;

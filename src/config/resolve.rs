@@ -30,6 +30,13 @@ pub enum Origin {
     Default,
 }
 
+impl Origin {
+    /// Whether the value was given on the command line.
+    pub fn is_flag(&self) -> bool {
+        matches!(self, Self::Flag(_))
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -194,8 +194,9 @@ fn rename_keeps_content_and_position() {
     t.run(&["profile", "rename", "alpha", "gamma"])
         .code(1)
         .stderr_has("already exists");
+    // A bad value given on the command line is a usage error.
     t.run(&["profile", "rename", "alpha", "bad name"])
-        .code(1)
+        .code(2)
         .stderr_has("profile name");
     t.run(&["profile", "rename", "ghost", "x"])
         .code(1)

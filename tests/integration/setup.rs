@@ -458,6 +458,9 @@ fn bare_modal_setup_takes_the_options_of_setup() {
     let run = w.t.run(&["--no-browser", "--timeout", "1"]);
     run.code(4).stderr_has("/token-flow/tf-");
     assert!(w.browser.opened().is_empty(), "--no-browser was honoured");
+    w.t.run(&["setup", "--timeout", "0"])
+        .code(2)
+        .stderr_has("give a number of seconds from 1 to 86400");
     w.t.run(&["--no-browser", "profile", "list"])
         .code(2)
         .stderr_has("--no-browser is an option of setup and cannot be used with 'profile'");

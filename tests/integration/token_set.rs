@@ -226,7 +226,8 @@ fn malformed_tokens_are_refused_and_nothing_is_written() {
             secret,
             "--no-verify",
         ])
-        .code(1)
+        // Given on the command line: a usage error.
+        .code(2)
         .stderr_has(what);
     }
     assert_eq!(t.read(), FIXTURE);
@@ -255,8 +256,24 @@ fn new_profile_names_are_checked_and_never_empty() {
             &flag,
             "--no-verify",
         ])
-        .code(1)
+        .code(2)
         .stderr_has("profile name");
+        // The same name from the environment is not a usage error.
+        if !name.is_empty() {
+            t.cmd(&[
+                "token",
+                "set",
+                "--id",
+                "ak-x",
+                "--secret",
+                "as-x",
+                "--no-verify",
+            ])
+            .env("MODAL_PROFILE", name)
+            .run()
+            .code(1)
+            .stderr_has("profile name");
+        }
     }
     assert_eq!(t.read(), FIXTURE);
     // An empty MODAL_PROFILE means unset: the token goes to `default`, never to [""].

@@ -49,6 +49,8 @@ pub struct SetArgs {
 }
 
 pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
+    let id_on_command_line = args.token_id.is_some();
+    let secret_on_command_line = matches!(args.token_secret, Some(SecretInput::Value(_)));
     let token_id = match args.token_id {
         Some(id) => id,
         None if ctx.interactive => prompt::text("Token ID")?,
@@ -59,7 +61,8 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
             });
         }
     };
-    let token_id = validate_token_id(&token_id)?;
+    let token_id =
+        validate_token_id(&token_id).map_err(|e| e.on_command_line(id_on_command_line))?;
     let token_secret = match args.token_secret {
         Some(SecretInput::Value(secret)) => secret,
         Some(SecretInput::Stdin) if ctx.interactive => prompt::secret("Token secret")?,
@@ -72,11 +75,13 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
             });
         }
     };
-    let token_secret = validate_token_secret(&token_secret)?;
+    let token_secret = validate_token_secret(&token_secret)
+        .map_err(|e| e.on_command_line(secret_on_command_line))?;
 
     let credentials = Credentials::new(token_id, token_secret);
 
     let chosen = ctx.chosen_profile();
+    let profile_on_command_line = chosen.as_ref().is_some_and(|p| p.origin.is_flag());
     // Offline, the file is read once, under the lock, and without a chosen profile the token
     // goes to `default` (1.6.4 asks the server for the workspace even then). Verifying reads
     // it first (for the server URL) and again under the lock, since a network call must not
@@ -92,7 +97,8 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
             if let Some(profile) = &chosen
                 && !config.contains(&profile.value)
             {
-                validate_new_profile_name(&profile.value)?;
+                validate_new_profile_name(&profile.value)
+                    .map_err(|e| e.on_command_line(profile.origin.is_flag()))?;
             }
             let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
             let api = ctx.api(&server_url)?;
@@ -113,7 +119,8 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
         credentials: &credentials,
         server_url: verified_against.as_ref(),
     };
-    let saved = save(ctx, &store, &path.value, &token, args.activate)?;
+    let saved = save(ctx, &store, &path.value, &token, args.activate)
+        .map_err(|e| e.on_command_line(profile_on_command_line))?;
     if args.delete_existing {
         revoke_replaced(ctx, &token, &saved)?;
     }
