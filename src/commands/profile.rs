@@ -51,7 +51,9 @@ struct ListedProfile<'a> {
 
 pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     let (path, _, config) = ctx.load()?;
-    let in_effect = profile_in_effect(&config, &ctx.env, ctx.explicit_profile().as_ref());
+    // Resolving reports what `profile current` and `config show` report too: an unknown
+    // MODAL_PROFILE, several active profiles.
+    let in_effect = ctx.resolve(&config, path.clone()).profile;
     let statuses: Vec<Option<Checked>> = if check {
         check_all(ctx, &config)?.into_iter().map(Some).collect()
     } else {

@@ -271,3 +271,17 @@ fn help_describes_every_argument_and_puts_global_options_apart() {
             .contains("Options of setup (the default command):")
     );
 }
+
+#[test]
+fn list_warns_like_current_about_an_unknown_modal_profile_and_several_active() {
+    let t = TestEnv::new();
+    t.write("[a]\nactive = true\n[b]\nactive = true\n");
+    t.run(&["profile", "list"])
+        .success()
+        .stderr_has("several profiles are active (a, b)");
+    t.cmd(&["profile", "list"])
+        .env("MODAL_PROFILE", "ghost")
+        .run()
+        .success()
+        .stderr_has("profile 'ghost' (from the MODAL_PROFILE environment variable) is not in the config file");
+}
