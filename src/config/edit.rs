@@ -166,7 +166,8 @@ impl Config {
                 && let Some(mut key) = root.key_mut(&name)
             {
                 let old = raw(key.leaf_decor().prefix());
-                key.leaf_decor_mut().set_prefix(format!("{text}{old}"));
+                key.leaf_decor_mut()
+                    .set_prefix(join_blank_lines(text, &old));
                 return;
             }
         }
@@ -179,10 +180,13 @@ impl Config {
         match next_table {
             Some(table) => {
                 let old = raw(table.decor().prefix());
-                table.decor_mut().set_prefix(format!("{text}{old}"));
+                table.decor_mut().set_prefix(join_blank_lines(text, &old));
             }
             None => {
+                // At the end of the file, the blank lines that separated the removed entry
+                // from what came before it separate nothing any more.
                 let old = raw(Some(doc.trailing()));
+                let text = &text[..text.len() - blank_lines_at_end(text).1];
                 doc.set_trailing(format!("{text}{old}"));
             }
         }
@@ -251,6 +255,36 @@ fn raw(text: Option<&toml_edit::RawString>) -> String {
 
 /// The part of a header's prefix that does not belong to the header: everything up to and
 /// including its last blank line.
+/// `text` then `next`, where the blank lines at the end of one and the start of the other
+/// count once: removing an entry never adds blank space between the entries around it.
+fn join_blank_lines(text: &str, next: &str) -> String {
+    let (trailing, _) = blank_lines_at_end(text);
+    let mut next = next;
+    for _ in 0..trailing {
+        match next.split_inclusive('\n').next() {
+            Some(line) if line.trim().is_empty() && line.ends_with('\n') => {
+                next = &next[line.len()..];
+            }
+            _ => break,
+        }
+    }
+    format!("{text}{next}")
+}
+
+/// How many whole blank lines `text` ends with, and how many bytes they take.
+fn blank_lines_at_end(text: &str) -> (usize, usize) {
+    let mut count = 0;
+    let mut bytes = 0;
+    for line in text.split_inclusive('\n').rev() {
+        if !line.ends_with('\n') || !line.trim().is_empty() {
+            break;
+        }
+        count += 1;
+        bytes += line.len();
+    }
+    (count, bytes)
+}
+
 fn detached_part(prefix: &str) -> &str {
     let mut end = 0;
     let mut start = 0;

@@ -285,3 +285,26 @@ fn list_warns_like_current_about_an_unknown_modal_profile_and_several_active() {
         .success()
         .stderr_has("profile 'ghost' (from the MODAL_PROFILE environment variable) is not in the config file");
 }
+
+#[test]
+fn removing_profiles_never_grows_the_blank_space() {
+    let four = "# my profiles\n\n[a]\ntoken_id = \"ak-a\"\n\n[b]\ntoken_id = \"ak-b\"\n\n# about c\n[c]\ntoken_id = \"ak-c\"\n\n[d]\ntoken_id = \"ak-d\"\n";
+    for order in [["b", "c"], ["c", "b"], ["d", "c"], ["a", "b"], ["b", "d"]] {
+        let t = TestEnv::new();
+        t.write(four);
+        for name in order {
+            t.run(&["profile", "remove", name, "--yes"]).success();
+            let text = t.read();
+            assert!(!text.contains("\n\n\n"), "{order:?} after {name}: {text:?}");
+            assert!(!text.ends_with("\n\n"), "{order:?} after {name}: {text:?}");
+        }
+    }
+    let t = TestEnv::new();
+    t.write(four);
+    t.run(&["profile", "remove", "b", "--yes"]).success();
+    t.run(&["profile", "remove", "c", "--yes"]).success();
+    assert_eq!(
+        t.read(),
+        "# my profiles\n\n[a]\ntoken_id = \"ak-a\"\n\n[d]\ntoken_id = \"ak-d\"\n"
+    );
+}

@@ -147,7 +147,12 @@ fn render(profiles: &[GenProfile]) -> (String, Vec<(String, String)>, Model) {
             chunk.push('\n');
         }
         text.push_str(&chunk);
-        chunks.push((p.name.clone(), chunk));
+        // The blank line after a table separates it from the next one: it is not the
+        // profile's own, and removing the next profile may take it along.
+        let own = chunk
+            .strip_suffix("\n\n")
+            .map_or(chunk.clone(), |c| format!("{c}\n"));
+        chunks.push((p.name.clone(), own));
         model
             .profiles
             .push((p.name.clone(), p.token_id.clone(), p.active));
