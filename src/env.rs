@@ -59,22 +59,31 @@ const CAPTURED: &[&str] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+    /// Variables set to something that is not UTF-8 (a path can be that).
+    not_utf8: BTreeMap<String, std::ffi::OsString>,
 }
 
 impl Env {
     /// The variables of this process.
     pub fn from_process() -> Self {
-        let vars = CAPTURED
+        let mut env = Self::default();
+        let names = CAPTURED
             .iter()
             .chain(HTTPS_PROXY_VARIABLES)
             .chain(HTTP_PROXY_VARIABLES)
-            .chain(NO_PROXY_VARIABLES)
-            .filter_map(|name| {
-                let value = std::env::var_os(name)?.into_string().ok()?;
-                Some(((*name).to_owned(), value))
-            })
-            .collect();
-        Self { vars }
+            .chain(NO_PROXY_VARIABLES);
+        for name in names {
+            match std::env::var_os(name).map(std::ffi::OsString::into_string) {
+                Some(Ok(value)) => {
+                    env.vars.insert((*name).to_owned(), value);
+                }
+                Some(Err(raw)) => {
+                    env.not_utf8.insert((*name).to_owned(), raw);
+                }
+                None => {}
+            }
+        }
+        env
     }
 
     /// An environment with no variables set, for programs that want the file alone.
@@ -90,7 +99,18 @@ impl Env {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
-        Self { vars }
+        Self {
+            vars,
+            not_utf8: BTreeMap::new(),
+        }
+    }
+
+    /// The value of `name` as the operating system gave it (it may not be UTF-8), when it is
+    /// set and non-empty. For paths.
+    pub fn get_os(&self, name: &str) -> Option<&std::ffi::OsStr> {
+        self.get(name)
+            .map(std::ffi::OsStr::new)
+            .or_else(|| self.not_utf8.get(name).map(|v| v.as_os_str()))
     }
 
     /// The value of `name` when it is set and non-empty.

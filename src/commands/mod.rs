@@ -58,7 +58,20 @@ impl Context {
             .config_flag
             .clone()
             .map(|path| (path, Origin::Flag("--config")));
-        config_path(flag, &self.env)
+        let given = self
+            .config_flag
+            .as_deref()
+            .map(std::path::Path::as_os_str)
+            .or_else(|| self.env.get_os(crate::env::MODAL_CONFIG_PATH));
+        let path = config_path(flag, &self.env)?;
+        if given.is_some_and(|raw| raw.as_encoded_bytes().starts_with(b"~/")) {
+            self.printer.note(&format!(
+                "~ in the {} means the home directory: {}",
+                path.origin,
+                path.value.display()
+            ));
+        }
+        Ok(path)
     }
 
     pub fn store(&self, path: &Sourced<PathBuf>) -> Store {

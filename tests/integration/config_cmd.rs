@@ -98,3 +98,49 @@ fn show_origin_says_where_each_value_came_from() {
         text.stdout
     );
 }
+
+#[test]
+fn a_tilde_in_modal_config_path_means_home_and_relative_paths_show_where_they_resolve() {
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_CONFIG_PATH", "~/sub/modal.toml");
+    t.run(&[
+        "token",
+        "set",
+        "--id",
+        "ak-1",
+        "--secret",
+        "as-1",
+        "--no-verify",
+    ])
+    .success()
+    .stderr_has("~ in the MODAL_CONFIG_PATH environment variable means the home directory");
+    assert!(t.home.join("sub/modal.toml").exists());
+    assert!(!t.dir().join("~").exists(), "a directory named ~ was made");
+    t.set_env("MODAL_CONFIG_PATH", "relative.toml");
+    t.run(&["config", "path"])
+        .success()
+        .stdout_is(&format!("{}\n", t.dir().join("relative.toml").display()));
+}
+
+#[test]
+fn a_config_path_that_is_not_utf8_is_used_as_given() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TestEnv::new();
+    let path = t.dir().join(std::ffi::OsStr::from_bytes(b"caf\xe9.toml"));
+    let mut cmd = t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-1",
+        "--secret",
+        "as-1",
+        "--no-verify",
+    ]);
+    cmd.command.env("MODAL_CONFIG_PATH", &path);
+    cmd.run().success();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("ak-1"));
+    assert!(
+        !t.home.join(".modal.toml").exists(),
+        "fell back to ~/.modal.toml"
+    );
+}
