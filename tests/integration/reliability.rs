@@ -283,17 +283,24 @@ fn a_read_only_directory_is_a_clear_error_and_the_file_stays() {
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
     let t = TestEnv::new();
-    let mut cmd = t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-b",
-        "--secret",
-        "as-b",
-        "--profile",
-        "b",
-        "--no-verify",
-    ]);
+    // A copy of the binary where the unprivileged user can run it, wherever the checkout is
+    // (a clone under a 0700 home, say).
+    let binary = base.path().join("modal-setup");
+    std::fs::copy(crate::support::BIN, &binary).unwrap();
+    let mut cmd = t.cmd_of(
+        &binary,
+        &[
+            "token",
+            "set",
+            "--id",
+            "ak-b",
+            "--secret",
+            "as-b",
+            "--profile",
+            "b",
+            "--no-verify",
+        ],
+    );
     cmd.command
         .env("MODAL_CONFIG_PATH", &config)
         .env("HOME", base.path())

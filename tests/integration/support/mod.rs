@@ -60,7 +60,12 @@ impl TestEnv {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Cmd {
-        let mut command = Command::new(BIN);
+        self.cmd_of(Path::new(BIN), args)
+    }
+
+    /// Like [`TestEnv::cmd`], with another copy of the binary.
+    pub fn cmd_of(&self, program: &Path, args: &[&str]) -> Cmd {
+        let mut command = Command::new(program);
         command
             .args(args)
             .env_clear()
