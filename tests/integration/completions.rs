@@ -240,3 +240,48 @@ fn zsh_parses_the_script() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The README's completion install lines work as written on a fresh home.
+#[test]
+fn the_readme_install_lines_work_on_a_fresh_home() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = readme
+        .split("## Install")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("an Install section");
+    let lines: Vec<&str> = section
+        .lines()
+        .filter(|line| line.starts_with("mkdir -p "))
+        .collect();
+    assert_eq!(lines.len(), 3, "bash, zsh and fish: {section}");
+    let t = TestEnv::new();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    for line in &lines {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(line)
+            .env_clear()
+            .env("HOME", &t.home)
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{line}");
+    }
+    for (path, shell) in [
+        (
+            ".local/share/bash-completion/completions/modal-setup",
+            Shell::Bash,
+        ),
+        (".zfunc/_modal-setup", Shell::Zsh),
+        (".config/fish/completions/modal-setup.fish", Shell::Fish),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(t.home.join(path)).unwrap(),
+            script(shell),
+            "{path}"
+        );
+    }
+}
