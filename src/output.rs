@@ -12,12 +12,13 @@ pub enum ColorChoice {
     Never,
 }
 
-/// `--color` first, then NO_COLOR, then whether stderr is a terminal.
-pub fn resolve_color(choice: ColorChoice, no_color: bool, stderr_is_terminal: bool) -> bool {
+/// `--color` first, then NO_COLOR, then whether the stream is a terminal. Decided for each
+/// stream on its own: `profile list | grep x` gets no colour while stderr is a terminal.
+pub fn resolve_color(choice: ColorChoice, no_color: bool, stream_is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => !no_color && stderr_is_terminal,
+        ColorChoice::Auto => !no_color && stream_is_terminal,
     }
 }
 
@@ -33,7 +34,10 @@ pub enum Verbosity {
 #[derive(Clone, Debug, Default)]
 pub struct Printer {
     verbosity: Verbosity,
+    /// Colour on stderr (prose, prompts).
     color: bool,
+    /// Colour on stdout (data).
+    color_data: bool,
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -45,16 +49,26 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 impl Printer {
+    /// A printer with colour (or not) on both streams.
     pub fn new(verbosity: Verbosity, color: bool) -> Self {
-        Self { verbosity, color }
+        Self {
+            verbosity,
+            color,
+            color_data: color,
+        }
     }
 
-    /// A printer for this process's terminal. The same decision governs the prompts, which
-    /// dialoguer draws on stderr (it would otherwise decide on its own, ignoring `--color`).
+    /// A printer for this process's terminal, colour decided per stream. The stderr decision
+    /// governs the prompts too, which dialoguer draws there (it would otherwise decide on its
+    /// own, ignoring `--color`).
     pub fn for_terminal(verbosity: Verbosity, choice: ColorChoice, no_color: bool) -> Self {
         let color = resolve_color(choice, no_color, std::io::stderr().is_terminal());
         dialoguer::console::set_colors_enabled_stderr(color);
-        Self::new(verbosity, color)
+        Self {
+            verbosity,
+            color,
+            color_data: resolve_color(choice, no_color, std::io::stdout().is_terminal()),
+        }
     }
 
     pub fn verbosity(&self) -> Verbosity {
@@ -62,21 +76,22 @@ impl Printer {
     }
 
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_owned()
-        }
+        paint(self.color, style, text)
     }
 
-    /// Text in bold, when colour is on.
+    /// Text for stderr in bold, when colour is on there.
     pub fn bold(&self, text: &str) -> String {
         self.paint(BOLD, text)
     }
 
-    /// Text in a dim colour, when colour is on.
-    pub fn dim(&self, text: &str) -> String {
-        self.paint(DIM, text)
+    /// Data for stdout in bold, when colour is on there.
+    pub fn data_bold(&self, text: &str) -> String {
+        paint(self.color_data, BOLD, text)
+    }
+
+    /// Data for stdout in a dim colour, when colour is on there.
+    pub fn data_dim(&self, text: &str) -> String {
+        paint(self.color_data, DIM, text)
     }
 
     /// Data for stdout (listings, JSON, paths). Printed even with `--quiet`.
@@ -131,6 +146,14 @@ impl Printer {
         if let Some(hint) = error.hint() {
             eprintln!("{} {hint}", self.paint(BOLD, "hint:"));
         }
+    }
+}
+
+fn paint(color: bool, style: &str, text: &str) -> String {
+    if color {
+        format!("{style}{text}{RESET}")
+    } else {
+        text.to_owned()
     }
 }
 

@@ -41,7 +41,7 @@ pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
         };
         out.push_str(&format!("{key:<width$}  {shown}"));
         if let (true, Some(origin)) = (with_origin, origin) {
-            out.push_str(&ctx.printer.dim(&format!("  ({origin})")));
+            out.push_str(&ctx.printer.data_dim(&format!("  ({origin})")));
         }
         out.push('\n');
     }

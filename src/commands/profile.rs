@@ -147,7 +147,7 @@ fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
                 text.push(' ');
                 text.push_str(
                     &ctx.printer
-                        .bold(&format!("{cell:<width$}", width = widths[i])),
+                        .data_bold(&format!("{cell:<width$}", width = widths[i])),
                 );
                 text.push(' ');
             } else {

@@ -175,3 +175,32 @@ fn has_colour(text: &str) -> bool {
         rest[params..].starts_with('m')
     })
 }
+
+/// Colour is decided per stream: data piped away gets none while stderr is a terminal.
+#[test]
+fn colour_is_decided_for_each_stream() {
+    let t = TestEnv::new();
+    t.write("[one]\nactive = true\n[two]\n");
+    let run = |pipe: &str| {
+        let mut bash = std::process::Command::new("bash");
+        bash.args([
+            "--norc",
+            "-c",
+            &format!("{} profile list{pipe}; echo done", crate::support::BIN),
+        ])
+        .env_clear()
+        .env("HOME", &t.home)
+        .env("TERM", "xterm-256color")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("MODAL_CONFIG_PATH", &t.config);
+        let mut session = spawn_command(bash, Some(TIMEOUT_MS)).unwrap();
+        session.exp_string("done").unwrap().to_owned()
+    };
+    assert!(has_colour(&run("")), "on a terminal the active row is bold");
+    let piped = run(" | cat -v");
+    assert!(piped.contains("one"), "{piped:?}");
+    assert!(
+        !piped.contains("^[["),
+        "colour went into the pipe: {piped:?}"
+    );
+}
