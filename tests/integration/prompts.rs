@@ -204,3 +204,32 @@ fn colour_is_decided_for_each_stream() {
         "colour went into the pipe: {piped:?}"
     );
 }
+
+/// `--secret -` with stdin a terminal and stderr redirected: no prompt can be drawn, and the
+/// typed secret is still never echoed.
+#[test]
+fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
+    let t = TestEnv::new();
+    let mut bash = std::process::Command::new("bash");
+    bash.args([
+        "--norc",
+        "-c",
+        &format!(
+            "stty echo; {} token set --id ak-1 --secret - --no-verify 2>/dev/null; echo \"exit=$?\"",
+            crate::support::BIN
+        ),
+    ])
+    .env_clear()
+    .env("HOME", &t.home)
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("MODAL_CONFIG_PATH", &t.config);
+    let mut session = spawn_command(bash, Some(TIMEOUT_MS)).unwrap();
+    press(&mut session, "as-typedsecret\r");
+    let (shown, code) = session.exp_regex("exit=[0-9]+").unwrap();
+    assert_eq!(code, "exit=0");
+    assert!(
+        !shown.contains("typedsecret"),
+        "the secret was echoed: {shown:?}"
+    );
+    assert!(t.read().contains("token_secret = \"as-typedsecret\""));
+}

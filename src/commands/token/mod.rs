@@ -5,7 +5,7 @@ mod info;
 
 pub use info::{InfoArgs, info};
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use super::Context;
@@ -66,6 +66,10 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     let token_secret = match args.token_secret {
         Some(SecretInput::Value(secret)) => secret,
         Some(SecretInput::Stdin) if ctx.interactive => prompt::secret("Token secret")?,
+        // A terminal on stdin but not on stderr: no prompt, but never an echo either.
+        Some(SecretInput::Stdin) if std::io::stdin().is_terminal() => {
+            prompt::hidden_line_from_terminal()?
+        }
         Some(SecretInput::Stdin) => read_secret_line(std::io::stdin().lock())?,
         None if ctx.interactive => prompt::secret("Token secret")?,
         None => {
