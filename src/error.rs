@@ -195,6 +195,10 @@ pub enum Error {
 
     #[error("internal error: {0}")]
     Internal(String),
+
+    /// stdout was closed by its reader (`| head`): a quiet end, as in ripgrep.
+    #[error("stdout was closed")]
+    BrokenPipe,
 }
 
 impl Error {
@@ -251,6 +255,7 @@ impl Error {
             Self::Rejected { .. } | Self::Denied { .. } => Exit::Rejected,
             Self::TimedOut { .. } => Exit::TimedOut,
             Self::Interrupted => Exit::Interrupted,
+            Self::BrokenPipe => Exit::Ok,
             _ => Exit::Failure,
         }
     }
@@ -385,7 +390,11 @@ impl Error {
                 let why = cause.hint().map(|h| format!("{h}; ")).unwrap_or_default();
                 format!("{why}nothing was removed; pass --force to remove the profile anyway")
             }
-            Self::Terminal(_) | Self::Cancelled | Self::Interrupted | Self::Internal(_) => {
+            Self::Terminal(_)
+            | Self::Cancelled
+            | Self::Interrupted
+            | Self::Internal(_)
+            | Self::BrokenPipe => {
                 return None;
             }
         })

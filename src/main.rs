@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let ctx = Context::from_process(&cli, printer.clone());
     match commands::run(cli, &ctx) {
         Ok(()) => Exit::Ok.into(),
+        Err(modal_setup::Error::BrokenPipe) => Exit::Ok.into(),
         Err(error) => {
             printer.error(&error);
             error.exit().into()

@@ -94,59 +94,71 @@ impl Printer {
         paint(self.color_data, DIM, text)
     }
 
-    /// Data for stdout (listings, JSON, paths). Printed even with `--quiet`.
-    pub fn data(&self, text: &str) {
+    /// Data for stdout (listings, JSON, paths). Printed even with `--quiet`. A failed write is
+    /// an error (`> /dev/full`); a closed pipe (`| head`) is [`crate::Error::BrokenPipe`], a
+    /// quiet end.
+    pub fn data(&self, text: &str) -> crate::Result<()> {
         let mut out = std::io::stdout().lock();
-        // A closed pipe (`| head`) is not an error worth reporting.
-        let _ = writeln!(out, "{text}");
+        writeln!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => crate::Error::BrokenPipe,
+                _ => crate::Error::io("write to", "stdout", e),
+            })
     }
 
     /// Progress and results for people, on stderr; hidden by `--quiet`.
     pub fn status(&self, text: &str) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("{text}");
+            say(format_args!("{text}"));
         }
     }
 
     /// A success line, on stderr; hidden by `--quiet`.
     pub fn success(&self, text: &str) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("{} {text}", self.paint(GREEN, "✓"));
+            say(format_args!("{} {text}", self.paint(GREEN, "✓")));
         }
     }
 
     /// A note, on stderr; hidden by `--quiet`.
     pub fn note(&self, text: &str) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("{} {text}", self.paint(CYAN, "note:"));
+            say(format_args!("{} {text}", self.paint(CYAN, "note:")));
         }
     }
 
     /// A warning, on stderr; shown even with `--quiet` because it asks the user to act.
     pub fn warn(&self, text: &str) {
-        eprintln!("{} {text}", self.paint(YELLOW, "warning:"));
+        say(format_args!("{} {text}", self.paint(YELLOW, "warning:")));
     }
 
     /// Detail for `-v`, on stderr. Never pass a secret: none reaches here by construction,
     /// since [`crate::Secret`] has no `Display`.
     pub fn debug(&self, text: &str) {
         if self.verbosity == Verbosity::Verbose {
-            eprintln!("{} {text}", self.paint(DIM, "debug:"));
+            say(format_args!("{} {text}", self.paint(DIM, "debug:")));
         }
     }
 
     /// An error with its cause chain and hint; `main` is the only caller.
     pub fn error(&self, error: &crate::Error) {
-        eprintln!("{} {error}", self.paint(RED, "error:"));
+        say(format_args!("{} {error}", self.paint(RED, "error:")));
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            eprintln!("  caused by: {cause}");
+            say(format_args!("  caused by: {cause}"));
             source = cause.source();
         }
         if let Some(hint) = error.hint() {
-            eprintln!("{} {hint}", self.paint(BOLD, "hint:"));
+            say(format_args!("{} {hint}", self.paint(BOLD, "hint:")));
         }
     }
+}
+
+/// A line on stderr. A stderr that is closed or full loses it: it must not end the process
+/// (eprintln! would panic).
+pub fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn paint(color: bool, style: &str, text: &str) -> String {

@@ -29,7 +29,7 @@ pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
             })
             .collect();
         let text = serde_json::to_string_pretty(&object).expect("plain data serializes");
-        ctx.printer.data(&text);
+        ctx.printer.data(&text)?;
         return Ok(());
     }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -46,7 +46,7 @@ pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
         out.push('\n');
     }
     out.pop();
-    ctx.printer.data(&out);
+    ctx.printer.data(&out)?;
     Ok(())
 }
 
@@ -92,6 +92,6 @@ fn rows(resolved: &Resolved) -> Vec<Row> {
 pub fn path(ctx: &Context) -> Result<()> {
     let path = ctx.config_path()?;
     ctx.printer.debug(&format!("chosen by the {}", path.origin));
-    ctx.printer.data(&path.value.display().to_string());
+    ctx.printer.data(&path.value.display().to_string())?;
     Ok(())
 }

@@ -79,12 +79,12 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     match format {
         ListFormat::Json => {
             let json = serde_json::to_string_pretty(&rows).expect("plain data serializes");
-            ctx.printer.data(&json);
+            ctx.printer.data(&json)?;
         }
         ListFormat::Names => {
             let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
             if !names.is_empty() {
-                ctx.printer.data(&names.join("\n"));
+                ctx.printer.data(&names.join("\n"))?;
             }
         }
         ListFormat::Table if rows.is_empty() => {
@@ -93,7 +93,7 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
                 path.value.display()
             ));
         }
-        ListFormat::Table => ctx.printer.data(&table(ctx, &rows, check)),
+        ListFormat::Table => ctx.printer.data(&table(ctx, &rows, check))?,
     }
     Ok(())
 }
@@ -170,7 +170,7 @@ pub fn current(ctx: &Context) -> Result<()> {
     let resolved = ctx.resolve(&config, path);
     ctx.printer
         .debug(&format!("chosen by the {}", resolved.profile.origin));
-    ctx.printer.data(&resolved.profile.value);
+    ctx.printer.data(&resolved.profile.value)?;
     Ok(())
 }
 

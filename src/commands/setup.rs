@@ -194,12 +194,14 @@ fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
     let printer = &ctx.printer;
     let web_url = crate::output::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
-    eprintln!("Open this URL to log in to Modal:\n\n    {web_url}\n");
+    crate::output::say(format_args!(
+        "Open this URL to log in to Modal:\n\n    {web_url}\n"
+    ));
     if !flow.code.is_empty() {
-        eprintln!(
+        crate::output::say(format_args!(
             "Enter this code: {}  (check that the page shows the same)",
             printer.bold(&crate::output::sanitize(&flow.code))
-        );
+        ));
     }
     match browser::open(&flow.web_url, &args.browser, args.no_browser) {
         Ok(how) => printer.status(&format!("Opened {how}.")),

@@ -144,3 +144,38 @@ fn a_config_path_that_is_not_utf8_is_used_as_given() {
         "fell back to ~/.modal.toml"
     );
 }
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
+    let t = TestEnv::new();
+    t.write("[a]\n");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let mut cmd = t.cmd(&["profile", "list"]);
+    cmd.command.stdout(full);
+    let status = cmd
+        .command
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("could not write to stdout"));
+    // stderr closed: the warnings are lost, the command still works (no panic, exit 0).
+    use std::os::unix::process::CommandExt;
+    let mut cmd = t.cmd(&["profile", "list"]);
+    unsafe {
+        cmd.command.pre_exec(|| {
+            libc::close(2);
+            Ok(())
+        });
+    }
+    let output = cmd
+        .command
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("a"));
+}
