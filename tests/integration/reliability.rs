@@ -286,7 +286,21 @@ fn a_read_only_directory_is_a_clear_error_and_the_file_stays() {
     // A copy of the binary where the unprivileged user can run it, wherever the checkout is
     // (a clone under a 0700 home, say).
     let binary = base.path().join("modal-setup");
-    std::fs::copy(crate::support::BIN, &binary).unwrap();
+    if std::fs::hard_link(crate::support::BIN, &binary).is_err() {
+        std::fs::copy(crate::support::BIN, &binary).unwrap();
+        // Another test's fork may briefly hold the copy's write descriptor (ETXTBSY).
+        for _ in 0..100 {
+            match std::process::Command::new(&binary)
+                .arg("--version")
+                .output()
+            {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                _ => break,
+            }
+        }
+    }
     let mut cmd = t.cmd_of(
         &binary,
         &[
