@@ -1302,7 +1302,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__rotate)
-            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -126,7 +126,7 @@ pub enum TokenCommand {
     },
 
     /// Replace the profile's token through the browser, then revoke the old one
-    Rotate(SetupArgs),
+    Rotate(RotateArgs),
 }
 
 #[derive(Debug, Default, Args)]
@@ -160,6 +160,30 @@ pub struct SetupArgs {
     /// Revoke the profile's previous token once the new one is written
     #[arg(long)]
     pub delete_existing: bool,
+}
+
+/// `token rotate`: the login's own options. It always keeps the profile's place (active or
+/// not), replaces without asking and revokes the old token, so it takes no flag about those.
+#[derive(Debug, Default, Args)]
+pub struct RotateArgs {
+    /// Do not open a browser; print the URL to open
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Port of the loopback server the login page checks [default: a free one]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+
+    /// Seconds to wait for the login
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = parse_timeout)]
+    pub timeout: u64,
+
+    /// How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace's default]
+    #[arg(long, value_name = "DURATION", value_parser = parse_expires_in)]
+    pub expires_in: Option<u32>,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// `--flag` / `--no-flag` pairs: the last one given wins.

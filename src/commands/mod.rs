@@ -267,7 +267,20 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     match command {
         Command::Setup(args) => setup::setup(ctx, setup_args(args, "/home")),
         Command::Token(TokenCommand::New(args)) => setup::setup(ctx, setup_args(args, "")),
-        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(ctx, setup_args(args, "")),
+        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(
+            ctx,
+            setup_args(
+                crate::cli::SetupArgs {
+                    no_browser: args.no_browser,
+                    port: args.port,
+                    timeout: args.timeout,
+                    expires_in: args.expires_in,
+                    verify: args.verify,
+                    ..crate::cli::SetupArgs::default()
+                },
+                "",
+            ),
+        ),
         Command::Token(TokenCommand::Info { json, no_verify }) => token::info(
             ctx,
             token::InfoArgs {

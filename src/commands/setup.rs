@@ -160,7 +160,9 @@ fn workspace_profile(
 /// `token rotate`: a new token for the profile in effect through the browser, written before
 /// the old one is revoked, so that a failure at any step leaves a working token in the file.
 pub fn rotate(ctx: &Context, args: SetupArgs) -> Result<()> {
-    let (path, _, config) = ctx.load_to_edit()?;
+    // Read without the checks and warnings of `load`: `setup` below makes them, once.
+    let path = ctx.config_path()?;
+    let config = ctx.store(&path).load()?;
     let resolved = ctx.resolve(&config, path);
     let profile = resolved.profile.value;
     let has_token = config

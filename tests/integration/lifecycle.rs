@@ -620,6 +620,16 @@ fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
 }
 
 #[test]
+fn rotate_accepts_only_the_flags_it_honours() {
+    let t = TestEnv::new();
+    for flag in ["--yes", "--activate", "--no-activate", "--delete-existing"] {
+        t.run(&["token", "rotate", flag])
+            .code(2)
+            .stderr_has(&format!("unexpected argument '{flag}'"));
+    }
+}
+
+#[test]
 fn rotate_needs_a_token_to_replace() {
     let t = TestEnv::new();
     t.write("[ws]\nactive = true\n");
