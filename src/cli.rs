@@ -129,8 +129,9 @@ pub enum TokenCommand {
     Rotate(RotateArgs),
 }
 
+/// The login's own options, shared by `setup` and `token rotate`.
 #[derive(Debug, Default, Args)]
-pub struct SetupArgs {
+pub struct LoginArgs {
     /// Do not open a browser; print the URL to open
     #[arg(long)]
     pub no_browser: bool,
@@ -146,6 +147,12 @@ pub struct SetupArgs {
     /// How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace's default]
     #[arg(long, value_name = "DURATION", value_parser = parse_expires_in)]
     pub expires_in: Option<u32>,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SetupArgs {
+    #[command(flatten)]
+    pub login: LoginArgs,
 
     #[command(flatten)]
     pub verify: VerifyArgs,
@@ -166,21 +173,8 @@ pub struct SetupArgs {
 /// not), replaces without asking and revokes the old token, so it takes no flag about those.
 #[derive(Debug, Default, Args)]
 pub struct RotateArgs {
-    /// Do not open a browser; print the URL to open
-    #[arg(long)]
-    pub no_browser: bool,
-
-    /// Port of the loopback server the login page checks [default: a free one]
-    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: Option<u16>,
-
-    /// Seconds to wait for the login
-    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = parse_timeout)]
-    pub timeout: u64,
-
-    /// How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace's default]
-    #[arg(long, value_name = "DURATION", value_parser = parse_expires_in)]
-    pub expires_in: Option<u32>,
+    #[command(flatten)]
+    pub login: LoginArgs,
 
     #[command(flatten)]
     pub verify: VerifyArgs,
@@ -398,7 +392,9 @@ mod tests {
     #[test]
     fn setup_options_go_only_without_a_command() {
         let bare = Cli::try_parse_args(["m", "--no-browser", "--timeout", "5"]).unwrap();
-        assert!(bare.command.is_none() && bare.setup.no_browser && bare.setup.timeout == 5);
+        assert!(
+            bare.command.is_none() && bare.setup.login.no_browser && bare.setup.login.timeout == 5
+        );
         let error = Cli::try_parse_args(["m", "--no-browser", "profile", "list"]).unwrap_err();
         assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
         assert!(

@@ -246,10 +246,10 @@ impl Context {
 /// `next_url` is "/home" for `setup` and "" for `token new`/`rotate`, as 1.6.4 sends it.
 fn setup_args(args: crate::cli::SetupArgs, next_url: &'static str) -> setup::SetupArgs {
     setup::SetupArgs {
-        no_browser: args.no_browser,
-        port: args.port,
-        timeout: Duration::from_secs(args.timeout),
-        expires_in_seconds: args.expires_in.unwrap_or(0),
+        no_browser: args.login.no_browser,
+        port: args.login.port,
+        timeout: Duration::from_secs(args.login.timeout),
+        expires_in_seconds: args.login.expires_in.unwrap_or(0),
         verify: !args.verify.no_verify,
         activate: !args.activate.no_activate,
         yes: args.yes,
@@ -271,10 +271,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             ctx,
             setup_args(
                 crate::cli::SetupArgs {
-                    no_browser: args.no_browser,
-                    port: args.port,
-                    timeout: args.timeout,
-                    expires_in: args.expires_in,
+                    login: args.login,
                     verify: args.verify,
                     ..crate::cli::SetupArgs::default()
                 },

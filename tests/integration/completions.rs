@@ -68,12 +68,7 @@ fn profile_names_complete_in_bash_zsh_and_fish() {
 /// Runs the bash completion for real when bash is installed.
 #[test]
 fn bash_completes_profile_names() {
-    if std::process::Command::new("bash")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("bash is not installed; skipping");
+    if missing("bash") {
         return;
     }
     let t = TestEnv::new();
@@ -135,27 +130,39 @@ fn bash_completes_profile_names() {
             &["bash", "zsh", "fish", "powershell", "elvish"],
         ),
     ] {
-        let offered = words(line);
-        for word in expected {
-            assert!(
-                offered.iter().any(|o| o == word),
-                "{line:?} does not offer {word}: {offered:?}"
-            );
-        }
+        assert_offers(line, &words(line), expected);
     }
     assert_eq!(complete("modal-setup token set --profile b"), "beta\n");
     assert!(complete("modal-setup prof").contains("profile"));
 }
 
+/// Fails unless completing `line` offered every one of `expected`.
+#[track_caller]
+fn assert_offers(line: &str, offered: &[String], expected: &[&str]) {
+    for word in expected {
+        assert!(
+            offered.iter().any(|o| o == word),
+            "{line:?} does not offer {word}: {offered:?}"
+        );
+    }
+}
+
+/// A shell that is not installed skips its test, saying so (.ci/run installs them all).
+fn missing(shell: &str) -> bool {
+    let missing = std::process::Command::new(shell)
+        .arg("--version")
+        .output()
+        .is_err();
+    if missing {
+        eprintln!("{shell} is not installed; skipping");
+    }
+    missing
+}
+
 /// Runs the fish completion for real when fish is installed (.ci/run installs it).
 #[test]
 fn fish_completes_subcommands_flags_values_and_profile_names() {
-    if std::process::Command::new("fish")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("fish is not installed; skipping");
+    if missing("fish") {
         return;
     }
     let t = TestEnv::new();
@@ -205,25 +212,14 @@ fn fish_completes_subcommands_flags_values_and_profile_names() {
         ("modal-setup profile activate ", &["alpha", "beta"]),
         ("modal-setup token info --profile ", &["alpha", "beta"]),
     ] {
-        let offered = complete(line);
-        for word in expected {
-            assert!(
-                offered.iter().any(|o| o == word),
-                "{line:?} does not offer {word}: {offered:?}"
-            );
-        }
+        assert_offers(line, &complete(line), expected);
     }
 }
 
 /// zsh cannot be driven without a terminal here: check that the script at least parses.
 #[test]
 fn zsh_parses_the_script() {
-    if std::process::Command::new("zsh")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("zsh is not installed; skipping");
+    if missing("zsh") {
         return;
     }
     let t = TestEnv::new();
