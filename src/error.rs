@@ -190,6 +190,10 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
+    /// The user declined to write a token the login had already minted.
+    #[error("cancelled; nothing was written")]
+    Declined { token_id: String, revoked: bool },
+
     #[error("interrupted; nothing was written")]
     Interrupted,
 
@@ -390,8 +394,15 @@ impl Error {
                 let why = cause.hint().map(|h| format!("{h}; ")).unwrap_or_default();
                 format!("{why}nothing was removed; pass --force to remove the profile anyway")
             }
+            Self::Declined {
+                token_id,
+                revoked: true,
+            } => format!("the new token {token_id} was revoked, so it is not left unused"),
+            Self::Declined { token_id, .. } => format!(
+                "the new token {token_id} could not be revoked: revoke it in the Modal dashboard"
+            ),
+            Self::Cancelled => "nothing was written".into(),
             Self::Terminal(_)
-            | Self::Cancelled
             | Self::Interrupted
             | Self::Internal(_)
             | Self::BrokenPipe => {

@@ -67,6 +67,21 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     }
     let server_url = ctx.server_url_for(&config, chosen.as_deref());
     let api = ctx.api(&server_url)?;
+    // Modal replaces without asking; on a terminal we ask, before the browser opens when the
+    // profile is known (`--profile`, MODAL_PROFILE).
+    let mut asked = false;
+    if let Some(profile) = &chosen
+        && let Some(previous) = config.profile(profile).and_then(|p| p.token_id())
+        && ctx.interactive
+        && !args.yes
+    {
+        let question =
+            format!("Profile '{profile}' holds token {previous}. Replace it with a new one?");
+        if !prompt::confirm(&question, true)? {
+            return Err(Error::Cancelled);
+        }
+        asked = true;
+    }
 
     let loopback = Loopback::bind(args.port)?;
     ctx.printer.debug(&format!(
@@ -105,7 +120,8 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         None => workspace_profile(ctx, &api, &credentials, minted.workspace_username)?,
     };
 
-    // Modal replaces without asking; on a terminal we ask first.
+    // The profile was named after the workspace only now: ask now. A token refused here is
+    // revoked, so that no unused token stays alive on the server.
     let current = store.load()?;
     let previous = current
         .profile(&profile)
@@ -113,10 +129,15 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     if let Some(previous) = previous.filter(|id| *id != credentials.token_id)
         && ctx.interactive
         && !args.yes
+        && !asked
     {
         let question = format!("Profile '{profile}' holds token {previous}. Replace it?");
         if !prompt::confirm(&question, true)? {
-            return Err(Error::Cancelled);
+            let revoked = api.delete_token(&credentials, &credentials.token_id);
+            return Err(Error::Declined {
+                token_id: credentials.token_id.clone(),
+                revoked: revoked.is_ok(),
+            });
         }
     }
     let token = NewToken {

@@ -487,9 +487,10 @@ fn token_new_and_bare_modal_setup_run_the_same_wizard() {
     }
 }
 
-/// The wizard on a terminal: the code is shown, and replacing another token asks first.
+/// The wizard on a terminal with a chosen profile that holds a token: it asks before the
+/// browser opens; "no" ends it with nothing created anywhere.
 #[test]
-fn on_a_terminal_replacing_a_token_asks_first_both_ways() {
+fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
     use rexpect::process::WaitStatus;
     for answer in ["n", "y"] {
         let w = Wizard::new();
@@ -499,34 +500,81 @@ fn on_a_terminal_replacing_a_token_asks_first_both_ways() {
             Some(20_000),
         )
         .unwrap();
+        session
+            .exp_string("Profile 'personal' holds token ak-personal. Replace it with a new one?")
+            .unwrap();
+        assert_eq!(
+            w.server.count("TokenFlowCreate"),
+            0,
+            "asked before the login"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        session.send(answer).unwrap();
+        session.flush().unwrap();
+        if answer == "n" {
+            let rest = session.exp_eof().unwrap();
+            assert!(rest.contains("hint: nothing was written"), "{rest:?}");
+            let status = session.process().wait().unwrap();
+            assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
+            assert_eq!(w.t.read(), FIXTURE);
+            assert!(w.browser.opened().is_empty());
+            assert_eq!(w.server.count("TokenFlowCreate"), 0);
+            continue;
+        }
         session.exp_string("Enter this code: ").unwrap();
         let code = session.exp_regex("[A-Z]{4}-[A-Z]{4}").unwrap().1;
         assert_eq!(w.server.last_code().as_deref(), Some(code.as_str()));
         w.approve();
-        session
-            .exp_string("Profile 'personal' holds token ak-personal. Replace it?")
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(300));
-        session.send(answer).unwrap();
-        session.flush().unwrap();
         let rest = session.exp_eof().unwrap();
         crate::support::assert_no_secret(&rest);
+        assert!(!rest.contains("Replace it?"), "asked twice: {rest:?}");
         let status = session.process().wait().unwrap();
-        if answer == "n" {
-            assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
-            assert_eq!(w.t.read(), FIXTURE);
-        } else {
-            assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
-            let (token_id, _) = token_of(
-                &w.t.read().replace("   # keep this comment", ""),
-                "personal",
-            );
-            assert!(
-                w.t.read()
-                    .contains(&format!("token_id = \"{token_id}\"   # keep this comment"))
-            );
-        }
+        assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+        let (token_id, _) = token_of(
+            &w.t.read().replace("   # keep this comment", ""),
+            "personal",
+        );
+        assert!(
+            w.t.read()
+                .contains(&format!("token_id = \"{token_id}\"   # keep this comment"))
+        );
     }
+}
+
+/// Named after the workspace, the profile is known only after the login: a "no" then revokes
+/// the token the login minted, so none is left unused on the server.
+#[test]
+fn declining_after_the_login_revokes_the_new_token() {
+    use rexpect::process::WaitStatus;
+    let w = Wizard::new();
+    let existing =
+        "[demo-workspace]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\nactive = true\n";
+    w.t.write(existing);
+    let mut session =
+        rexpect::session::spawn_command(w.t.cmd(&["setup"]).command, Some(20_000)).unwrap();
+    session.exp_string("Enter this code: ").unwrap();
+    w.approve();
+    session
+        .exp_string("Profile 'demo-workspace' holds token ak-old. Replace it?")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    session.send("n").unwrap();
+    session.flush().unwrap();
+    let rest = session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
+    let minted = rest
+        .split("the new token ")
+        .nth(1)
+        .and_then(|after| after.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the hint names the revoked token: {rest:?}"))
+        .to_owned();
+    assert!(rest.contains("was revoked"), "{rest:?}");
+    assert_eq!(
+        w.server.token_state(&minted),
+        Some(reference_server::TokenState::Revoked)
+    );
+    assert_eq!(w.t.read(), existing);
 }
 
 #[test]
