@@ -233,3 +233,39 @@ fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
     );
     assert!(t.read().contains("token_secret = \"as-typedsecret\""));
 }
+
+/// The demo finishes anywhere, also when run twice at a terminal (the second run replaces the
+/// first one's token without asking), and leaves nothing but its config file behind.
+#[test]
+fn the_demo_runs_twice_at_a_terminal_without_stopping() {
+    let demo = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .unwrap()
+        .join("examples/demo");
+    if !demo.exists() {
+        // `cargo test` builds the examples; a filtered build may not have.
+        eprintln!("{} is not built; skipping", demo.display());
+        return;
+    }
+    let t = TestEnv::new();
+    for run in 0..2 {
+        let mut command = std::process::Command::new(&demo);
+        command
+            .arg("--auto-approve")
+            .env_clear()
+            .env("HOME", &t.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .current_dir(t.dir());
+        let mut session = spawn_command(command, Some(60_000)).unwrap();
+        let shown = session.exp_eof().unwrap();
+        assert!(!shown.contains("Replace it?"), "run {run} asked: {shown:?}");
+        assert_eq!(exit_code(session.process().wait().unwrap()), 0, "{shown:?}");
+    }
+    let mut left: Vec<String> = std::fs::read_dir(t.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".demo.modal.toml.lock", "demo.modal.toml", "home"]);
+}
