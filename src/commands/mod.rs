@@ -16,13 +16,12 @@ use std::time::Duration;
 use crate::api::{self, Api, Proxies, Proxy, ServerUrl};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
 use crate::config::Config;
-use crate::config::DEFAULT_SERVER_URL;
 use crate::config::path::config_path;
 use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
 use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
 use crate::env::{
-    Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS, MODAL_PROFILE,
-    MODAL_SERVER_URL, MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
+    Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS,
+    MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
 };
 use crate::error::Result;
 use crate::flow::browser::BrowserEnv;
@@ -147,32 +146,14 @@ impl Context {
             })
     }
 
-    /// The server for `profile`: MODAL_SERVER_URL, else the profile's `server_url`, else the
-    /// default.
+    /// The server for `profile` (resolve.rs has the rule).
     pub fn server_url_for(&self, config: &Config, profile: Option<&str>) -> Sourced<String> {
-        if let Some(url) = self.env.get(MODAL_SERVER_URL) {
-            return Sourced::new(url.to_owned(), Origin::Env(MODAL_SERVER_URL));
-        }
-        let from_file = profile.and_then(|name| {
-            let url = config.profile(name)?.server_url()?;
-            Some(Sourced::new(
-                url.to_owned(),
-                Origin::File {
-                    path: config.path().to_owned(),
-                    profile: name.to_owned(),
-                },
-            ))
-        });
-        from_file.unwrap_or_else(|| Sourced::new(DEFAULT_SERVER_URL.to_owned(), Origin::Default))
+        resolve::server_url_for(config, &self.env, profile)
     }
 
-    /// The profile named by `--profile` or MODAL_PROFILE, if any.
+    /// The profile named by `--profile` or MODAL_PROFILE, if any (resolve.rs has the rule).
     pub fn chosen_profile(&self) -> Option<Sourced<String>> {
-        self.explicit_profile().or_else(|| {
-            self.env
-                .get(MODAL_PROFILE)
-                .map(|name| Sourced::new(name.to_owned(), Origin::Env(MODAL_PROFILE)))
-        })
+        resolve::chosen_profile(&self.env, self.explicit_profile().as_ref())
     }
 
     fn explicit_profile(&self) -> Option<Sourced<String>> {

@@ -130,17 +130,42 @@ pub struct Resolved {
     pub problems: Vec<Problem>,
 }
 
+/// The profile chosen by name: `explicit` (`--profile`, a program's), else MODAL_PROFILE.
+pub fn chosen_profile(env: &Env, explicit: Option<&Sourced<String>>) -> Option<Sourced<String>> {
+    explicit.cloned().or_else(|| {
+        env.get(MODAL_PROFILE)
+            .map(|name| Sourced::new(name.to_owned(), Origin::Env(MODAL_PROFILE)))
+    })
+}
+
+/// The server for `profile`: MODAL_SERVER_URL, else the profile's `server_url`, else the
+/// default.
+pub fn server_url_for(config: &Config, env: &Env, profile: Option<&str>) -> Sourced<String> {
+    if let Some(url) = env.get(MODAL_SERVER_URL) {
+        return Sourced::new(url.to_owned(), Origin::Env(MODAL_SERVER_URL));
+    }
+    profile
+        .and_then(|name| {
+            let url = config.profile(name)?.server_url()?;
+            Some(Sourced::new(
+                url.to_owned(),
+                Origin::File {
+                    path: config.path().to_owned(),
+                    profile: name.to_owned(),
+                },
+            ))
+        })
+        .unwrap_or_else(|| Sourced::new(DEFAULT_SERVER_URL.to_owned(), Origin::Default))
+}
+
 /// The profile in effect and what chose it.
 pub fn profile_in_effect(
     config: &Config,
     env: &Env,
     explicit: Option<&Sourced<String>>,
 ) -> Sourced<String> {
-    if let Some(profile) = explicit {
-        return profile.clone();
-    }
-    if let Some(name) = env.get(MODAL_PROFILE) {
-        return Sourced::new(name.to_owned(), Origin::Env(MODAL_PROFILE));
+    if let Some(profile) = chosen_profile(env, explicit) {
+        return profile;
     }
     if let Some(name) = config.profiles().find(|p| p.is_active()).map(|p| p.name()) {
         let origin = Origin::Active {
@@ -183,12 +208,10 @@ pub fn resolve(
                     .map(|s| Sourced::new(s, file_origin()))
             })
     });
-    let server_url = pick(
-        &explicit.server_url,
-        MODAL_SERVER_URL,
-        in_file.and_then(|p| p.server_url()),
-    )
-    .unwrap_or_else(|| Sourced::new(DEFAULT_SERVER_URL.to_owned(), Origin::Default));
+    let server_url = explicit
+        .server_url
+        .clone()
+        .unwrap_or_else(|| server_url_for(config, env, Some(&profile.value)));
 
     let mut problems = Vec::new();
     let active = config.active_profiles();
