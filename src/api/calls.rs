@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::Client;
 use super::transport::Connection;
 use super::wire::{
     TokenDeleteRequest, TokenFlowCreateRequest, TokenFlowWaitRequest, TokenInfoGetRequest,
@@ -39,12 +40,20 @@ impl Rpc {
 }
 
 impl Connection {
-    fn request<T>(
+    /// Makes one call: the headers (the token's when `credentials` is given), the deadline
+    /// sent as `grpc-timeout` and enforced here too, the answer's warnings passed on, a
+    /// failure mapped to an [`Error`].
+    async fn call<Req, Resp, Fut>(
         &self,
-        message: T,
+        rpc: Rpc,
+        message: Req,
         credentials: Option<&Credentials>,
         deadline: Duration,
-    ) -> Result<tonic::Request<T>> {
+        send: impl FnOnce(Client, tonic::Request<Req>) -> Fut,
+    ) -> Result<Resp>
+    where
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
         let mut request = tonic::Request::new(message);
         headers::set(
             request.metadata_mut(),
@@ -52,17 +61,7 @@ impl Connection {
             &self.settings.override_headers,
         )?;
         request.set_timeout(deadline);
-        Ok(request)
-    }
-
-    /// Awaits a call within `deadline`, reports its warnings, and maps its failure.
-    async fn finish<T>(
-        &self,
-        rpc: Rpc,
-        deadline: Duration,
-        call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
-    ) -> Result<T> {
-        let answer = tokio::time::timeout(deadline, call)
+        let answer = tokio::time::timeout(deadline, send(self.client.clone(), request))
             .await
             .map_err(|_| status::timed_out(&self.server, deadline, false))?;
         let metadata = match &answer {
@@ -84,14 +83,13 @@ impl Connection {
             next_url: flow.next_url.clone(),
             expires_in_seconds: flow.expires_in_seconds,
         };
-        let deadline = self.settings.timeout;
-        let request = self.request(message, None, deadline)?;
-        let mut client = self.client.clone();
         let answer = self
-            .finish(
+            .call(
                 Rpc::TokenFlowCreate,
-                deadline,
-                client.token_flow_create(request),
+                message,
+                None,
+                self.settings.timeout,
+                |mut client, request| async move { client.token_flow_create(request).await },
             )
             .await?;
         if answer.token_flow_id.is_empty() || answer.wait_secret.is_empty() {
@@ -115,13 +113,13 @@ impl Connection {
             token_flow_id: flow.token_flow_id.clone(),
             wait_secret: flow.wait_secret.expose().to_owned(),
         };
-        let request = self.request(message, None, deadline)?;
-        let mut client = self.client.clone();
         let answer = self
-            .finish(
+            .call(
                 Rpc::TokenFlowWait,
+                message,
+                None,
                 deadline,
-                client.token_flow_wait(request),
+                |mut client, request| async move { client.token_flow_wait(request).await },
             )
             .await?;
         if answer.timeout {
@@ -135,11 +133,14 @@ impl Connection {
     }
 
     pub async fn hello(&self, credentials: &Credentials) -> Result<()> {
-        let deadline = self.settings.timeout;
-        let request = self.request((), Some(credentials), deadline)?;
-        let mut client = self.client.clone();
         let answer = self
-            .finish(Rpc::ClientHello, deadline, client.client_hello(request))
+            .call(
+                Rpc::ClientHello,
+                (),
+                Some(credentials),
+                self.settings.timeout,
+                |mut client, request| async move { client.client_hello(request).await },
+            )
             .await?;
         for warning in answer.server_warnings {
             (self.settings.on_warning)(&sanitize(&warning.message));
@@ -148,25 +149,27 @@ impl Connection {
     }
 
     pub async fn username(&self, credentials: &Credentials) -> Result<String> {
-        let deadline = self.settings.timeout;
-        let request = self.request((), Some(credentials), deadline)?;
-        let mut client = self.client.clone();
         let answer = self
-            .finish(
+            .call(
                 Rpc::WorkspaceNameLookup,
-                deadline,
-                client.workspace_name_lookup(request),
+                (),
+                Some(credentials),
+                self.settings.timeout,
+                |mut client, request| async move { client.workspace_name_lookup(request).await },
             )
             .await?;
         Ok(answer.username)
     }
 
     pub async fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
-        let deadline = self.settings.timeout;
-        let request = self.request(TokenInfoGetRequest {}, Some(credentials), deadline)?;
-        let mut client = self.client.clone();
         let answer = self
-            .finish(Rpc::TokenInfoGet, deadline, client.token_info_get(request))
+            .call(
+                Rpc::TokenInfoGet,
+                TokenInfoGetRequest {},
+                Some(credentials),
+                self.settings.timeout,
+                |mut client, request| async move { client.token_info_get(request).await },
+            )
             .await?;
         let seconds = |t: Option<prost_types::Timestamp>| t.map(|t| t.seconds).filter(|s| *s > 0);
         Ok(TokenInfo {
@@ -181,14 +184,17 @@ impl Connection {
     }
 
     pub async fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
-        let deadline = self.settings.timeout;
         let message = TokenDeleteRequest {
             token_id: token_id.to_owned(),
         };
-        let request = self.request(message, Some(credentials), deadline)?;
-        let mut client = self.client.clone();
-        self.finish(Rpc::TokenDelete, deadline, client.token_delete(request))
-            .await
+        self.call(
+            Rpc::TokenDelete,
+            message,
+            Some(credentials),
+            self.settings.timeout,
+            |mut client, request| async move { client.token_delete(request).await },
+        )
+        .await
     }
 
     fn bad_answer(&self, rpc: Rpc, what: &str) -> Error {
