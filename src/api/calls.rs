@@ -8,12 +8,13 @@ use super::transport::Connection;
 use super::wire::{
     TokenDeleteRequest, TokenFlowCreateRequest, TokenFlowWaitRequest, TokenInfoGetRequest,
 };
-use super::{
-    Credentials, FLOW_WAIT_MARGIN, Flow, FlowRequest, Identity, Minted, TokenInfo, headers, status,
-};
+use super::{Credentials, Flow, FlowRequest, Identity, Minted, TokenInfo, headers, status};
 use crate::error::{Error, Result};
 use crate::output::sanitize;
 use crate::secret::Secret;
+
+/// At most this many warnings of one answer are shown.
+const MAX_WARNINGS: usize = 5;
 
 /// The RPCs, named as in the method path `/modal.client.ModalClient/<name>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,12 +69,46 @@ impl Connection {
             Ok(response) => response.metadata(),
             Err(status) => status.metadata(),
         };
-        for warning in headers::warnings(metadata) {
-            (self.settings.on_warning)(&sanitize(&warning));
+        self.report_warnings(headers::warnings(metadata));
+        let response = answer.map_err(|s| status::from_status(&s, rpc, self, deadline))?;
+        // tonic reads any body as gRPC frames; a server that says it sent something else
+        // (a JSON API, a proxy's page) is not Modal's, whatever the bytes decode to.
+        let content_type = response
+            .metadata()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !content_type.starts_with("application/grpc") {
+            return Err(self.bad_answer(
+                rpc,
+                &format!("content-type '{}', not gRPC", sanitize(content_type)),
+            ));
         }
-        answer
-            .map(tonic::Response::into_inner)
-            .map_err(|s| status::from_status(&s, rpc, self, deadline))
+        Ok(response.into_inner())
+    }
+
+    /// Passes an answer's warnings on, made safe to print: the first [`MAX_WARNINGS`]
+    /// distinct ones, then how many more there were.
+    fn report_warnings(&self, warnings: impl IntoIterator<Item = String>) {
+        let mut shown: Vec<String> = Vec::new();
+        let mut more = 0usize;
+        for warning in warnings {
+            let warning = sanitize(&warning);
+            if shown.contains(&warning) {
+                continue;
+            }
+            if shown.len() == MAX_WARNINGS {
+                more += 1;
+                continue;
+            }
+            shown.push(warning);
+        }
+        for warning in &shown {
+            (self.settings.on_warning)(&format!("the server says: {warning}"));
+        }
+        if more > 0 {
+            (self.settings.on_warning)(&format!("the server sent {more} more warnings, not shown"));
+        }
     }
 
     pub async fn create_flow(&self, flow: &FlowRequest) -> Result<Flow> {
@@ -106,8 +141,12 @@ impl Connection {
         })
     }
 
-    pub async fn wait_flow(&self, flow: &Flow, hold: Duration) -> Result<Option<Minted>> {
-        let deadline = hold + FLOW_WAIT_MARGIN;
+    pub async fn wait_flow(
+        &self,
+        flow: &Flow,
+        hold: Duration,
+        deadline: Duration,
+    ) -> Result<Option<Minted>> {
         let message = TokenFlowWaitRequest {
             timeout: hold.as_secs_f32(),
             token_flow_id: flow.token_flow_id.clone(),
@@ -142,9 +181,7 @@ impl Connection {
                 |mut client, request| async move { client.client_hello(request).await },
             )
             .await?;
-        for warning in answer.server_warnings {
-            (self.settings.on_warning)(&sanitize(&warning.message));
-        }
+        self.report_warnings(answer.server_warnings.into_iter().map(|w| w.message));
         Ok(())
     }
 

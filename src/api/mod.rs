@@ -33,6 +33,9 @@ pub const FLOW_WAIT: Duration = Duration::from_secs(40);
 /// The client's deadline for one TokenFlowWait: the server's hold plus this margin (45 s in
 /// all, as 1.6.4 has it).
 pub const FLOW_WAIT_MARGIN: Duration = Duration::from_secs(5);
+/// How long past the login's own timeout the last TokenFlowWait may run: a server that
+/// holds the call to the end gets this long to answer.
+pub const LOGIN_GRACE: Duration = Duration::from_secs(1);
 /// The largest message decoded from the server: a login's answers are a few hundred bytes.
 pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
 
@@ -190,12 +193,15 @@ impl Api {
         self.runtime.block_on(connection.create_flow(request))
     }
 
-    /// TokenFlowWait (anonymous), asking the server to hold the call up to `hold`
-    /// ([`FLOW_WAIT`] at most): `Ok(None)` when it passed without an answer.
-    pub fn wait_flow(&self, flow: &Flow, hold: Duration) -> Result<Option<Minted>> {
+    /// TokenFlowWait (anonymous), asking the server to hold the call for what is `left` of
+    /// the login ([`FLOW_WAIT`] at most): `Ok(None)` when it passed without an answer. The
+    /// call's own deadline ends at most [`LOGIN_GRACE`] after what is left.
+    pub fn wait_flow(&self, flow: &Flow, left: Duration) -> Result<Option<Minted>> {
         let connection = self.connection()?;
+        let hold = left.min(FLOW_WAIT);
+        let deadline = (hold + FLOW_WAIT_MARGIN).min(left + LOGIN_GRACE);
         self.runtime
-            .block_on(connection.wait_flow(flow, hold.min(FLOW_WAIT)))
+            .block_on(connection.wait_flow(flow, hold, deadline))
     }
 
     /// ClientHello, authenticated by `credentials`: whether the server accepts the token. Its

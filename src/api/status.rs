@@ -10,8 +10,30 @@ use super::transport::{Candidate, Connection, DialError, ServerUrl};
 use crate::error::{Error, NetFailure};
 use crate::output::{sanitize, seconds};
 
-/// tonic's message when an answer had no `grpc-status`: the server is not a gRPC server.
-const NOT_GRPC: &str = "grpc-status header missing";
+/// What tonic says when an answer is not gRPC at all: no `grpc-status`, a body that is not
+/// gRPC framing, or HTTP/2 broken the way only a non-gRPC server breaks it.
+const NOT_GRPC: [&str; 7] = [
+    "grpc-status header missing",
+    "invalid compression flag",
+    "frame with invalid size",
+    "FRAME_SIZE_ERROR",
+    "invalid HTTP version",
+    "PROTOCOL_ERROR",
+    "invalid content-type",
+];
+
+/// What tonic says when a gRPC answer cannot be read. None of these comes from the server:
+/// tonic makes them up on this side, with the status code it chooses.
+const UNREADABLE: [&str; 5] = [
+    "failed to decode Protobuf message",
+    "Missing response message",
+    "compressed-flag but no grpc-encoding",
+    "decoded message length too large",
+    "which isn't supported",
+];
+
+/// tonic's words for an answer that stopped before its status.
+const NO_STATUS: &str = "missing grpc-status trailer";
 
 pub fn from_status(
     status: &tonic::Status,
@@ -27,8 +49,51 @@ pub fn from_status(
         server_source: server_source.clone(),
         detail,
     };
-    if message.starts_with(NOT_GRPC) || looks_like_http1(status) {
+    let chain = status_chain(status);
+    if let Some(what) = connection.not_http2() {
+        return not_modal(format!("it does not answer HTTP/2 ({what})"));
+    }
+    if NOT_GRPC.iter().any(|needle| chain.contains(needle)) {
         return not_modal("it does not answer gRPC".into());
+    }
+    if chain.contains(NO_STATUS) {
+        return not_modal(format!(
+            "its {} answer ended without a gRPC status (a proxy may have cut it short)",
+            rpc.name()
+        ));
+    }
+    if UNREADABLE.iter().any(|needle| chain.contains(needle)) {
+        return not_modal(format!(
+            "its {} answer could not be read ({message})",
+            rpc.name()
+        ));
+    }
+    if status.code() == Code::Cancelled && chain.contains("Timeout expired") {
+        return timed_out(&connection.server, deadline, false);
+    }
+    // A status the server sent has no source; one with a source is tonic reporting that the
+    // connection or the stream broke.
+    if let Some(dial) = dial_error(status) {
+        // The channel reconnected for this call and could not.
+        return Error::Unreachable {
+            url,
+            cause: dial.detail.clone(),
+            failure: dial.failure.clone(),
+            server_source,
+            skippable: false,
+        };
+    }
+    if let Some(cause) = innermost(status) {
+        return Error::Unreachable {
+            url,
+            cause: format!(
+                "the connection broke during the call ({})",
+                sanitize(&cause)
+            ),
+            failure: NetFailure::Dropped,
+            server_source,
+            skippable: false,
+        };
     }
     match status.code() {
         Code::Unauthenticated => Error::Rejected {
@@ -58,24 +123,21 @@ pub fn from_status(
         },
         Code::Unimplemented => not_modal(format!("it does not implement {}", rpc.name())),
         Code::DeadlineExceeded => timed_out(&connection.server, deadline, false),
-        Code::Cancelled if message.contains("Timeout expired") => {
-            timed_out(&connection.server, deadline, false)
-        }
         Code::Unavailable => Error::Unreachable {
             url,
             cause: or_code(message, status.code()),
-            failure: if is_dropped(status) {
-                NetFailure::Dropped
-            } else {
-                NetFailure::Unavailable
-            },
+            failure: NetFailure::Unavailable,
             server_source,
             skippable: false,
         },
         code => Error::Server {
             url,
             code: code_name(code),
-            message: or_code(message, code),
+            message: if message.is_empty() {
+                "(no message)".into()
+            } else {
+                message
+            },
             server_source,
         },
     }
@@ -138,30 +200,24 @@ pub fn connect_failed(
     }
 }
 
-/// The server closed the connection or broke HTTP/2 in a way only a non-gRPC server (an
-/// HTTP/1.1 one, say) does.
-fn looks_like_http1(status: &tonic::Status) -> bool {
-    let chain = status_chain(status);
-    [
-        "frame with invalid size",
-        "FRAME_SIZE_ERROR",
-        "invalid HTTP version",
-        "PROTOCOL_ERROR",
-    ]
-    .iter()
-    .any(|needle| chain.contains(needle))
+fn dial_error(status: &tonic::Status) -> Option<&DialError> {
+    let mut source = std::error::Error::source(status);
+    while let Some(cause) = source {
+        if let Some(dial) = cause.downcast_ref::<DialError>() {
+            return Some(dial);
+        }
+        source = cause.source();
+    }
+    None
 }
 
-fn is_dropped(status: &tonic::Status) -> bool {
-    let chain = status_chain(status);
-    [
-        "connection closed",
-        "reset",
-        "broken pipe",
-        "connection error",
-    ]
-    .iter()
-    .any(|needle| chain.to_ascii_lowercase().contains(needle))
+/// The deepest cause of a status tonic made from an error, if it was made from one.
+fn innermost(status: &tonic::Status) -> Option<String> {
+    let mut source = std::error::Error::source(status)?;
+    while let Some(deeper) = source.source() {
+        source = deeper;
+    }
+    Some(source.to_string())
 }
 
 fn status_chain(status: &tonic::Status) -> String {

@@ -266,6 +266,23 @@ pub struct Connection {
     pub candidate: Candidate,
     pub server: ServerUrl,
     pub settings: Settings,
+    dialer: Arc<Dialer>,
+}
+
+impl Connection {
+    /// What was wrong with the server's first bytes, when they were not HTTP/2. h2 reports
+    /// the broken connection to the call in more than one way; this is what it broke on.
+    pub fn not_http2(&self) -> Option<&'static str> {
+        let verdicts = self
+            .dialer
+            .verdicts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        verdicts
+            .iter()
+            .find(|(url, _)| *url == self.candidate.url)
+            .map(|(_, what)| *what)
+    }
 }
 
 /// Connects to the first URL of `server` that answers: URL i starts after i × [`STAGGER`], or
@@ -275,6 +292,7 @@ pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connecti
         proxies: settings.proxies.clone(),
         timeout: settings.timeout,
         tls: OnceLock::new(),
+        verdicts: Arc::default(),
     });
     let mut attempts = tokio::task::JoinSet::new();
     let mut next = 0;
@@ -309,6 +327,7 @@ pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connecti
                         candidate,
                         server: server.clone(),
                         settings: settings.clone(),
+                        dialer: Arc::clone(&dialer),
                     });
                 }
                 Ok((candidate, Err(error))) => {
@@ -350,9 +369,22 @@ struct Dialer {
     timeout: Duration,
     /// Built at the first https connection: loading the system's roots takes a few ms.
     tls: OnceLock<Arc<rustls::ClientConfig>>,
+    /// Per server URL, why its first bytes were not HTTP/2 (see [`Preface`]).
+    verdicts: Verdicts,
 }
 
+type Verdicts = Arc<std::sync::Mutex<Vec<(String, &'static str)>>>;
+
 impl Dialer {
+    fn watch(&self, candidate: &Candidate) -> Preface {
+        Preface {
+            url: candidate.url.clone(),
+            verdicts: Arc::clone(&self.verdicts),
+            seen: [0; 9],
+            len: 0,
+        }
+    }
+
     async fn dial(&self, uri: &http::Uri) -> Result<Stream, DialError> {
         let candidate = parse_candidate(&uri.to_string()).map_err(|detail| DialError {
             failure: crate::error::NetFailure::Other,
@@ -376,7 +408,7 @@ impl Dialer {
             None => tcp(&candidate.host, candidate.port).await?,
         };
         match candidate.scheme {
-            Scheme::Http => Ok(Stream::Plain(tcp)),
+            Scheme::Http => Ok(Stream::new(Io::Plain(tcp), self.watch(candidate))),
             Scheme::Https => self.tls(tcp, candidate).await,
         }
     }
@@ -401,7 +433,10 @@ impl Dialer {
                 detail: "the TLS server did not agree to HTTP/2 (ALPN h2)".into(),
             });
         }
-        Ok(Stream::Tls(Box::new(stream)))
+        Ok(Stream::new(
+            Io::Tls(Box::new(stream)),
+            self.watch(candidate),
+        ))
     }
 }
 
@@ -542,10 +577,79 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
     Arc::new(config)
 }
 
-/// A connection, plain or TLS.
-enum Stream {
+/// A connection, plain or TLS, that checks the server's first bytes are HTTP/2's.
+struct Stream {
+    io: Io,
+    preface: Preface,
+}
+
+enum Io {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    fn new(io: Io, preface: Preface) -> Self {
+        Self { io, preface }
+    }
+}
+
+/// What the server sent first. An HTTP/2 server's first frame is SETTINGS; anything else
+/// (a TLS record, `HTTP/1.1 …`, a captive portal, noise) ends the connection with an error
+/// that says what it was, and the verdict is kept for the call to report (h2 may pass the
+/// call only "connection closed").
+struct Preface {
+    url: String,
+    verdicts: Verdicts,
+    seen: [u8; 9],
+    len: usize,
+}
+
+/// The words every "not HTTP/2" error starts with.
+const NOT_HTTP2: &str = "the server did not answer with HTTP/2";
+
+impl Preface {
+    /// Takes the bytes just read (none: the end of the stream); an error once 9 have come,
+    /// or the stream ended before them, and they are not a SETTINGS frame.
+    fn check(&mut self, read: &[u8]) -> std::io::Result<()> {
+        if self.len == self.seen.len() || (read.is_empty() && self.len == 0) {
+            return Ok(());
+        }
+        let take = read.len().min(self.seen.len() - self.len);
+        self.seen[self.len..self.len + take].copy_from_slice(&read[..take]);
+        self.len += take;
+        // h2 gives up on a frame header as soon as its 3-byte length is too large, so a
+        // first byte that no SETTINGS frame has (their length is below 65,536) is judged then.
+        let early = self.len >= 3 && self.seen[0] != 0;
+        if self.len < self.seen.len() && !read.is_empty() && !early {
+            return Ok(());
+        }
+        let head = &self.seen[..self.len];
+        let settings = self.len == self.seen.len()
+            && head[3] == 0x04
+            && head[4] & 0x01 == 0
+            && head[5..9] == [0, 0, 0, 0];
+        if settings {
+            return Ok(());
+        }
+        // Judged once: what follows is not looked at.
+        self.len = self.seen.len();
+        let what = if head.len() >= 2 && matches!(head[0], 0x14..=0x17) && head[1] == 0x03 {
+            "it answered with TLS; is it an https:// server?"
+        } else if b"HTTP/".starts_with(&head[..head.len().min(5)]) {
+            "it answered with HTTP/1"
+        } else {
+            "its first bytes are not an HTTP/2 frame"
+        };
+        let mut verdicts = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
+        if !verdicts.iter().any(|(url, _)| *url == self.url) {
+            verdicts.push((self.url.clone(), what));
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{NOT_HTTP2}: {what}"),
+        ))
+    }
 }
 
 impl AsyncRead for Stream {
@@ -554,10 +658,22 @@ impl AsyncRead for Stream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let room = buf.remaining() > 0;
+        let polled = match &mut this.io {
+            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        };
+        let read = &buf.filled()[before..];
+        match &polled {
+            // Nothing read into room for something: the end of the stream.
+            Poll::Ready(Ok(())) if room || !read.is_empty() => this.preface.check(read)?,
+            // A reset after a few bytes: judge those.
+            Poll::Ready(Err(_)) => this.preface.check(&[])?,
+            _ => {}
         }
+        polled
     }
 }
 
@@ -567,23 +683,23 @@ impl AsyncWrite for Stream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_flush(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_flush(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
@@ -591,6 +707,43 @@ impl AsyncWrite for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_bytes_must_be_an_http2_settings_frame() {
+        let check = |bytes: &[u8]| {
+            let mut preface = Preface {
+                url: "http://x".into(),
+                verdicts: Verdicts::default(),
+                seen: [0; 9],
+                len: 0,
+            };
+            // In two reads, as a socket may deliver them, then the end of the stream.
+            let (a, b) = bytes.split_at(bytes.len() / 2);
+            preface
+                .check(a)
+                .and_then(|()| preface.check(b))
+                .and_then(|()| preface.check(&[]))
+                .map_err(|e| e.to_string())
+        };
+        assert!(check(&[0, 0, 18, 4, 0, 0, 0, 0, 0, 0, 3]).is_ok());
+        let not_settings = check(&[0, 0, 0, 4, 1, 0, 0, 0, 0]).unwrap_err();
+        assert!(
+            not_settings.contains("not an HTTP/2 frame"),
+            "{not_settings}"
+        );
+        let alert = check(b"\x15\x03\x03\x00\x02\x02\x32").unwrap_err();
+        assert!(alert.contains("TLS"), "{alert}");
+        assert!(check(b"HTTP/1.1 200 OK").unwrap_err().contains("HTTP/1"));
+        assert!(
+            check(b"<html>")
+                .unwrap_err()
+                .contains("not an HTTP/2 frame")
+        );
+        assert!(
+            check(b"").is_ok(),
+            "nothing at all: a closed connection, not a verdict"
+        );
+    }
 
     #[test]
     fn server_urls_parse_into_candidates() {

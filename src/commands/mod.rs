@@ -113,9 +113,7 @@ impl Context {
                 no_proxy,
             },
             override_headers,
-            on_warning: std::sync::Arc::new(move |warning| {
-                printer.warn(&format!("the server says: {warning}"));
-            }),
+            on_warning: std::sync::Arc::new(move |warning| printer.warn(warning)),
         })
     }
 

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
 use super::token::{NewToken, check_minted, profile_from_server, revoke_replaced, save};
-use crate::api::{Api, Credentials, Flow, FlowRequest, Minted};
+use crate::api::{Api, Credentials, FLOW_WAIT, Flow, FlowRequest, Minted};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, NetFailure, Result};
@@ -292,9 +292,21 @@ fn wait_loop(
         if left.is_zero() {
             return Err(timed_out());
         }
+        let asked = Instant::now();
         match api.wait_flow(flow, left) {
             Ok(Some(minted)) => return Ok(minted),
+            // A server that says "not yet" long before the hold it was asked for would have
+            // the loop spin: ask again after a pause that grows, as after a failure.
+            Ok(None) if asked.elapsed() < left.min(FLOW_WAIT) / 2 => {
+                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+                pause = (pause * 2).min(RETRY_MAX);
+            }
             Ok(None) => pause = RETRY_FIRST,
+            // The last wait ran into the login's own deadline.
+            Err(Error::Unreachable {
+                failure: NetFailure::Timeout(_),
+                ..
+            }) if Instant::now() >= deadline => return Err(timed_out()),
             Err(Error::Unreachable {
                 failure: NetFailure::Unavailable | NetFailure::Dropped | NetFailure::Refused,
                 cause,

@@ -6,6 +6,7 @@ mod completions;
 mod config_cmd;
 mod floods;
 mod hostile;
+mod hostile_servers;
 mod lifecycle;
 mod malformed;
 mod profile;

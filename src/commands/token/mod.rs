@@ -18,7 +18,7 @@ use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
-use crate::token_format::{is_token_id, is_token_secret};
+use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
 
 /// Where the secret comes from.
 #[derive(Debug)]
@@ -349,7 +349,7 @@ pub fn validate_token_id(raw: &str) -> Result<String> {
             "it looks like a token secret (as-…); were --id and --secret swapped?".into()
         } else {
             format!(
-                "'{}' does not look like ak- followed by letters and digits",
+                "'{}' does not look like ak- followed by letters and digits (at most {MAX_TOKEN_LEN} in all)",
                 truncate(id)
             )
         },
@@ -369,8 +369,9 @@ pub fn validate_token_secret(raw: &Secret) -> Result<Secret> {
         problem: if secret.is_empty() {
             "it is empty".into()
         } else {
-            "it does not look like as- followed by letters and digits (the value is not shown)"
-                .into()
+            format!(
+                "it does not look like as- followed by letters and digits, at most {MAX_TOKEN_LEN} in all (the value is not shown)"
+            )
         },
         hint: "copy the token secret (as-…) from the Modal dashboard, or run `modal-setup setup`"
             .into(),

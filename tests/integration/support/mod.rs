@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod hostile_server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -241,7 +242,7 @@ impl Running {
                     self.stderr()
                 );
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(std::time::Duration::from_millis(5));
         };
         let stdout = self.stdout.join().expect("stdout reader");
         self.stderr_thread.join().expect("stderr reader");
@@ -254,6 +255,31 @@ impl Running {
         assert_no_secret(&run.stdout);
         assert_no_secret(&run.stderr);
         run
+    }
+}
+
+/// examples/peak_rss, which `cargo test` builds: it runs a command and reports its peak RSS.
+pub fn peak_rss_helper() -> PathBuf {
+    let helper = Path::new(BIN)
+        .parent()
+        .expect("target/debug")
+        .join("examples/peak_rss");
+    assert!(
+        helper.exists(),
+        "{} is missing: `cargo test` builds it, or `cargo build --example peak_rss`",
+        helper.display()
+    );
+    helper
+}
+
+impl TestEnv {
+    /// The binary with these arguments, started through examples/peak_rss, which writes its
+    /// peak resident set (KiB) to `figure` when it exits.
+    pub fn cmd_measured(&self, args: &[&str], figure: &Path) -> Cmd {
+        let figure = figure.display().to_string();
+        let mut measured = vec!["--out", figure.as_str(), BIN];
+        measured.extend_from_slice(args);
+        self.cmd_of(&peak_rss_helper(), &measured)
     }
 }
 

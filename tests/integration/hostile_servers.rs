@@ -1,0 +1,775 @@
+//! Hostile gRPC servers (support/hostile_server.rs): every RPC modal-setup makes, answered in
+//! one of many bad ways. Whatever a server sends, the command ends in bounded time and memory
+//! with its documented exit code and one clear error line (or goes on with a warning), never
+//! panics, prints nothing raw from the server, and leaves the config file byte-identical or
+//! holding exactly the validated pair. The figures go to target/reliability/hostile-servers.md
+//! (and docs/reliability.md).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use modal_setup::api::wire;
+use prost::Message;
+
+use crate::support::hostile_server::{Bad, HostileServer, Misbehaviour, Raw, TestCa};
+use crate::support::{Run, TestEnv, temp_files};
+
+/// The call timeout every case runs with (`MODAL_SETUP_HTTP_TIMEOUT`).
+const CALL_TIMEOUT: &str = "2";
+/// `setup --timeout`.
+const LOGIN_TIMEOUT: &str = "4";
+/// No case may take longer (the slowest are bounded by the login timeout plus one call).
+const TIME_BOUND: Duration = Duration::from_secs(12);
+/// Nor use more memory (a good run peaks at about 12 MiB, debug build).
+const RSS_BOUND_KIB: u64 = 32 * 1024;
+
+const ORIGINAL: &str = "# written by hand\n[existing]\ntoken_id = \"ak-existing\"\n\
+    token_secret = \"as-existing\"\nactive = true\n";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Command {
+    /// `token set --id … --secret …`: ClientHello, then WorkspaceNameLookup to name the profile.
+    TokenSet,
+    /// `token info`: TokenInfoGet.
+    TokenInfo,
+    /// `setup --no-browser`: TokenFlowCreate, TokenFlowWait, ClientHello, WorkspaceNameLookup.
+    Setup,
+    /// `token set … --profile existing --delete-existing`: ClientHello, write, TokenDelete.
+    Replace,
+}
+
+impl Command {
+    fn args(self) -> Vec<&'static str> {
+        let pair = ["--id", "ak-newfromtest", "--secret", "as-newfromtest"];
+        match self {
+            Self::TokenSet => [&["token", "set"][..], &pair].concat(),
+            Self::TokenInfo => vec!["token", "info"],
+            Self::Setup => vec!["setup", "--no-browser", "--timeout", LOGIN_TIMEOUT],
+            Self::Replace => [
+                &["token", "set"][..],
+                &pair,
+                &["--profile", "existing", "--delete-existing"],
+            ]
+            .concat(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::TokenSet => "token set",
+            Self::TokenInfo => "token info",
+            Self::Setup => "setup",
+            Self::Replace => "token set --delete-existing",
+        }
+    }
+}
+
+/// Where the client is pointed and what it meets there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Transport {
+    Plain,
+    /// A TLS server (its certificate trusted) where the client expects plain HTTP/2.
+    TlsWherePlain,
+    /// A plain server where the client expects TLS.
+    PlainWhereTls,
+}
+
+struct Case {
+    what: String,
+    server: Misbehaviour,
+    transport: Transport,
+    command: Command,
+    /// The exit code.
+    code: i32,
+    /// What stderr must say.
+    says: &'static str,
+    /// Or this, where h2 reports the same breakage in one of two ways.
+    or_says: Option<&'static str>,
+    /// Whether the validated pair is written (the failure came after the write).
+    written: bool,
+}
+
+fn case(what: &str, server: Misbehaviour, command: Command, code: i32, says: &'static str) -> Case {
+    Case {
+        what: what.to_owned(),
+        server,
+        transport: Transport::Plain,
+        command,
+        code,
+        says,
+        or_says: None,
+        written: code == 0,
+    }
+}
+
+fn answer(rpc: &'static str, bad: Bad) -> Misbehaviour {
+    Misbehaviour::Answer(rpc, bad)
+}
+
+fn message(rpc: &'static str, message: &impl Message) -> Misbehaviour {
+    Misbehaviour::Answer(rpc, Bad::Message(message.encode_to_vec()))
+}
+
+fn minted(token_id: &str, token_secret: &str) -> wire::TokenFlowWaitResponse {
+    wire::TokenFlowWaitResponse {
+        token_id: token_id.into(),
+        token_secret: token_secret.into(),
+        timeout: false,
+        workspace_username: "hostile".into(),
+    }
+}
+
+fn workspace(name: &str) -> wire::WorkspaceNameLookupResponse {
+    wire::WorkspaceNameLookupResponse {
+        username: name.into(),
+        ..Default::default()
+    }
+}
+
+fn flow(web_url: &str, code: &str) -> wire::TokenFlowCreateResponse {
+    wire::TokenFlowCreateResponse {
+        token_flow_id: "tf-hostile".into(),
+        web_url: web_url.into(),
+        code: code.into(),
+        wait_secret: "wait-hostile".into(),
+    }
+}
+
+const NOT_GRPC: &str = "does not answer gRPC";
+const NOT_HTTP2: &str = "does not answer HTTP/2 (its first bytes are not an HTTP/2 frame)";
+const HTTP1: &str = "does not answer HTTP/2 (it answered with HTTP/1)";
+const NO_STATUS: &str = "answer ended without a gRPC status";
+const BROKE: &str = "the connection broke during the call";
+const BAD_ANSWER: &str = "answer could not be read";
+const TOO_SLOW: &str = "no answer within 2 s";
+
+fn cases() -> Vec<Case> {
+    use Command::*;
+    let raw = |r| Misbehaviour::Connection(r);
+    let ansi = "\x1b[2J\x1b[31mYOUR ACCOUNT IS LOCKED\x1b]8;;https://evil.invalid\x07";
+    let mut cases = vec![
+        // The connection itself.
+        case("garbage bytes", raw(Raw::Garbage), TokenSet, 1, NOT_HTTP2),
+        case(
+            "a TLS alert where plain HTTP/2 was expected",
+            raw(Raw::TlsAlert),
+            TokenInfo,
+            1,
+            "it answered with TLS; is it an https:// server?",
+        ),
+        case(
+            "an HTTP/1.1 JSON answer",
+            raw(Raw::Http1Json),
+            TokenSet,
+            1,
+            HTTP1,
+        ),
+        case(
+            "an HTML page (a captive portal)",
+            raw(Raw::HtmlPage),
+            Setup,
+            1,
+            HTTP1,
+        ),
+        case("closed at once", raw(Raw::CloseAtOnce), TokenInfo, 1, BROKE),
+        case(
+            "accepts, never answers",
+            raw(Raw::Silent),
+            TokenSet,
+            1,
+            TOO_SLOW,
+        ),
+        case(
+            "GOAWAY before any stream",
+            raw(Raw::GoAway),
+            TokenInfo,
+            1,
+            BROKE,
+        ),
+        case(
+            "SETTINGS, then garbage",
+            raw(Raw::Http2Garbage),
+            TokenSet,
+            1,
+            BROKE,
+        ),
+        // Frames.
+        case(
+            "a truncated frame",
+            answer("ClientHello", Bad::Truncated),
+            TokenSet,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "a length prefix shorter than the message",
+            answer("TokenInfoGet", Bad::LengthTooShort),
+            TokenInfo,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "the compressed flag without grpc-encoding",
+            answer("TokenFlowWait", Bad::CompressedFlag),
+            Setup,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "grpc-encoding: br",
+            answer("ClientHello", Bad::UnknownEncoding),
+            TokenSet,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "a 100 MiB message",
+            answer("TokenFlowCreate", Bad::Huge),
+            Setup,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "a message of another RPC's type",
+            answer("TokenFlowWait", Bad::WrongType),
+            Setup,
+            1,
+            BAD_ANSWER,
+        ),
+        case(
+            "bytes that are not protobuf",
+            answer("TokenFlowWait", Bad::NotProtobuf),
+            Setup,
+            1,
+            BAD_ANSWER,
+        ),
+        // tonic reads the first message of a unary answer and ignores the rest.
+        case(
+            "two messages in a unary answer",
+            answer("TokenInfoGet", Bad::TwoMessages),
+            TokenInfo,
+            0,
+            "",
+        ),
+        case(
+            "status OK without a message",
+            answer("ClientHello", Bad::NoMessage),
+            TokenSet,
+            1,
+            BAD_ANSWER,
+        ),
+        // Status.
+        case(
+            "no trailers",
+            answer("TokenInfoGet", Bad::NoTrailers),
+            TokenInfo,
+            1,
+            NO_STATUS,
+        ),
+        case(
+            "trailers without grpc-status",
+            answer("ClientHello", Bad::NoGrpcStatus),
+            TokenSet,
+            1,
+            NO_STATUS,
+        ),
+        case(
+            "grpc-status: abc",
+            answer("TokenFlowCreate", Bad::StatusNotNumeric),
+            Setup,
+            1,
+            "answered UNKNOWN: (no message)",
+        ),
+        case(
+            "grpc-status: 99",
+            answer("TokenInfoGet", Bad::StatusOutOfRange),
+            TokenInfo,
+            1,
+            "answered UNKNOWN: (no message)",
+        ),
+        case(
+            "HTTP 500 with a text body",
+            answer("ClientHello", Bad::Http500),
+            TokenSet,
+            1,
+            NOT_GRPC,
+        ),
+        case(
+            "an HTML page over HTTP/2",
+            answer("TokenFlowCreate", Bad::HtmlOverH2),
+            Setup,
+            1,
+            NOT_GRPC,
+        ),
+        case(
+            "content-type: application/json",
+            answer("TokenInfoGet", Bad::JsonContentType),
+            TokenInfo,
+            1,
+            "had content-type 'application/json', not gRPC",
+        ),
+        case(
+            "a 1 MB status message",
+            answer("ClientHello", Bad::Status("x".repeat(1 << 20))),
+            TokenSet,
+            1,
+            "error:",
+        ),
+        case(
+            "a status message with newlines",
+            answer(
+                "TokenInfoGet",
+                Bad::Status("first\nerror: forged second line\r\n".into()),
+            ),
+            TokenInfo,
+            1,
+            "first\\u{a}error: forged",
+        ),
+        case(
+            "a status message with ANSI escapes",
+            answer("ClientHello", Bad::Status(ansi.into())),
+            TokenSet,
+            1,
+            "\\u{1b}[2J",
+        ),
+        case(
+            "a status message holding a token secret",
+            answer(
+                "TokenFlowCreate",
+                Bad::Status("token as-LeakedSecret123 is bad".into()),
+            ),
+            Setup,
+            1,
+            "token as-*** is bad",
+        ),
+        // Streams and timing.
+        case(
+            "RST_STREAM after the headers",
+            answer("TokenInfoGet", Bad::ResetStream),
+            TokenInfo,
+            1,
+            "error:",
+        ),
+        case(
+            "the connection dropped mid-message",
+            answer("ClientHello", Bad::DropConnection),
+            TokenSet,
+            1,
+            BROKE,
+        ),
+        case(
+            "ClientHello never answers",
+            answer("ClientHello", Bad::Silent),
+            TokenSet,
+            1,
+            TOO_SLOW,
+        ),
+        case(
+            "TokenFlowWait never answers",
+            answer("TokenFlowWait", Bad::Silent),
+            Setup,
+            4,
+            "timed out",
+        ),
+        case(
+            "TokenFlowWait drips a byte a second",
+            answer("TokenFlowWait", Bad::Drip),
+            Setup,
+            4,
+            "timed out",
+        ),
+        case(
+            "TokenFlowWait says timeout at once, every time",
+            message(
+                "TokenFlowWait",
+                &wire::TokenFlowWaitResponse {
+                    timeout: true,
+                    ..Default::default()
+                },
+            ),
+            Setup,
+            4,
+            "timed out",
+        ),
+        case(
+            "10,000 response headers",
+            answer("TokenInfoGet", Bad::HeaderFlood),
+            TokenInfo,
+            1,
+            "error:",
+        ),
+        // Tokens.
+        case(
+            "tokens not shaped ak-/as-",
+            message("TokenFlowWait", &minted("key-123", "secret-123")),
+            Setup,
+            1,
+            "not an ak-/as- pair",
+        ),
+        case(
+            "empty tokens",
+            message("TokenFlowWait", &minted("", "")),
+            Setup,
+            1,
+            "not an ak-/as- pair",
+        ),
+        case(
+            "a 1 MB token",
+            message(
+                "TokenFlowWait",
+                &minted(&format!("ak-{}", "a".repeat(1 << 20)), "as-short1"),
+            ),
+            Setup,
+            1,
+            "not an ak-/as- pair",
+        ),
+        case(
+            "a token that writes TOML",
+            message(
+                "TokenFlowWait",
+                &minted("ak-x\"\n[evil]\nactive = true", "as-x"),
+            ),
+            Setup,
+            1,
+            "not an ak-/as- pair",
+        ),
+        // Names and text.
+        case(
+            "a workspace name with quotes",
+            message("WorkspaceNameLookup", &workspace("it's \"mine\"")),
+            Setup,
+            1,
+            "with --profile NAME",
+        ),
+        case(
+            "a workspace name with a newline and ]",
+            message("WorkspaceNameLookup", &workspace("ws]\n[evil]")),
+            TokenSet,
+            1,
+            "ws]\\u{a}[evil]",
+        ),
+        case(
+            "a workspace name with control characters",
+            message("WorkspaceNameLookup", &workspace(ansi)),
+            Setup,
+            1,
+            "\\u{1b}[2J",
+        ),
+        case(
+            "a workspace name of 10,000 characters",
+            message("WorkspaceNameLookup", &workspace(&"w".repeat(10_000))),
+            TokenSet,
+            1,
+            "is not a valid profile name",
+        ),
+        case(
+            "a login URL that is not a web page",
+            message("TokenFlowCreate", &flow("javascript:alert(1)", "CODE")),
+            Setup,
+            1,
+            "a web_url that is not a web page",
+        ),
+        case(
+            "a login URL and code with escapes",
+            message(
+                "TokenFlowCreate",
+                &flow(&format!("https://modal.invalid/{ansi}"), ansi),
+            ),
+            Setup,
+            0,
+            "\\u{1b}",
+        ),
+        case(
+            "token info fields with escapes and 1 MB",
+            message(
+                "TokenInfoGet",
+                &wire::TokenInfoGetResponse {
+                    token_id: "ak-existing".into(),
+                    workspace_name: ansi.into(),
+                    token_name: "n".repeat(1 << 20),
+                    ..Default::default()
+                },
+            ),
+            TokenInfo,
+            0,
+            "",
+        ),
+        case(
+            "200 warnings in the trailers",
+            answer("ClientHello", Bad::Warnings(200)),
+            TokenSet,
+            0,
+            "the server sent 195 more warnings, not shown",
+        ),
+        case(
+            "10,000 warnings in the trailers (past the header limit)",
+            answer("ClientHello", Bad::Warnings(10_000)),
+            TokenSet,
+            1,
+            "the connection broke",
+        ),
+        case(
+            "10,000 warnings in ClientHello",
+            message(
+                "ClientHello",
+                &wire::ClientHelloResponse {
+                    server_warnings: (0..10_000)
+                        .map(|i| wire::Warning {
+                            r#type: 1,
+                            message: format!("deprecated {i}{ansi}"),
+                        })
+                        .collect(),
+                    ..Default::default()
+                },
+            ),
+            TokenSet,
+            0,
+            "the server sent 9995 more warnings, not shown",
+        ),
+        case(
+            "TokenDelete never answers (after the write)",
+            answer("TokenDelete", Bad::Silent),
+            Replace,
+            1,
+            "ak-existing",
+        ),
+        case(
+            "TokenDelete answers garbage (after the write)",
+            answer("TokenDelete", Bad::NotProtobuf),
+            Replace,
+            1,
+            "ak-existing",
+        ),
+    ];
+    // rustls answers the plaintext preface with an alert, which the close may overtake.
+    let mut tls = case(
+        "a TLS server (rustls) where plain HTTP/2 was expected",
+        Misbehaviour::None,
+        TokenSet,
+        1,
+        "it answered with TLS; is it an https:// server?",
+    );
+    tls.transport = Transport::TlsWherePlain;
+    tls.or_says = Some(BROKE);
+    let mut plain = case(
+        "a plain server where TLS was expected",
+        Misbehaviour::None,
+        TokenInfo,
+        1,
+        "did not answer with TLS",
+    );
+    plain.transport = Transport::PlainWhereTls;
+    cases.push(tls);
+    cases.push(plain);
+    for case in &mut cases {
+        if case.what == "SETTINGS, then garbage" {
+            case.or_says = Some(NOT_GRPC);
+        }
+        if case.command == Command::Replace && case.code != 0 {
+            // These fail at the revoke, after the new pair was written.
+            case.written = true;
+        }
+    }
+    cases
+}
+
+struct Outcome {
+    run: Run,
+    elapsed: Duration,
+    peak_rss_kib: u64,
+    file: String,
+    leftovers: Vec<String>,
+}
+
+fn run_case(case: &Case, ca: &TestCa) -> Outcome {
+    let tls = (case.transport == Transport::TlsWherePlain)
+        .then(|| ca.server_config(&["127.0.0.1", "localhost"], None));
+    let server = HostileServer::start(case.server.clone(), tls);
+    let scheme = if case.transport == Transport::PlainWhereTls {
+        "https"
+    } else {
+        "http"
+    };
+    let t = TestEnv::new();
+    t.write(ORIGINAL);
+    let ca_file = t.dir().join("ca.pem");
+    std::fs::write(&ca_file, &ca.pem).unwrap();
+    let figure = t.dir().join("peak-rss");
+    let started = std::time::Instant::now();
+    let run = t
+        .cmd_measured(&case.command.args(), &figure)
+        .env("MODAL_SERVER_URL", &server.url(scheme))
+        .env("MODAL_SETUP_HTTP_TIMEOUT", CALL_TIMEOUT)
+        .env("SSL_CERT_FILE", &ca_file.display().to_string())
+        .spawn()
+        .finish(Duration::from_secs(60));
+    let elapsed = started.elapsed();
+    let peak_rss_kib = std::fs::read_to_string(&figure)
+        .expect("peak_rss wrote the figure")
+        .parse()
+        .unwrap();
+    Outcome {
+        run,
+        elapsed,
+        peak_rss_kib,
+        file: t.read(),
+        leftovers: temp_files(t.dir()),
+    }
+}
+
+/// The file after a good run of `command` (the validated pair written).
+fn written_by(command: Command, ca: &TestCa) -> String {
+    let good = case("good", Misbehaviour::None, command, 0, "");
+    let outcome = run_case(&good, ca);
+    outcome.run.success();
+    outcome.file
+}
+
+/// Everything that must hold whatever the server sent; the broken rules, if any.
+fn check(case: &Case, outcome: &Outcome, written: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    let run = &outcome.run;
+    let output = format!("{}{}", run.stdout, run.stderr);
+    if run.code != Some(case.code) {
+        broken.push(format!("exit {:?}, expected {}", run.code, case.code));
+    }
+    if !run.stderr.contains(case.says) && !case.or_says.is_some_and(|s| run.stderr.contains(s)) {
+        broken.push(format!("stderr lacks {:?}", case.says));
+    }
+    if output.contains("panicked") {
+        broken.push("a panic".into());
+    }
+    let error_lines = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .count();
+    if error_lines != usize::from(case.code != 0) {
+        broken.push(format!("{error_lines} error lines"));
+    }
+    if let Some(c) = output.chars().find(|c| c.is_control() && *c != '\n') {
+        broken.push(format!(
+            "a raw control character {c:?} reached the terminal"
+        ));
+    }
+    if output.lines().any(|l| l.chars().count() > 600) || run.stderr.len() > 16 * 1024 {
+        broken.push(format!(
+            "too much output ({} bytes of stderr)",
+            run.stderr.len()
+        ));
+    }
+    if outcome.elapsed > TIME_BOUND {
+        broken.push(format!("took {:?}", outcome.elapsed));
+    }
+    if outcome.peak_rss_kib > RSS_BOUND_KIB {
+        broken.push(format!("peak RSS {} KiB", outcome.peak_rss_kib));
+    }
+    let expected_file = if case.written { written } else { ORIGINAL };
+    if without_port(&outcome.file) != without_port(expected_file) {
+        broken.push(format!("the file became:\n{}", outcome.file));
+    }
+    if !outcome.leftovers.is_empty() {
+        broken.push(format!("left {:?}", outcome.leftovers));
+    }
+    broken
+}
+
+/// The file with the server's port (each case has its own) taken out.
+fn without_port(file: &str) -> String {
+    file.split("127.0.0.1:")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                part.trim_start_matches(|c: char| c.is_ascii_digit())
+                    .to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("127.0.0.1:PORT")
+}
+
+/// The first line that says what happened, for the figures.
+fn said(run: &Run) -> String {
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .or_else(|| run.stderr.lines().find(|l| l.starts_with("warning:")))
+        .or_else(|| run.stderr.lines().last())
+        .unwrap_or_default();
+    let mut shown: String = line.chars().take(110).collect();
+    if line.chars().count() > 110 {
+        shown.push('…');
+    }
+    shown.replace('|', "\\|")
+}
+
+#[test]
+fn every_kind_of_hostile_answer_ends_cleanly_within_bounds() {
+    let ca = TestCa::new("modal-setup hostile servers");
+    let cases = cases();
+    assert!(cases.len() >= 30, "{} kinds", cases.len());
+    let written: Vec<(Command, String)> = [
+        Command::TokenSet,
+        Command::TokenInfo,
+        Command::Setup,
+        Command::Replace,
+    ]
+    .into_iter()
+    .map(|c| (c, written_by(c, &ca)))
+    .collect();
+    let next = Mutex::new(0);
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let i = {
+                        let mut next = next.lock().unwrap();
+                        *next += 1;
+                        *next - 1
+                    };
+                    let Some(case) = cases.get(i) else { break };
+                    let outcome = run_case(case, &ca);
+                    let file = &written.iter().find(|(c, _)| *c == case.command).unwrap().1;
+                    let broken = check(case, &outcome, file);
+                    results.lock().unwrap().push((i, outcome, broken));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut table = String::from(
+        "| what the server sent | command | exit | what modal-setup said | time | peak RSS |\n\
+         | --- | --- | --- | --- | --- | --- |\n",
+    );
+    let mut failures = String::new();
+    for (i, outcome, broken) in &results {
+        let case = &cases[*i];
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {:.2} s | {:.1} MiB |\n",
+            case.what,
+            case.command.name(),
+            outcome.run.code.map_or("signal".into(), |c| c.to_string()),
+            said(&outcome.run),
+            outcome.elapsed.as_secs_f64(),
+            outcome.peak_rss_kib as f64 / 1024.0,
+        ));
+        if !broken.is_empty() {
+            failures.push_str(&format!(
+                "\n== {}: {}\nstderr:\n{}\n",
+                case.what,
+                broken.join("; "),
+                outcome.run.stderr
+            ));
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reliability");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("hostile-servers.md"), &table);
+    println!("{} kinds of hostile server\n{table}", cases.len());
+    assert!(failures.is_empty(), "{failures}");
+}
