@@ -33,6 +33,7 @@ impl Loopback {
             port: wanted,
             cause,
         };
+        raise_open_file_limit();
         let v4 = Server::http(("127.0.0.1", wanted)).map_err(|e| bind_error(e.to_string()))?;
         let port = v4
             .server_addr()
@@ -95,6 +96,31 @@ impl Drop for Loopback {
         }
     }
 }
+
+/// tiny_http reads each connection on a thread of its own and gives up for good when it runs
+/// out of file descriptors (its accept loop ends at a failed accept; a failed `try_clone` of
+/// an accepted socket panics its accept thread). A flood of held connections is the way a
+/// local process could bring that about, so, as Go's runtime does, raise the soft limit on
+/// open files toward the hard one (best effort, to [`OPEN_FILES`] at most).
+pub fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) == 0 {
+            let wanted = limit.rlim_max.min(OPEN_FILES);
+            if limit.rlim_cur < wanted {
+                limit.rlim_cur = wanted;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
+            }
+        }
+    }
+}
+
+/// The open-file limit the loopback asks for.
+const OPEN_FILES: libc::rlim_t = 65_536;
 
 /// An answer: status, body, headers.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::support::browser::BrowserScript;
-use crate::support::{TestEnv, TestServer};
+use crate::support::{Running, TestEnv, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -48,6 +48,21 @@ fn exchange(port: u16, request: &[u8]) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, text)
+}
+
+/// Approves the login whose URL the scripted browser got, as the approval page would, and
+/// waits for `setup` to succeed; returns how long that took.
+fn approve_login(browser: &BrowserScript, server: &TestServer, running: Running) -> Duration {
+    let started = Instant::now();
+    let url = browser.wait_for_url(WAIT);
+    let done = crate::support::browser::approve(
+        &mut crate::support::browser::Agent::new(),
+        &url,
+        server.web_url(),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    running.finish(WAIT).success();
+    started.elapsed()
 }
 
 #[test]
@@ -150,17 +165,7 @@ fn thirty_kinds_of_hostile_requests_never_end_the_login() {
     ));
 
     // The real login still completes, and quickly.
-    let started = Instant::now();
-    let url = browser.wait_for_url(WAIT);
-    let done = crate::support::browser::approve(
-        &mut crate::support::browser::Agent::new(),
-        &url,
-        server.web_url(),
-    );
-    assert_eq!(done.status, 200, "{}", done.body);
-    let run = running.finish(WAIT);
-    let took = started.elapsed();
-    run.success();
+    let took = approve_login(&browser, &server, running);
     assert!(took < Duration::from_secs(10), "the login took {took:?}");
     assert!(t.read().contains("[flooded]"));
     drop(half);
@@ -177,4 +182,171 @@ fn thirty_kinds_of_hostile_requests_never_end_the_login() {
     std::fs::write(dir.join("loopback-floods.md"), &report).unwrap();
     println!("{report}");
     assert!(count >= 30);
+}
+
+/// Highest RSS (KiB) and thread count of `pid` seen while `work` runs.
+fn peak_during<T>(pid: u32, work: impl FnOnce() -> T) -> (T, u64, u64) {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let sampler = scope.spawn(|| {
+            let (mut rss, mut threads) = (0, 0);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let (r, n) = usage(pid);
+                rss = rss.max(r);
+                threads = threads.max(n);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            (rss, threads)
+        });
+        let value = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (rss, threads) = sampler.join().unwrap();
+        (value, rss, threads)
+    })
+}
+
+/// 1,000 connections held open with half a request, header floods, non-HTTP bytes and GETs
+/// from many origins, all while the login waits: every well-formed GET is still answered, the
+/// login completes, and the figures (peak memory and threads) go to
+/// target/reliability/loopback-load.md.
+#[test]
+fn a_thousand_connections_at_once_do_not_stop_the_login() {
+    // This test process holds a few thousand sockets too.
+    modal_setup::flow::loopback::raise_open_file_limit();
+    let mut t = TestEnv::new();
+    let server = TestServer::start();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    let running = t
+        .cmd(&["setup", "--profile", "loaded", "--no-verify", "-v"])
+        .spawn();
+    let pid = running.pid();
+    let port = running.loopback_port(WAIT);
+    let host = format!("127.0.0.1:{port}");
+    let (idle_rss, idle_threads) = usage(pid);
+    let mut rows = vec![format!(
+        "| waiting, before any load | {idle_rss} | {idle_threads} |"
+    )];
+
+    // 1,000 slowloris connections: half a request each, held open.
+    let (held, rss, threads) = peak_during(pid, || {
+        (0..1000)
+            .map(|_| {
+                let mut stream = connect(port);
+                let _ = stream.write_all(format!("GET / HTTP/1.1\r\nHost: {host}\r\n").as_bytes());
+                stream
+            })
+            .collect::<Vec<_>>()
+    });
+    rows.push(format!(
+        "| 1,000 connections with half a request, held open | {rss} | {threads} |"
+    ));
+
+    // While they are held: header floods, noise, and GETs from many origins, in parallel.
+    let (statuses, rss, threads) = peak_during(pid, || {
+        let clients: Vec<_> = (0..300)
+            .map(|i| {
+                let host = host.clone();
+                std::thread::spawn(move || {
+                    let request = match i % 3 {
+                        0 => {
+                            let mut flood = format!("GET / HTTP/1.1\r\nHost: {host}\r\n");
+                            for n in 0..2000 {
+                                flood.push_str(&format!("X-Flood-{n}: {}\r\n", "v".repeat(20)));
+                            }
+                            flood.push_str("Connection: close\r\n\r\n");
+                            flood.into_bytes()
+                        }
+                        1 => (0..4096u32).map(|b| (b * 7 + i) as u8).collect(),
+                        _ => format!(
+                            "GET / HTTP/1.1\r\nHost: {host}\r\nOrigin: https://site{i}.example\r\nConnection: close\r\n\r\n"
+                        )
+                        .into_bytes(),
+                    };
+                    (i % 3, exchange(port, &request).0)
+                })
+            })
+            .collect();
+        clients
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    for (kind, status) in &statuses {
+        if *kind != 1 {
+            assert_eq!(*status, 200, "kind {kind}: {statuses:?}");
+        }
+    }
+    rows.push(format!(
+        "| + 100 floods of 2,000 headers, 100 × 4 KiB of noise, 100 GETs from 100 origins, at once | {rss} | {threads} |"
+    ));
+
+    // The login completes with all 1,000 still held.
+    let (rss, threads) = usage(pid);
+    rows.push(format!(
+        "| after the burst, the 1,000 still held | {rss} | {threads} |"
+    ));
+    let took = approve_login(&browser, &server, running);
+    assert!(t.read().contains("[loaded]"));
+    drop(held);
+    let report = format!(
+        "The loopback server under load while a login waited (modal-setup's RSS in KiB and threads, peaks sampled every 2 ms); the approval then completed in {} ms.\n\n| load | RSS (KiB) | threads |\n| --- | --- | --- |\n{}\n",
+        took.as_millis(),
+        rows.join("\n")
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reliability");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("loopback-load.md"), &report).unwrap();
+    println!("{report}");
+}
+
+/// tiny_http gives up for good when it runs out of file descriptors, so `setup` raises its
+/// soft limit on open files to the hard one (65,536 at most) before it listens.
+#[test]
+fn setup_raises_its_open_file_limit_before_it_listens() {
+    use std::os::unix::process::CommandExt;
+    let t = TestEnv::new();
+    let server = TestServer::start();
+    let mut cmd = t
+        .cmd(&[
+            "setup",
+            "--profile",
+            "x",
+            "--no-browser",
+            "--timeout",
+            "30",
+            "-v",
+        ])
+        .env("MODAL_SERVER_URL", server.url());
+    // SAFETY: setrlimit is async-signal-safe.
+    unsafe {
+        cmd.command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 256,
+                rlim_max: 4096,
+            };
+            libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
+            Ok(())
+        });
+    }
+    let running = cmd.spawn();
+    running.loopback_port(WAIT);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", running.pid())).unwrap();
+    let open_files = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    assert_eq!(
+        open_files
+            .split_whitespace()
+            .skip(3)
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["4096", "4096"],
+        "{open_files}"
+    );
+    // SAFETY: signals our own child, which is still running.
+    unsafe { libc::kill(i32::try_from(running.pid()).unwrap(), libc::SIGINT) };
+    running.finish(WAIT).code(130);
 }

@@ -592,6 +592,11 @@ fn run_case(case: &Case, ca: &TestCa) -> Outcome {
     };
     let t = TestEnv::new();
     t.write(ORIGINAL);
+    std::fs::set_permissions(
+        &t.config,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let ca_file = t.dir().join("ca.pem");
     std::fs::write(&ca_file, &ca.pem).unwrap();
     let figure = t.dir().join("peak-rss");
@@ -608,6 +613,9 @@ fn run_case(case: &Case, ca: &TestCa) -> Outcome {
         .expect("peak_rss wrote the figure")
         .parse()
         .unwrap();
+    let home = t.home.display().to_string();
+    let mut run = run;
+    run.stderr = run.stderr.replace(&home, "~");
     Outcome {
         run,
         elapsed,
@@ -696,9 +704,12 @@ fn said(run: &Run) -> String {
         .stderr
         .lines()
         .find(|l| l.starts_with("error:"))
+        .or_else(|| run.stderr.lines().find(|l| l.contains("the server sent")))
         .or_else(|| run.stderr.lines().find(|l| l.starts_with("warning:")))
         .or_else(|| run.stderr.lines().last())
+        .or_else(|| run.stdout.lines().next())
         .unwrap_or_default();
+    let line = without_port(line);
     let mut shown: String = line.chars().take(110).collect();
     if line.chars().count() > 110 {
         shown.push('…');
@@ -772,4 +783,38 @@ fn every_kind_of_hostile_answer_ends_cleanly_within_bounds() {
     let _ = std::fs::write(dir.join("hostile-servers.md"), &table);
     println!("{} kinds of hostile server\n{table}", cases.len());
     assert!(failures.is_empty(), "{failures}");
+}
+
+/// Failover: a closed port is skipped at once; a server that accepts and never answers holds
+/// the command no longer than the call timeout, wherever it is in the list.
+#[test]
+fn failover_is_bounded_when_servers_are_closed_or_silent() {
+    let live = HostileServer::start(Misbehaviour::None, None);
+    let silent = HostileServer::start(Misbehaviour::Connection(Raw::Silent), None);
+    let silent_too = HostileServer::start(Misbehaviour::Connection(Raw::Silent), None);
+    let closed = crate::support::closed_port_url();
+    let t = TestEnv::new();
+    t.write(ORIGINAL);
+    let timed = |list: String| {
+        let started = std::time::Instant::now();
+        let run = t
+            .cmd(&["token", "info"])
+            .env("MODAL_SERVER_URL", &list)
+            .env("MODAL_SETUP_HTTP_TIMEOUT", CALL_TIMEOUT)
+            .run();
+        (run, started.elapsed())
+    };
+    let (run, took) = timed(format!("{closed},{}", live.url("http")));
+    run.success();
+    assert!(took < modal_setup::api::STAGGER, "{took:?}");
+    let (run, took) = timed(format!("{closed},{closed}"));
+    run.code(1).stderr_has("could not reach http://127.0.0.1:");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    let (run, took) = timed(format!("{},{}", silent.url("http"), live.url("http")));
+    run.code(1).stderr_has(TOO_SLOW);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let (run, took) = timed(format!("{},{}", silent.url("http"), silent_too.url("http")));
+    run.code(1).stderr_has(TOO_SLOW);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(t.read(), ORIGINAL);
 }

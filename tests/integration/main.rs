@@ -15,4 +15,5 @@ mod properties;
 mod reliability;
 mod setup;
 mod store;
+mod tls;
 mod token_set;
