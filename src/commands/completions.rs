@@ -77,14 +77,26 @@ fn bash_with_matching_labels(script: &str) -> String {
     script.replace("modal__subcmd__setup__subcmd__", "modal__setup__subcmd__")
 }
 
-/// clap leaves the action of profile arguments empty (`:NAME:'`, `':name:'`); point them at
-/// the profile list.
+/// clap leaves the action of profile arguments empty: `--profile=[…]:NAME:'` and the
+/// positional `'::name -- The profile…:'`, `':old -- …:'` (with or without a description);
+/// point them at the profile list.
 fn zsh_with_profiles(script: &str) -> String {
-    let mut out = script
-        .replace("]:NAME:' \\", "]:NAME:_modal_setup_profiles' \\")
-        .replace("'::name:' \\", "'::name:_modal_setup_profiles' \\")
-        .replace("':name:' \\", "':name:_modal_setup_profiles' \\")
-        .replace("':old:' \\", "':old:_modal_setup_profiles' \\");
+    const EMPTY_ACTION: &str = ":' \\";
+    let profile_argument = |line: &str| {
+        ["'::name", "':name", "':old"].iter().any(|start| {
+            line.strip_prefix(start)
+                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with(" -- "))
+        }) || line.contains("]:NAME:")
+    };
+    let mut out: String = script
+        .lines()
+        .map(|line| match line.strip_suffix(EMPTY_ACTION) {
+            Some(spec) if profile_argument(line) => {
+                format!("{spec}:_modal_setup_profiles' \\\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
     let anchor = "\nif [ \"$funcstack[1]\" = \"_modal-setup\" ]; then";
     match out.find(anchor) {
         Some(at) => out.insert_str(at, ZSH_PROFILES_FUNCTION),

@@ -216,25 +216,101 @@ fn fish_completes_subcommands_flags_values_and_profile_names() {
     }
 }
 
-/// zsh cannot be driven without a terminal here: check that the script at least parses.
+/// Drives zsh's completion in a pseudo-terminal (zsh/zpty): loads the script through fpath
+/// and compinit, types the line and TAB, and prints every candidate zsh's `compadd` was given.
+const ZSH_CAPTURE: &str = r#"
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PROMPT=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z 'compadd () { local -a hits; local p=CAN; p+=DIDATE:; builtin compadd -O hits "$@"; print -r -- "${(@)hits/#/$p}"; builtin compadd "$@" }'
+zpty -w z 'bindkey "^I" complete-word'
+# Type the line only once the shell is ready for it: typeahead during start-up can be lost.
+zpty -w z 'print -r -- READY''FORINPUT'
+local line
+while zpty -r z line; do [[ $line == *READYFORINPUT* ]] && break; done
+zpty -w z "$2"$'\t'
+# Read until candidates have come and the terminal has been quiet for 0.3 s (15 s at most).
+local out chunk
+integer quiet=0 waited=0
+while (( waited < 1500 )) && { [[ $out != *CANDIDATE:* ]] || (( quiet < 6 )) }; do
+  if zpty -rt z chunk; then
+    out+=$chunk; quiet=0
+  else
+    sleep 0.05; (( quiet++, waited += 5 ))
+  fi
+done
+print -r -- "$out" | tr -d '\r' | grep -o 'CANDIDATE:[^ ]*' | cut -c11-
+zpty -d z
+"#;
+
+/// Runs zsh's completion for real when zsh is installed (.ci/run installs it).
 #[test]
-fn zsh_parses_the_script() {
+fn zsh_completes_subcommands_flags_values_and_profile_names() {
     if missing("zsh") {
         return;
     }
     let t = TestEnv::new();
-    let script_path = t.dir().join("_modal-setup");
-    std::fs::write(&script_path, script(Shell::Zsh)).unwrap();
-    let output = std::process::Command::new("zsh")
-        .arg("-n")
-        .arg(&script_path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    t.write("[alpha]\n[beta]\n");
+    let functions = t.dir().join("zsh-functions");
+    std::fs::create_dir(&functions).unwrap();
+    std::fs::write(functions.join("_modal-setup"), script(Shell::Zsh)).unwrap();
+    let capture = t.dir().join("capture.zsh");
+    std::fs::write(&capture, ZSH_CAPTURE).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let complete = |line: &str| -> Vec<String> {
+        let mut child = std::process::Command::new("zsh")
+            .arg("-f")
+            .arg(&capture)
+            .arg(&functions)
+            .arg(line)
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .env("HOME", &t.home)
+            .env("MODAL_CONFIG_PATH", &t.config)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("zsh did not finish completing {line:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    for (line, expected) in [
+        (
+            "modal-setup ",
+            &["setup", "token", "profile", "config", "completions"][..],
+        ),
+        (
+            "modal-setup profile ",
+            &["activate", "current", "list", "remove", "rename"],
+        ),
+        ("modal-setup token ", &["set", "new", "info", "rotate"]),
+        (
+            "modal-setup token set --",
+            &["--id", "--secret", "--no-verify", "--profile"],
+        ),
+        (
+            "modal-setup profile list --color ",
+            &["auto", "always", "never"],
+        ),
+        ("modal-setup --color=", &["auto", "never"]),
+        ("modal-setup profile activate ", &["alpha", "beta"]),
+        ("modal-setup profile remove ", &["alpha", "beta"]),
+        ("modal-setup profile rename ", &["alpha", "beta"]),
+        ("modal-setup token info --profile ", &["alpha", "beta"]),
+    ] {
+        assert_offers(line, &complete(line), expected);
+    }
 }
 
 /// The README's completion install lines work as written on a fresh home.
