@@ -818,3 +818,27 @@ fn failover_is_bounded_when_servers_are_closed_or_silent() {
     assert!(took < Duration::from_secs(3), "{took:?}");
     assert_eq!(t.read(), ORIGINAL);
 }
+
+/// A TokenFlowWait whose connection drops, or that is reset, is asked again (on a new
+/// connection) within `--timeout`, and the login completes.
+#[test]
+fn a_wait_broken_once_is_asked_again_and_the_login_completes() {
+    for bad in [Bad::DropConnection, Bad::ResetStream] {
+        let server = HostileServer::start(Misbehaviour::Once("TokenFlowWait", bad.clone()), None);
+        let t = TestEnv::new();
+        t.write(ORIGINAL);
+        let run = t
+            .cmd(&Command::Setup.args())
+            .env("MODAL_SERVER_URL", &server.url("http"))
+            .env("MODAL_SETUP_HTTP_TIMEOUT", CALL_TIMEOUT)
+            .run();
+        run.success();
+        let waits = server
+            .calls()
+            .iter()
+            .filter(|c| *c == "TokenFlowWait")
+            .count();
+        assert_eq!(waits, 2, "{bad:?}: {:?}", server.calls());
+        assert!(t.read().contains(crate::support::hostile_server::MINTED_ID));
+    }
+}

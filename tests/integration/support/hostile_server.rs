@@ -22,6 +22,8 @@ pub enum Misbehaviour {
     Connection(Raw),
     /// The RPC of this name gets this answer; every other RPC a good one.
     Answer(&'static str, Bad),
+    /// Only the first call of the RPC of this name gets this answer.
+    Once(&'static str, Bad),
 }
 
 /// Ways to break a connection before or as HTTP/2 begins.
@@ -271,7 +273,7 @@ where
             let drain = async { while matches!(stream.read(&mut first).await, Ok(n) if n > 0) {} };
             let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
         }
-        Misbehaviour::None | Misbehaviour::Answer(..) => {
+        Misbehaviour::None | Misbehaviour::Answer(..) | Misbehaviour::Once(..) => {
             serve_h2(stream, misbehaviour, calls).await;
         }
     }
@@ -301,9 +303,15 @@ where
             .next()
             .unwrap_or_default()
             .to_owned();
-        calls.lock().unwrap().push(rpc.clone());
+        let first = {
+            let mut calls = calls.lock().unwrap();
+            let first = !calls.contains(&rpc);
+            calls.push(rpc.clone());
+            first
+        };
         let bad = match &misbehaviour {
             Misbehaviour::Answer(target, bad) if *target == rpc => Some(bad.clone()),
+            Misbehaviour::Once(target, bad) if *target == rpc && first => Some(bad.clone()),
             _ => None,
         };
         let drop_connection = Arc::clone(&drop_connection);
