@@ -10,6 +10,7 @@
 mod support;
 mod webdriver;
 
+use modal_setup::Exit;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -131,7 +132,7 @@ fn deny_exits_3_and_leaves_the_file_untouched() {
     session.click(&deny);
     session.wait_for_text("Login denied", WAIT);
     session.screenshot(&screenshots().join("deny-result.png"));
-    login.running.finish(WAIT).code(3);
+    login.running.finish(WAIT).code(Exit::Rejected);
     assert_eq!(login.t.read(), FIXTURE);
 }
 

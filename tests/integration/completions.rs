@@ -1,6 +1,7 @@
 //! Completion scripts: the checked-in files match the CLI, and profile names complete.
 
 use clap_complete::Shell;
+use modal_setup::Exit;
 use modal_setup::commands::completions::script;
 
 use crate::support::TestEnv;
@@ -44,7 +45,7 @@ fn the_binary_prints_the_same_scripts() {
             .success()
             .stdout_is(&script(shell));
     }
-    t.run(&["completions", "tcsh"]).code(2);
+    t.run(&["completions", "tcsh"]).code(Exit::Usage);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `config show` and `config path`: values in effect, their origins, and the path precedence.
 
+use modal_setup::Exit;
 use serde_json::{Value, json};
 
 use crate::support::TestEnv;
@@ -103,17 +104,11 @@ fn show_origin_says_where_each_value_came_from() {
 fn a_tilde_in_modal_config_path_means_home_and_relative_paths_show_where_they_resolve() {
     let mut t = TestEnv::new();
     t.set_env("MODAL_CONFIG_PATH", "~/sub/modal.toml");
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-1",
-        "--secret",
-        "as-1",
-        "--no-verify",
-    ])
-    .success()
-    .stderr_has("~ in the MODAL_CONFIG_PATH environment variable means the home directory");
+    t.token_set("ak-1", "as-1")
+        .no_verify()
+        .run()
+        .success()
+        .stderr_has("~ in the MODAL_CONFIG_PATH environment variable means the home directory");
     assert!(t.home.join("sub/modal.toml").exists());
     assert!(!t.dir().join("~").exists(), "a directory named ~ was made");
     t.set_env("MODAL_CONFIG_PATH", "relative.toml");
@@ -127,15 +122,7 @@ fn a_config_path_that_is_not_utf8_is_used_as_given() {
     use std::os::unix::ffi::OsStrExt;
     let t = TestEnv::new();
     let path = t.dir().join(std::ffi::OsStr::from_bytes(b"caf\xe9.toml"));
-    let mut cmd = t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-1",
-        "--secret",
-        "as-1",
-        "--no-verify",
-    ]);
+    let mut cmd = t.token_set("ak-1", "as-1").no_verify().cmd();
     cmd.command.env("MODAL_CONFIG_PATH", &path);
     cmd.run().success();
     assert!(std::fs::read_to_string(&path).unwrap().contains("ak-1"));
@@ -160,7 +147,7 @@ fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
         .stderr(std::process::Stdio::piped())
         .output()
         .unwrap();
-    assert_eq!(status.status.code(), Some(1));
+    assert_eq!(status.status.code(), Some(Exit::Failure as i32));
     assert!(String::from_utf8_lossy(&status.stderr).contains("could not write to stdout"));
     // stderr closed: the warnings are lost, the command still works (no panic, exit 0).
     use std::os::unix::process::CommandExt;
@@ -176,6 +163,6 @@ fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
         .stdout(std::process::Stdio::piped())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.status.code(), Some(Exit::Ok as i32));
     assert!(String::from_utf8_lossy(&output.stdout).contains("a"));
 }

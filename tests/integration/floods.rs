@@ -4,6 +4,7 @@
 //! CLI's memory and thread count are measured under each and written to
 //! target/reliability/loopback-floods.md (docs/reliability.md quotes the last run).
 
+use modal_setup::Exit;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -348,5 +349,5 @@ fn setup_raises_its_open_file_limit_before_it_listens() {
     );
     // SAFETY: signals our own child, which is still running.
     unsafe { libc::kill(i32::try_from(running.pid()).unwrap(), libc::SIGINT) };
-    running.finish(WAIT).code(130);
+    running.finish(WAIT).code(Exit::Interrupted);
 }

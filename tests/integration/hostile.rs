@@ -2,6 +2,7 @@
 //! here because they are large): no panic; either exit 1 with path, line and column and the file
 //! untouched, or, for valid TOML, an edit that keeps every other byte.
 
+use modal_setup::Exit;
 use std::path::Path;
 
 use crate::support::TestEnv;
@@ -53,7 +54,11 @@ fn assert_refused(t: &TestEnv, what: &str, bytes: &[u8], at: Option<(usize, usiz
         ],
     ] {
         let run = t.run(args);
-        assert_eq!(run.code, Some(1), "{what}: {args:?}\n{run:#?}");
+        assert_eq!(
+            run.code,
+            Some(Exit::Failure as i32),
+            "{what}: {args:?}\n{run:#?}"
+        );
         let wanted = match at {
             Some((line, column)) => format!("error: {path}:{line}:{column}: "),
             None => format!("error: {path}:"),
@@ -73,19 +78,12 @@ fn assert_refused(t: &TestEnv, what: &str, bytes: &[u8], at: Option<(usize, usiz
 
 /// Edited: the new profile is added and every byte of the original is kept, in front.
 fn assert_edited(t: &TestEnv, what: &str, bytes: &[u8]) {
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--profile",
-        "zz",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set("ak-x", "as-x")
+        .profile("zz")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success();
     let after = std::fs::read(&t.config).unwrap();
     assert!(
         after.starts_with(bytes),

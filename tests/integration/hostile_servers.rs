@@ -5,6 +5,7 @@
 //! holding exactly the validated pair. The figures go to target/reliability/hostile-servers.md
 //! (and docs/reliability.md).
 
+use modal_setup::Exit;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -79,8 +80,7 @@ struct Case {
     server: Misbehaviour,
     transport: Transport,
     command: Command,
-    /// The exit code.
-    code: i32,
+    code: Exit,
     /// What stderr must say.
     says: &'static str,
     /// Or this, where h2 reports the same breakage in one of two ways.
@@ -89,7 +89,13 @@ struct Case {
     written: bool,
 }
 
-fn case(what: &str, server: Misbehaviour, command: Command, code: i32, says: &'static str) -> Case {
+fn case(
+    what: &str,
+    server: Misbehaviour,
+    command: Command,
+    code: Exit,
+    says: &'static str,
+) -> Case {
     Case {
         what: what.to_owned(),
         server,
@@ -98,7 +104,7 @@ fn case(what: &str, server: Misbehaviour, command: Command, code: i32, says: &'s
         code,
         says,
         or_says: None,
-        written: code == 0,
+        written: code == Exit::Ok,
     }
 }
 
@@ -149,48 +155,60 @@ fn cases() -> Vec<Case> {
     let ansi = "\x1b[2J\x1b[31mYOUR ACCOUNT IS LOCKED\x1b]8;;https://evil.invalid\x07";
     let mut cases = vec![
         // The connection itself.
-        case("garbage bytes", raw(Raw::Garbage), TokenSet, 1, NOT_HTTP2),
+        case(
+            "garbage bytes",
+            raw(Raw::Garbage),
+            TokenSet,
+            Exit::Failure,
+            NOT_HTTP2,
+        ),
         case(
             "a TLS alert where plain HTTP/2 was expected",
             raw(Raw::TlsAlert),
             TokenInfo,
-            1,
+            Exit::Failure,
             "it answered with TLS; is it an https:// server?",
         ),
         case(
             "an HTTP/1.1 JSON answer",
             raw(Raw::Http1Json),
             TokenSet,
-            1,
+            Exit::Failure,
             HTTP1,
         ),
         case(
             "an HTML page (a captive portal)",
             raw(Raw::HtmlPage),
             Setup,
-            1,
+            Exit::Failure,
             HTTP1,
         ),
-        case("closed at once", raw(Raw::CloseAtOnce), TokenInfo, 1, BROKE),
+        case(
+            "closed at once",
+            raw(Raw::CloseAtOnce),
+            TokenInfo,
+            Exit::Failure,
+            BROKE,
+        ),
         case(
             "accepts, never answers",
             raw(Raw::Silent),
             TokenSet,
-            1,
+            Exit::Failure,
             TOO_SLOW,
         ),
         case(
             "GOAWAY before any stream",
             raw(Raw::GoAway),
             TokenInfo,
-            1,
+            Exit::Failure,
             BROKE,
         ),
         case(
             "SETTINGS, then garbage",
             raw(Raw::Http2Garbage),
             TokenSet,
-            1,
+            Exit::Failure,
             BROKE,
         ),
         // Frames.
@@ -198,49 +216,49 @@ fn cases() -> Vec<Case> {
             "a truncated frame",
             answer("ClientHello", Bad::Truncated),
             TokenSet,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "a length prefix shorter than the message",
             answer("TokenInfoGet", Bad::LengthTooShort),
             TokenInfo,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "the compressed flag without grpc-encoding",
             answer("TokenFlowWait", Bad::CompressedFlag),
             Setup,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "grpc-encoding: br",
             answer("ClientHello", Bad::UnknownEncoding),
             TokenSet,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "a 100 MiB message",
             answer("TokenFlowCreate", Bad::Huge),
             Setup,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "a message of another RPC's type",
             answer("TokenFlowWait", Bad::WrongType),
             Setup,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         case(
             "bytes that are not protobuf",
             answer("TokenFlowWait", Bad::NotProtobuf),
             Setup,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         // tonic reads the first message of a unary answer and ignores the rest.
@@ -248,14 +266,14 @@ fn cases() -> Vec<Case> {
             "two messages in a unary answer",
             answer("TokenInfoGet", Bad::TwoMessages),
             TokenInfo,
-            0,
+            Exit::Ok,
             "",
         ),
         case(
             "status OK without a message",
             answer("ClientHello", Bad::NoMessage),
             TokenSet,
-            1,
+            Exit::Failure,
             BAD_ANSWER,
         ),
         // Status.
@@ -263,56 +281,56 @@ fn cases() -> Vec<Case> {
             "no trailers",
             answer("TokenInfoGet", Bad::NoTrailers),
             TokenInfo,
-            1,
+            Exit::Failure,
             NO_STATUS,
         ),
         case(
             "trailers without grpc-status",
             answer("ClientHello", Bad::NoGrpcStatus),
             TokenSet,
-            1,
+            Exit::Failure,
             NO_STATUS,
         ),
         case(
             "grpc-status: abc",
             answer("TokenFlowCreate", Bad::StatusNotNumeric),
             Setup,
-            1,
+            Exit::Failure,
             "answered UNKNOWN: (no message)",
         ),
         case(
             "grpc-status: 99",
             answer("TokenInfoGet", Bad::StatusOutOfRange),
             TokenInfo,
-            1,
+            Exit::Failure,
             "answered UNKNOWN: (no message)",
         ),
         case(
             "HTTP 500 with a text body",
             answer("ClientHello", Bad::Http500),
             TokenSet,
-            1,
+            Exit::Failure,
             NOT_GRPC,
         ),
         case(
             "an HTML page over HTTP/2",
             answer("TokenFlowCreate", Bad::HtmlOverH2),
             Setup,
-            1,
+            Exit::Failure,
             NOT_GRPC,
         ),
         case(
             "content-type: application/json",
             answer("TokenInfoGet", Bad::JsonContentType),
             TokenInfo,
-            1,
+            Exit::Failure,
             "had content-type 'application/json', not gRPC",
         ),
         case(
             "a 1 MB status message",
             answer("ClientHello", Bad::Status("x".repeat(1 << 20))),
             TokenSet,
-            1,
+            Exit::Failure,
             "error:",
         ),
         case(
@@ -322,14 +340,14 @@ fn cases() -> Vec<Case> {
                 Bad::Status("first\nerror: forged second line\r\n".into()),
             ),
             TokenInfo,
-            1,
+            Exit::Failure,
             "first\\u{a}error: forged",
         ),
         case(
             "a status message with ANSI escapes",
             answer("ClientHello", Bad::Status(ansi.into())),
             TokenSet,
-            1,
+            Exit::Failure,
             "\\u{1b}[2J",
         ),
         case(
@@ -339,7 +357,7 @@ fn cases() -> Vec<Case> {
                 Bad::Status("token as-LeakedSecret123 is bad".into()),
             ),
             Setup,
-            1,
+            Exit::Failure,
             "token as-*** is bad",
         ),
         // Streams and timing.
@@ -347,35 +365,35 @@ fn cases() -> Vec<Case> {
             "RST_STREAM after the headers",
             answer("TokenInfoGet", Bad::ResetStream),
             TokenInfo,
-            1,
+            Exit::Failure,
             "error:",
         ),
         case(
             "the connection dropped mid-message",
             answer("ClientHello", Bad::DropConnection),
             TokenSet,
-            1,
+            Exit::Failure,
             BROKE,
         ),
         case(
             "ClientHello never answers",
             answer("ClientHello", Bad::Silent),
             TokenSet,
-            1,
+            Exit::Failure,
             TOO_SLOW,
         ),
         case(
             "TokenFlowWait never answers",
             answer("TokenFlowWait", Bad::Silent),
             Setup,
-            4,
+            Exit::TimedOut,
             "timed out",
         ),
         case(
             "TokenFlowWait drips a byte a second",
             answer("TokenFlowWait", Bad::Drip),
             Setup,
-            4,
+            Exit::TimedOut,
             "timed out",
         ),
         case(
@@ -388,14 +406,14 @@ fn cases() -> Vec<Case> {
                 },
             ),
             Setup,
-            4,
+            Exit::TimedOut,
             "timed out",
         ),
         case(
             "10,000 response headers",
             answer("TokenInfoGet", Bad::HeaderFlood),
             TokenInfo,
-            1,
+            Exit::Failure,
             "error:",
         ),
         // Tokens.
@@ -403,14 +421,14 @@ fn cases() -> Vec<Case> {
             "tokens not shaped ak-/as-",
             message("TokenFlowWait", &minted("key-123", "secret-123")),
             Setup,
-            1,
+            Exit::Failure,
             "not an ak-/as- pair",
         ),
         case(
             "empty tokens",
             message("TokenFlowWait", &minted("", "")),
             Setup,
-            1,
+            Exit::Failure,
             "not an ak-/as- pair",
         ),
         case(
@@ -420,7 +438,7 @@ fn cases() -> Vec<Case> {
                 &minted(&format!("ak-{}", "a".repeat(1 << 20)), "as-short1"),
             ),
             Setup,
-            1,
+            Exit::Failure,
             "not an ak-/as- pair",
         ),
         case(
@@ -430,7 +448,7 @@ fn cases() -> Vec<Case> {
                 &minted("ak-x\"\n[evil]\nactive = true", "as-x"),
             ),
             Setup,
-            1,
+            Exit::Failure,
             "not an ak-/as- pair",
         ),
         // Names and text.
@@ -438,35 +456,35 @@ fn cases() -> Vec<Case> {
             "a workspace name with quotes",
             message("WorkspaceNameLookup", &workspace("it's \"mine\"")),
             Setup,
-            1,
+            Exit::Failure,
             "with --profile NAME",
         ),
         case(
             "a workspace name with a newline and ]",
             message("WorkspaceNameLookup", &workspace("ws]\n[evil]")),
             TokenSet,
-            1,
+            Exit::Failure,
             "ws]\\u{a}[evil]",
         ),
         case(
             "a workspace name with control characters",
             message("WorkspaceNameLookup", &workspace(ansi)),
             Setup,
-            1,
+            Exit::Failure,
             "\\u{1b}[2J",
         ),
         case(
             "a workspace name of 10,000 characters",
             message("WorkspaceNameLookup", &workspace(&"w".repeat(10_000))),
             TokenSet,
-            1,
+            Exit::Failure,
             "is not a valid profile name",
         ),
         case(
             "a login URL that is not a web page",
             message("TokenFlowCreate", &flow("javascript:alert(1)", "CODE")),
             Setup,
-            1,
+            Exit::Failure,
             "a web_url that is not a web page",
         ),
         case(
@@ -476,7 +494,7 @@ fn cases() -> Vec<Case> {
                 &flow(&format!("https://modal.invalid/{ansi}"), ansi),
             ),
             Setup,
-            0,
+            Exit::Ok,
             "\\u{1b}",
         ),
         case(
@@ -491,21 +509,21 @@ fn cases() -> Vec<Case> {
                 },
             ),
             TokenInfo,
-            0,
+            Exit::Ok,
             "",
         ),
         case(
             "200 warnings in the trailers",
             answer("ClientHello", Bad::Warnings(200)),
             TokenSet,
-            0,
+            Exit::Ok,
             "the server sent 195 more warnings, not shown",
         ),
         case(
             "10,000 warnings in the trailers (past the header limit)",
             answer("ClientHello", Bad::Warnings(10_000)),
             TokenSet,
-            1,
+            Exit::Failure,
             "the connection broke",
         ),
         case(
@@ -523,21 +541,21 @@ fn cases() -> Vec<Case> {
                 },
             ),
             TokenSet,
-            0,
+            Exit::Ok,
             "the server sent 9995 more warnings, not shown",
         ),
         case(
             "TokenDelete never answers (after the write)",
             answer("TokenDelete", Bad::Silent),
             Replace,
-            1,
+            Exit::Failure,
             "ak-existing",
         ),
         case(
             "TokenDelete answers garbage (after the write)",
             answer("TokenDelete", Bad::NotProtobuf),
             Replace,
-            1,
+            Exit::Failure,
             "ak-existing",
         ),
     ];
@@ -546,7 +564,7 @@ fn cases() -> Vec<Case> {
         "a TLS server (rustls) where plain HTTP/2 was expected",
         Misbehaviour::None,
         TokenSet,
-        1,
+        Exit::Failure,
         "it answered with TLS; is it an https:// server?",
     );
     tls.transport = Transport::TlsWherePlain;
@@ -555,7 +573,7 @@ fn cases() -> Vec<Case> {
         "a plain server where TLS was expected",
         Misbehaviour::None,
         TokenInfo,
-        1,
+        Exit::Failure,
         "did not answer with TLS",
     );
     plain.transport = Transport::PlainWhereTls;
@@ -565,7 +583,7 @@ fn cases() -> Vec<Case> {
         if case.what == "SETTINGS, then garbage" {
             case.or_says = Some(NOT_GRPC);
         }
-        if case.command == Command::Replace && case.code != 0 {
+        if case.command == Command::Replace && case.code != Exit::Ok {
             // These fail at the revoke, after the new pair was written.
             case.written = true;
         }
@@ -627,7 +645,7 @@ fn run_case(case: &Case, ca: &TestCa) -> Outcome {
 
 /// The file after a good run of `command` (the validated pair written).
 fn written_by(command: Command, ca: &TestCa) -> String {
-    let good = case("good", Misbehaviour::None, command, 0, "");
+    let good = case("good", Misbehaviour::None, command, Exit::Ok, "");
     let outcome = run_case(&good, ca);
     outcome.run.success();
     outcome.file
@@ -638,8 +656,8 @@ fn check(case: &Case, outcome: &Outcome, written: &str) -> Vec<String> {
     let mut broken = Vec::new();
     let run = &outcome.run;
     let output = format!("{}{}", run.stdout, run.stderr);
-    if run.code != Some(case.code) {
-        broken.push(format!("exit {:?}, expected {}", run.code, case.code));
+    if run.code != Some(case.code as i32) {
+        broken.push(format!("exit {:?}, expected {:?}", run.code, case.code));
     }
     if !run.stderr.contains(case.says) && !case.or_says.is_some_and(|s| run.stderr.contains(s)) {
         broken.push(format!("stderr lacks {:?}", case.says));
@@ -652,7 +670,7 @@ fn check(case: &Case, outcome: &Outcome, written: &str) -> Vec<String> {
         .lines()
         .filter(|l| l.starts_with("error:"))
         .count();
-    if error_lines != usize::from(case.code != 0) {
+    if error_lines != usize::from(case.code != Exit::Ok) {
         broken.push(format!("{error_lines} error lines"));
     }
     if let Some(c) = output.chars().find(|c| c.is_control() && *c != '\n') {
@@ -808,13 +826,14 @@ fn failover_is_bounded_when_servers_are_closed_or_silent() {
     run.success();
     assert!(took < modal_setup::api::STAGGER, "{took:?}");
     let (run, took) = timed(format!("{closed},{closed}"));
-    run.code(1).stderr_has("could not reach http://127.0.0.1:");
+    run.code(Exit::Failure)
+        .stderr_has("could not reach http://127.0.0.1:");
     assert!(took < Duration::from_secs(1), "{took:?}");
     let (run, took) = timed(format!("{},{}", silent.url("http"), live.url("http")));
-    run.code(1).stderr_has(TOO_SLOW);
+    run.code(Exit::Failure).stderr_has(TOO_SLOW);
     assert!(took < Duration::from_secs(3), "{took:?}");
     let (run, took) = timed(format!("{},{}", silent.url("http"), silent_too.url("http")));
-    run.code(1).stderr_has(TOO_SLOW);
+    run.code(Exit::Failure).stderr_has(TOO_SLOW);
     assert!(took < Duration::from_secs(3), "{took:?}");
     assert_eq!(t.read(), ORIGINAL);
 }

@@ -1,6 +1,7 @@
 //! Token lifecycle and troubleshooting: `token info`, revocation, rotation, `profile list
 //! --check`, and the errors and warnings that say what to do.
 
+use modal_setup::Exit;
 use std::time::{Duration, Instant};
 
 use reference_server::{Fault, TokenState};
@@ -136,7 +137,7 @@ fn token_info_names_environment_variables_and_mixed_sources() {
         .env("MODAL_TOKEN_ID", &env_id)
         .run();
     mixed
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("MODAL_TOKEN_ID is set but MODAL_TOKEN_SECRET is not")
         .stderr_has("the secret from the profile 'ws'");
     let other = t
@@ -156,7 +157,7 @@ fn token_info_rejected_tokens_exit_3_with_the_fix() {
     server.set_token_state(&id, TokenState::Revoked);
     let rejected = t.run(&["token", "info"]);
     rejected
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("rejected the token: Token has been deleted")
         .stderr_has("revoked, has expired")
         .stderr_has("modal-setup setup");
@@ -164,7 +165,7 @@ fn token_info_rejected_tokens_exit_3_with_the_fix() {
     assert!(rejected.stdout.starts_with(&format!("Token: {id}\n")));
     server.set_token_state(&id, TokenState::Forbidden);
     t.run(&["token", "info"])
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("no permission for this workspace")
         .stderr_has("ask a workspace admin");
     // Credentials from the environment: the hint says to fix the environment.
@@ -173,7 +174,7 @@ fn token_info_rejected_tokens_exit_3_with_the_fix() {
         .env("MODAL_TOKEN_ID", &id)
         .env("MODAL_TOKEN_SECRET", "as-wrong")
         .run()
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has(
             "the token comes from MODAL_TOKEN_ID and MODAL_TOKEN_SECRET: unset or update them",
         );
@@ -183,12 +184,12 @@ fn token_info_rejected_tokens_exit_3_with_the_fix() {
 fn token_info_without_a_token_says_how_to_get_one() {
     let t = TestEnv::new();
     t.run(&["token", "info"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no token id in effect")
         .stderr_has("modal-setup setup");
     t.write("[ws]\ntoken_id = \"ak-1\"\n");
     t.run(&["token", "info", "--profile", "ws"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no token secret in effect")
         .stderr_has("profile 'ws'");
 }
@@ -200,33 +201,26 @@ fn server_failures_map_to_one_line_and_a_hint() {
     let fault = |rpc: &str, code: &str| server.set_fault(rpc, Fault::parse_status(code));
     fault("TokenInfoGet", "UNIMPLEMENTED");
     t.run(&["token", "info"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("is not Modal's API: it does not implement TokenInfoGet")
         .stderr_has("MODAL_SERVER_URL environment variable");
     fault("TokenInfoGet", "INTERNAL");
     t.run(&["token", "info"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("answered INTERNAL: injected fault")
         .stderr_has("try again later");
     fault("TokenInfoGet", "FAILED_PRECONDITION");
     t.run(&["token", "info"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("refused this client: injected fault")
         .stderr_has("upgrade modal-setup");
     fault("ClientHello", "UNAVAILABLE");
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--profile",
-        "p",
-    ])
-    .code(1)
-    .stderr_has("injected fault: UNAVAILABLE")
-    .stderr_has("--no-verify");
+    t.token_set("ak-x", "as-x")
+        .profile("p")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has("injected fault: UNAVAILABLE")
+        .stderr_has("--no-verify");
     assert!(!t.read().contains("[p]"));
 
     server.set_fault("TokenInfoGet", Some(Fault::Hang));
@@ -234,7 +228,7 @@ fn server_failures_map_to_one_line_and_a_hint() {
     t.cmd(&["token", "info"])
         .env("MODAL_SETUP_HTTP_TIMEOUT", "1.5")
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no answer within 1.5 s");
     // A value no duration can hold is capped, never a crash.
     server.set_fault("TokenInfoGet", None);
@@ -278,13 +272,13 @@ fn the_server_must_see_the_client_headers_and_override_headers_apply() {
     t.cmd(&["token", "info"])
         .env("MODAL_OVERRIDE_HEADERS", "x-modal-client-version:0.9.0")
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("refused this client: Old client")
         .stderr_has("MODAL_OVERRIDE_HEADERS");
     t.cmd(&["token", "info"])
         .env("MODAL_OVERRIDE_HEADERS", "no colon here")
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("invalid MODAL_OVERRIDE_HEADERS");
 }
 
@@ -295,7 +289,7 @@ fn server_urls_that_are_not_urls_say_where_they_came_from() {
     t.cmd(&["token", "info"])
         .env("MODAL_SERVER_URL", "notaurl")
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("invalid server URL from the MODAL_SERVER_URL environment variable")
         .stderr_has("https://host");
 }
@@ -314,7 +308,7 @@ fn a_failover_list_reaches_the_live_server() {
     t.cmd(&["token", "info"])
         .env("MODAL_SERVER_URL", &dead)
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("could not reach http://127.0.0.1:");
 }
 
@@ -335,7 +329,7 @@ fn tls_and_proxy_failures_say_so() {
     t.cmd(&["token", "info"])
         .env("MODAL_SERVER_URL", &https)
         .run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("127.0.0.1 did not answer with TLS");
     // Through a proxy that is not there (to a host that is never resolved here).
     let proxy = closed_port_url();
@@ -344,7 +338,7 @@ fn tls_and_proxy_failures_say_so() {
         .env("MODAL_SERVER_URL", "https://api.modal-setup.invalid")
         .env("HTTPS_PROXY", &proxy)
         .run();
-    run.code(1)
+    run.code(Exit::Failure)
         .stderr_has("could not connect to the proxy")
         .stderr_has("from HTTPS_PROXY")
         .stderr_has("NO_PROXY");
@@ -384,7 +378,7 @@ fn the_api_goes_through_the_proxy_unless_no_proxy_or_loopback_say_not() {
         .env("NO_PROXY", "localhost,.modal-setup.invalid")
         .env("MODAL_SETUP_HTTP_TIMEOUT", "3")
         .run()
-        .code(1);
+        .code(Exit::Failure);
     // Loopback never goes through it.
     t.cmd(&["token", "info"])
         .env("HTTP_PROXY", &proxy.url)
@@ -401,7 +395,7 @@ fn the_api_goes_through_the_proxy_unless_no_proxy_or_loopback_say_not() {
             .env("HTTPS_PROXY", &closed_port_url())
             .env("HTTP_PROXY", &refusing.url)
             .run();
-        run.code(1)
+        run.code(Exit::Failure)
             .stderr_has(&format!(" {status} "))
             .stderr_has(&format!(
                 "{} from HTTP_PROXY",
@@ -420,37 +414,23 @@ fn server_warnings_are_shown_safely() {
         ..reference_server::Options::default()
     });
     let (t, id, secret) = with_token(&server);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        &id,
-        "--secret",
-        &secret,
-        "--profile",
-        "ws",
-    ])
-    .success()
-    .stderr_has("warning: the server says: Upgrade soon\\u{1b}[31m, as-*** is not a secret");
+    t.token_set(&id, &secret)
+        .profile("ws")
+        .run()
+        .success()
+        .stderr_has("warning: the server says: Upgrade soon\\u{1b}[31m, as-*** is not a secret");
 }
 
 #[test]
 fn re_setting_the_same_token_with_delete_existing_never_revokes_it() {
     let server = TestServer::start();
     let (t, id, secret) = with_token(&server);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        &id,
-        "--secret",
-        &secret,
-        "--profile",
-        "ws",
-        "--delete-existing",
-    ])
-    .success()
-    .stderr_has("nothing to revoke");
+    t.token_set(&id, &secret)
+        .profile("ws")
+        .arg("--delete-existing")
+        .run()
+        .success()
+        .stderr_has("nothing to revoke");
     assert_eq!(server.token_state(&id), Some(TokenState::Valid));
     assert_eq!(server.count("TokenDelete"), 0);
 }
@@ -532,39 +512,25 @@ fn token_set_delete_existing_revokes_the_old_token_after_writing_the_new() {
     let server = TestServer::start();
     let (t, old_id, _) = with_token(&server);
     let (new_id, new_secret) = server.mint_token();
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        &new_id,
-        "--secret",
-        &new_secret,
-        "--profile",
-        "ws",
-        "--delete-existing",
-    ])
-    .success()
-    .stderr_has(&format!("Revoked the previous token {old_id}"));
+    t.token_set(&new_id, &new_secret)
+        .profile("ws")
+        .arg("--delete-existing")
+        .run()
+        .success()
+        .stderr_has(&format!("Revoked the previous token {old_id}"));
     assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
     assert!(t.read().contains(&new_id));
 
     // A failed revoke is reported (exit 1) and the new token stays.
     let (newer_id, newer_secret) = server.mint_token();
     server.set_fault("TokenDelete", Fault::parse_status("INTERNAL"));
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        &newer_id,
-        "--secret",
-        &newer_secret,
-        "--profile",
-        "ws",
-        "--delete-existing",
-    ])
-    .code(1)
-    .stderr_has(&format!("could not revoke token {new_id}"))
-    .stderr_has("the new token is written and works");
+    t.token_set(&newer_id, &newer_secret)
+        .profile("ws")
+        .arg("--delete-existing")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has(&format!("could not revoke token {new_id}"))
+        .stderr_has("the new token is written and works");
     assert!(t.read().contains(&newer_id));
     assert_eq!(server.token_state(&new_id), Some(TokenState::Valid));
 }
@@ -607,7 +573,7 @@ fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
     approve_in_browser(&browser, &server);
     running
         .finish(WAIT)
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has(&format!("could not revoke token {old_id}"));
     // The file holds the new token, and it works.
     server.set_fault("TokenDelete", None);
@@ -624,7 +590,7 @@ fn rotate_accepts_only_the_flags_it_honours() {
     let t = TestEnv::new();
     for flag in ["--yes", "--activate", "--no-activate", "--delete-existing"] {
         t.run(&["token", "rotate", flag])
-            .code(2)
+            .code(Exit::Usage)
             .stderr_has(&format!("unexpected argument '{flag}'"));
     }
 }
@@ -634,7 +600,7 @@ fn rotate_needs_a_token_to_replace() {
     let t = TestEnv::new();
     t.write("[ws]\nactive = true\n");
     t.run(&["token", "rotate"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no token to rotate in effect")
         .stderr_has("setup --profile ws");
 }
@@ -660,7 +626,7 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
     let before = t.read();
     server.set_fault("TokenDelete", Fault::parse_status("INTERNAL"));
     t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has(&format!("could not revoke token {id}"))
         .stderr_has("--force");
     assert_eq!(t.read(), before);
@@ -676,7 +642,8 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
         .stderr_has(&format!("Revoked token {id}"));
     assert_eq!(server.token_state(&id), Some(TokenState::Revoked));
     assert!(!t.read().contains("[ws]"));
-    t.run(&["profile", "remove", "ws", "--force"]).code(2);
+    t.run(&["profile", "remove", "ws", "--force"])
+        .code(Exit::Usage);
 
     // A token the server already rejects is unusable: the profile goes, and that is said.
     let (t, id, _) = with_token(&server);
@@ -710,15 +677,7 @@ fn warns_when_git_could_commit_the_config() {
     }
     let config = repo.join("creds/modal.toml");
     t.set_env("MODAL_CONFIG_PATH", config.to_str().unwrap());
-    let run = t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--no-verify",
-    ]);
+    let run = t.token_set("ak-x", "as-x").no_verify().run();
     run.success()
         .stderr_has("inside the git work tree")
         .stderr_has("/creds/modal.toml");
@@ -775,7 +734,7 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     running
         .finish(WAIT)
-        .code(130)
+        .code(Exit::Interrupted)
         .stderr_has("interrupted; nothing was written");
     assert_eq!(t.read(), before);
     // While the old token is being revoked: the new one is written, and that is said.
@@ -787,7 +746,7 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     running
         .finish(WAIT)
-        .code(130)
+        .code(Exit::Interrupted)
         .stderr_has("interrupted after the config file was written")
         .stderr_has("revoking the old token");
     assert!(t.read().contains(&new_id));

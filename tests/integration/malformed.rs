@@ -2,6 +2,7 @@
 //! never rewritten; and the commands that do not need the file still work.
 
 use crate::support::TestEnv;
+use modal_setup::Exit;
 
 /// (what, bytes, line, column)
 const CASES: &[(&str, &[u8], usize, usize)] = &[
@@ -45,7 +46,11 @@ fn every_command_that_reads_the_file_refuses_it_and_leaves_it_alone() {
             ],
         ] {
             let run = t.run(args);
-            assert_eq!(run.code, Some(1), "{what}: {args:?}\n{run:#?}");
+            assert_eq!(
+                run.code,
+                Some(Exit::Failure as i32),
+                "{what}: {args:?}\n{run:#?}"
+            );
             let location = format!("error: {path}:{line}:{column}: ");
             assert!(
                 run.stderr.contains(&location),
@@ -86,19 +91,12 @@ fn a_bom_and_crlf_file_is_edited_in_its_own_style() {
     let t = TestEnv::new();
     let text = "\u{feff}# windows\r\n[a]\r\ntoken_id = \"ak-a\"\r\nactive = true\r\n";
     t.write(text);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-b",
-        "--secret",
-        "as-b",
-        "--profile",
-        "b",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set("ak-b", "as-b")
+        .profile("b")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success();
     assert_eq!(
         t.read(),
         format!("{text}\r\n[b]\r\ntoken_id = \"ak-b\"\r\ntoken_secret = \"as-b\"\r\n")
@@ -109,18 +107,11 @@ fn a_bom_and_crlf_file_is_edited_in_its_own_style() {
 fn a_file_without_a_final_newline_keeps_none() {
     let t = TestEnv::new();
     t.write("[a]\ntoken_id = \"ak-a\"\nactive = true");
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-b",
-        "--secret",
-        "as-b",
-        "--profile",
-        "a",
-        "--no-verify",
-    ])
-    .success();
+    t.token_set("ak-b", "as-b")
+        .profile("a")
+        .no_verify()
+        .run()
+        .success();
     assert_eq!(
         t.read(),
         "[a]\ntoken_id = \"ak-b\"\nactive = true\ntoken_secret = \"as-b\""

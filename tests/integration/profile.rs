@@ -1,6 +1,7 @@
 //! `profile list|current|activate|remove|rename`.
 
 use crate::support::{TestEnv, TestServer};
+use modal_setup::Exit;
 
 const THREE: &str = "\
 # three profiles
@@ -133,7 +134,7 @@ fn activate_unknown_names_the_file_and_the_profiles() {
     let t = TestEnv::new();
     t.write(THREE);
     t.run(&["profile", "activate", "ghost"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no profile named 'ghost' in")
         .stderr_has(&t.config.display().to_string())
         .stderr_has("alpha, beta, has space");
@@ -145,7 +146,7 @@ fn activate_without_a_name_needs_a_terminal() {
     let t = TestEnv::new();
     t.write(THREE);
     t.run(&["profile", "activate"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("alpha, beta, has space");
 }
 
@@ -165,11 +166,11 @@ fn remove_needs_yes_without_a_terminal_and_keeps_the_rest() {
     let t = TestEnv::new();
     t.write(THREE);
     t.run(&["profile", "remove", "alpha"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("--yes");
     assert_eq!(t.read(), THREE);
     t.run(&["profile", "remove", "ghost", "--yes"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no profile named 'ghost'");
     t.run(&["profile", "remove", "alpha", "--yes"]).success();
     let expected = "\n# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
@@ -192,14 +193,14 @@ fn rename_keeps_content_and_position() {
         .success();
     assert!(t.read().ends_with("[spaced]\ntoken_id = \"ak-space\"\n"));
     t.run(&["profile", "rename", "alpha", "gamma"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("already exists");
     // A bad value given on the command line is a usage error.
     t.run(&["profile", "rename", "alpha", "bad name"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("profile name");
     t.run(&["profile", "rename", "ghost", "x"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("no profile named 'ghost'");
     t.run(&["profile", "current"])
         .success()

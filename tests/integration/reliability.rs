@@ -2,6 +2,7 @@
 //! counts are the figures of docs/reliability.md; the slow variants run in .ci/run
 //! (`cargo test --test integration -- --ignored`).
 
+use modal_setup::Exit;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -97,7 +98,8 @@ fn writers_race(writers: usize, activators: usize, rounds: usize) {
             let status = child.wait().unwrap();
             // An activator may run before its profile exists in the first round.
             assert!(
-                status.success() || (!is_writer && round == 0 && status.code() == Some(1)),
+                status.success()
+                    || (!is_writer && round == 0 && status.code() == Some(Exit::Failure as i32)),
                 "{status:?}"
             );
         }
@@ -152,18 +154,11 @@ fn kill_writers(kills: usize) {
     t.write(&text);
     // Kill at moments spread over a whole run, from start-up to the rename.
     let started = Instant::now();
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-calibrate",
-        "--secret",
-        "as-calibrate",
-        "--profile",
-        "calibrate",
-        "--no-verify",
-    ])
-    .success();
+    t.token_set("ak-calibrate", "as-calibrate")
+        .profile("calibrate")
+        .no_verify()
+        .run()
+        .success();
     let run_micros = started.elapsed().as_micros() as u64;
     let mut rng = Rng::from_time();
     let mut finished = vec!["calibrate".to_owned()];
@@ -228,18 +223,11 @@ fn kill_writers(kills: usize) {
     }
     // No stale lock, and the next write cleans up after the killed ones.
     let started = Instant::now();
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-after",
-        "--secret",
-        "as-after",
-        "--profile",
-        "after",
-        "--no-verify",
-    ])
-    .success();
+    t.token_set("ak-after", "as-after")
+        .profile("after")
+        .no_verify()
+        .run()
+        .success();
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "a stale lock held the writer up"
@@ -323,7 +311,7 @@ fn a_read_only_directory_is_a_clear_error_and_the_file_stays() {
         cmd.command.uid(65534).gid(65534);
     }
     cmd.run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("Permission denied")
         .stderr_has("check the permissions");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);

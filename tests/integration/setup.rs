@@ -1,6 +1,7 @@
 //! The browser wizard end to end: the binary, the reference server (gRPC API and login pages),
 //! and a scripted browser that signs in, checks the CLI's loopback and approves.
 
+use modal_setup::Exit;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -215,7 +216,7 @@ fn a_workspace_name_that_is_no_profile_name_is_refused() {
     w.approve();
     running
         .finish(WAIT)
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("is not a valid profile name")
         .stderr_has("--profile NAME");
     assert_eq!(w.t.read(), FIXTURE);
@@ -258,7 +259,7 @@ fn deny_exits_3_and_leaves_the_file_untouched() {
     assert!(page.body.contains("Login denied"));
     running
         .finish(WAIT)
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("the login was denied")
         .stderr_has("nothing was written");
     assert_eq!(w.t.read(), FIXTURE);
@@ -269,7 +270,7 @@ fn a_timeout_exits_4_with_the_url_and_a_hint() {
     let w = Wizard::new();
     w.t.write(FIXTURE);
     let run = w.start(&["--timeout", "1"]).finish(WAIT);
-    run.code(4)
+    run.code(Exit::TimedOut)
         .stderr_has("timed out after 1 s")
         .stderr_has("/token-flow/tf-")
         .stderr_has("--timeout");
@@ -296,7 +297,7 @@ fn a_server_that_forgot_the_flow_ends_it_with_the_fix() {
     w.server
         .set_fault("TokenFlowWait", Fault::parse_status("NOT_FOUND"));
     let run = w.start(&["--no-verify"]).finish(WAIT);
-    run.code(1)
+    run.code(Exit::Failure)
         .stderr_has("no longer knows this login")
         .stderr_has("run `modal-setup setup` again");
 }
@@ -308,7 +309,10 @@ fn ctrl_c_exits_130_writes_nothing_and_closes_the_port() {
     let running = w.start(&["-v"]);
     let port = running.loopback_port(WAIT);
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
-    running.finish(WAIT).code(130).stderr_has("interrupted");
+    running
+        .finish(WAIT)
+        .code(Exit::Interrupted)
+        .stderr_has("interrupted");
     assert_eq!(w.t.read(), FIXTURE);
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
@@ -321,7 +325,7 @@ fn an_unreachable_server_fails_before_any_browser_opens() {
     let w = Wizard::new();
     let url = crate::support::closed_port_url();
     let run = w.t.cmd(&["setup"]).env("MODAL_SERVER_URL", &url).run();
-    run.code(1)
+    run.code(Exit::Failure)
         .stderr_has(&format!("could not reach {url}"))
         .stderr_has("nothing listens there");
     assert!(w.browser.opened().is_empty());
@@ -332,14 +336,14 @@ fn an_unreachable_server_fails_before_any_browser_opens() {
 fn no_browser_and_ssh_print_the_url_and_say_any_machine_will_do() {
     let w = Wizard::new();
     let run = w.start(&["--no-browser", "--timeout", "1"]).finish(WAIT);
-    run.code(4).stderr_has("/token-flow/tf-");
+    run.code(Exit::TimedOut).stderr_has("/token-flow/tf-");
     assert!(w.browser.opened().is_empty());
 
     let mut t = TestEnv::new();
     t.set_env("MODAL_SERVER_URL", w.server.url());
     t.set_env("SSH_CONNECTION", "10.0.0.1 5555 10.0.0.2 22");
     t.run(&["setup", "--timeout", "1"])
-        .code(4)
+        .code(Exit::TimedOut)
         .stderr_has("SSH session")
         .stderr_has("any machine");
 }
@@ -456,13 +460,13 @@ fn raw(port: u16, request: &str) -> String {
 fn bare_modal_setup_takes_the_options_of_setup() {
     let w = Wizard::new();
     let run = w.t.run(&["--no-browser", "--timeout", "1"]);
-    run.code(4).stderr_has("/token-flow/tf-");
+    run.code(Exit::TimedOut).stderr_has("/token-flow/tf-");
     assert!(w.browser.opened().is_empty(), "--no-browser was honoured");
     w.t.run(&["setup", "--timeout", "0"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("give a number of seconds from 1 to 86400");
     w.t.run(&["--no-browser", "profile", "list"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("--no-browser is an option of setup and cannot be used with 'profile'");
 }
 
@@ -477,10 +481,10 @@ fn token_new_and_bare_modal_setup_run_the_same_wizard() {
             let running = cmd.spawn();
             w.browser.wait_for_url(WAIT);
             unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
-            running.finish(WAIT).code(130);
+            running.finish(WAIT).code(Exit::Interrupted);
             assert_eq!(w.server.last_flow_request().unwrap().1, "/home");
         } else {
-            cmd.run().code(4);
+            cmd.run().code(Exit::TimedOut);
             assert_eq!(w.browser.opened().len(), 1);
             assert_eq!(w.server.last_flow_request().unwrap().1, "");
         }

@@ -1,5 +1,6 @@
 //! The write path: modes, symlinks, the lock, failures that must leave the file as it was.
 
+use modal_setup::Exit;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
@@ -9,18 +10,11 @@ use crate::support::{TestEnv, mode, temp_files};
 const FILE: &str = "# keep me\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
 
 fn set(t: &TestEnv, profile: &str) -> crate::support::Run {
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-new",
-        "--secret",
-        "as-new",
-        "--profile",
-        profile,
-        "--no-verify",
-        "--no-activate",
-    ])
+    t.token_set("ak-new", "as-new")
+        .profile(profile)
+        .no_verify()
+        .no_activate()
+        .run()
 }
 
 #[test]
@@ -126,20 +120,20 @@ fn a_symlink_loop_and_a_directory_are_clear_errors() {
     symlink(&b, &a).unwrap();
     symlink(&a, &b).unwrap();
     t.set_env("MODAL_CONFIG_PATH", a.to_str().unwrap());
-    set(&t, "x").code(1).stderr_has("symlink loop");
+    set(&t, "x").code(Exit::Failure).stderr_has("symlink loop");
     t.run(&["profile", "list"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("symlink loop");
 
     let dir = t.dir().join("adir");
     fs::create_dir(&dir).unwrap();
     t.set_env("MODAL_CONFIG_PATH", dir.to_str().unwrap());
     set(&t, "x")
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("is a directory")
         .stderr_has("--config");
     t.run(&["profile", "list"])
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("is a directory");
 }
 
@@ -149,7 +143,7 @@ fn a_read_only_file_is_refused_and_left_as_it_was() {
     t.write(FILE);
     fs::set_permissions(&t.config, fs::Permissions::from_mode(0o400)).unwrap();
     set(&t, "b")
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("read-only")
         .stderr_has("chmod u+w");
     assert_eq!(t.read(), FILE);
@@ -176,7 +170,7 @@ fn a_failed_write_leaves_the_original_and_no_temp_file() {
         .env("NO_COLOR", "1");
     // modal-setup ignores SIGXFSZ, so the write fails with EFBIG: a clear error.
     cmd.run()
-        .code(1)
+        .code(Exit::Failure)
         .stderr_has("could not write")
         .stderr_has("File too large");
     assert_eq!(t.read(), big);
@@ -205,19 +199,13 @@ fn a_writer_blocked_on_the_lock_gives_up_with_a_clear_error() {
         .unwrap();
     lock.lock().unwrap();
     let started = Instant::now();
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-n",
-        "--secret",
-        "as-n",
-        "--no-verify",
-    ])
-    .env("MODAL_SETUP_LOCK_TIMEOUT", "0.3")
-    .run()
-    .code(1)
-    .stderr_has("another modal-setup is writing");
+    t.token_set("ak-n", "as-n")
+        .no_verify()
+        .cmd()
+        .env("MODAL_SETUP_LOCK_TIMEOUT", "0.3")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has("another modal-setup is writing");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(t.read(), FILE);
     lock.unlock().unwrap();
@@ -233,17 +221,11 @@ fn concurrent_writers_lose_nothing() {
             let id = format!("ak-w{i}");
             let secret = format!("as-w{i}");
             let profile = format!("w{i}");
-            let mut cmd = t.cmd(&[
-                "token",
-                "set",
-                "--id",
-                &id,
-                "--secret",
-                &secret,
-                "--profile",
-                &profile,
-                "--no-verify",
-            ]);
+            let mut cmd = t
+                .token_set(&id, &secret)
+                .profile(&profile)
+                .no_verify()
+                .cmd();
             cmd.command
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null());

@@ -5,6 +5,7 @@
 
 use crate::support::TestEnv;
 use crate::support::hostile_server::{HostileServer, Misbehaviour, TestCa};
+use modal_setup::Exit;
 
 const ORIGINAL: &str =
     "[main]\ntoken_id = \"ak-existing\"\ntoken_secret = \"as-existing\"\nactive = true\n";
@@ -35,8 +36,7 @@ fn a_certificate_from_a_ca_in_ssl_cert_file_is_trusted() {
     let ca = TestCa::new("modal-setup test CA");
     let (server, t) = setup(&ca, &["localhost"], None, &ca);
     t.run(&["token", "info"]).success();
-    t.run(&["token", "set", "--id", "ak-new1", "--secret", "as-new1"])
-        .success();
+    t.token_set("ak-new1", "as-new1").run().success();
     assert_eq!(
         server.calls(),
         ["TokenInfoGet", "ClientHello", "WorkspaceNameLookup"]
@@ -46,8 +46,8 @@ fn a_certificate_from_a_ca_in_ssl_cert_file_is_trusted() {
 /// Refused before any call: the error names the host, the hint what to do, the file stays.
 #[track_caller]
 fn refused(server: &HostileServer, t: &TestEnv, says: &str, hint: &str) {
-    let run = t.run(&["token", "set", "--id", "ak-new1", "--secret", "as-new1"]);
-    run.code(1).stderr_has(says).stderr_has(hint);
+    let run = t.token_set("ak-new1", "as-new1").run();
+    run.code(Exit::Failure).stderr_has(says).stderr_has(hint);
     assert_eq!(
         run.stderr
             .lines()
@@ -74,7 +74,7 @@ fn an_untrusted_authority_is_refused_naming_the_host() {
         "could not reach https://localhost:",
         "point SSL_CERT_FILE at its certificate bundle",
     );
-    t.run(&["token", "info"]).code(1).stderr_has(
+    t.run(&["token", "info"]).code(Exit::Failure).stderr_has(
         "the certificate of localhost is signed by an authority this machine does not trust",
     );
 }

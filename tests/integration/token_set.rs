@@ -1,5 +1,6 @@
 //! `token set`: inputs, formats, the profile written, activation, verification.
 
+use modal_setup::Exit;
 use reference_server::TokenState;
 
 use crate::support::{TestEnv, TestServer, mode};
@@ -22,21 +23,14 @@ token_secret = \"as-myws\"
 fn writes_a_new_profile_after_everything_else_byte_for_byte() {
     let t = TestEnv::new();
     t.write(FIXTURE);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-new1",
-        "--secret",
-        "as-new1",
-        "--profile",
-        "ci",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success()
-    .stderr_has("Token written to")
-    .stderr_has("in profile ci; it is not active");
+    t.token_set("ak-new1", "as-new1")
+        .profile("ci")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success()
+        .stderr_has("Token written to")
+        .stderr_has("in profile ci; it is not active");
     let expected = format!("{FIXTURE}\n[ci]\ntoken_id = \"ak-new1\"\ntoken_secret = \"as-new1\"\n");
     assert_eq!(t.read(), expected);
 }
@@ -73,38 +67,24 @@ fn edits_profiles_with_quoted_names_and_inline_tables() {
     let t = TestEnv::new();
     let text = "[\"has space\"]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\n\n[inl]\nnested = { keep = 1 }\n";
     t.write(text);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-b",
-        "--secret",
-        "as-b",
-        "--profile",
-        "has space",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set("ak-b", "as-b")
+        .profile("has space")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success();
     // No profile was active, so this one becomes active even with --no-activate.
     let expected = "[\"has space\"]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\nactive = true\n\n[inl]\nnested = { keep = 1 }\n";
     assert_eq!(t.read(), expected);
 
     let inline = "top = { token_id = \"ak-a\", token_secret = \"as-a\" } # kept\n";
     t.write(inline);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-c",
-        "--secret",
-        "as-c",
-        "--profile",
-        "top",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set("ak-c", "as-c")
+        .profile("top")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success();
     assert_eq!(
         t.read(),
         "top = { token_id = \"ak-c\", token_secret = \"as-c\" , active = true } # kept\n"
@@ -115,19 +95,12 @@ fn edits_profiles_with_quoted_names_and_inline_tables() {
 fn activation_moves_active_and_no_activate_leaves_flags_alone() {
     let t = TestEnv::new();
     t.write(FIXTURE);
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-n",
-        "--secret",
-        "as-n",
-        "--profile",
-        "other",
-        "--no-verify",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set("ak-n", "as-n")
+        .profile("other")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success();
     let after_no_activate = t.read();
     assert!(
         after_no_activate.contains("active = true\nenvironment"),
@@ -135,19 +108,12 @@ fn activation_moves_active_and_no_activate_leaves_flags_alone() {
     );
     assert_eq!(after_no_activate.matches("active = true").count(), 1);
 
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-n",
-        "--secret",
-        "as-n",
-        "--profile",
-        "other",
-        "--no-verify",
-    ])
-    .success()
-    .stderr_has("it is the active profile");
+    t.token_set("ak-n", "as-n")
+        .profile("other")
+        .no_verify()
+        .run()
+        .success()
+        .stderr_has("it is the active profile");
     let text = t.read();
     assert_eq!(text.matches("active").count(), 1, "{text}");
     assert!(
@@ -162,45 +128,33 @@ fn activation_moves_active_and_no_activate_leaves_flags_alone() {
 #[test]
 fn secret_can_come_from_stdin() {
     let t = TestEnv::new();
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-in",
-        "--secret",
-        "-",
-        "--no-verify",
-    ])
-    .stdin("  as-fromstdin  \nignored second line\n")
-    .run()
-    .success();
+    t.token_set("ak-in", "-")
+        .no_verify()
+        .cmd()
+        .stdin("  as-fromstdin  \nignored second line\n")
+        .run()
+        .success();
     assert_eq!(
         t.read(),
         "[default]\ntoken_id = \"ak-in\"\ntoken_secret = \"as-fromstdin\"\nactive = true\n"
     );
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-in",
-        "--secret",
-        "-",
-        "--no-verify",
-    ])
-    .stdin("")
-    .run()
-    .code(2)
-    .stderr_has("stdin");
+    t.token_set("ak-in", "-")
+        .no_verify()
+        .cmd()
+        .stdin("")
+        .run()
+        .code(Exit::Usage)
+        .stderr_has("stdin");
 }
 
 #[test]
 fn missing_inputs_without_a_terminal_exit_2_naming_the_flag() {
     let t = TestEnv::new();
     t.run(&["token", "set", "--secret", "as-x", "--no-verify"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("--id");
     t.run(&["token", "set", "--id", "ak-x", "--no-verify"])
-        .code(2)
+        .code(Exit::Usage)
         .stderr_has("--secret -");
     assert!(!t.config.exists());
 }
@@ -217,18 +171,12 @@ fn malformed_tokens_are_refused_and_nothing_is_written() {
         ("ak-x", "as-bad_char", "invalid token secret"),
         ("ak-x", "", "invalid token secret"),
     ] {
-        t.run(&[
-            "token",
-            "set",
-            "--id",
-            id,
-            "--secret",
-            secret,
-            "--no-verify",
-        ])
-        // Given on the command line: a usage error.
-        .code(2)
-        .stderr_has(what);
+        t.token_set(id, secret)
+            .no_verify()
+            .run()
+            // Given on the command line: a usage error.
+            .code(Exit::Usage)
+            .stderr_has(what);
     }
     assert_eq!(t.read(), FIXTURE);
 }
@@ -246,49 +194,31 @@ fn new_profile_names_are_checked_and_never_empty() {
         "é",
     ] {
         let flag = format!("--profile={name}");
-        t.run(&[
-            "token",
-            "set",
-            "--id",
-            "ak-x",
-            "--secret",
-            "as-x",
-            &flag,
-            "--no-verify",
-        ])
-        .code(2)
-        .stderr_has("profile name");
+        t.token_set("ak-x", "as-x")
+            .arg(&flag)
+            .no_verify()
+            .run()
+            .code(Exit::Usage)
+            .stderr_has("profile name");
         // The same name from the environment is not a usage error.
         if !name.is_empty() {
-            t.cmd(&[
-                "token",
-                "set",
-                "--id",
-                "ak-x",
-                "--secret",
-                "as-x",
-                "--no-verify",
-            ])
-            .env("MODAL_PROFILE", name)
-            .run()
-            .code(1)
-            .stderr_has("profile name");
+            t.token_set("ak-x", "as-x")
+                .no_verify()
+                .cmd()
+                .env("MODAL_PROFILE", name)
+                .run()
+                .code(Exit::Failure)
+                .stderr_has("profile name");
         }
     }
     assert_eq!(t.read(), FIXTURE);
     // An empty MODAL_PROFILE means unset: the token goes to `default`, never to [""].
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--no-verify",
-    ])
-    .env("MODAL_PROFILE", "")
-    .run()
-    .success();
+    t.token_set("ak-x", "as-x")
+        .no_verify()
+        .cmd()
+        .env("MODAL_PROFILE", "")
+        .run()
+        .success();
     assert!(t.read().contains("\n[default]\n"));
     assert!(!t.read().contains("[\"\"]"));
 }
@@ -334,20 +264,13 @@ fn verification_sends_the_token_and_writes_only_after_client_hello() {
     server.expect("WorkspaceNameLookup", 0);
     let (id, secret) = server.mint_token();
     let t = TestEnv::new();
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        &id,
-        "--secret",
-        secret.as_str(),
-        "--profile",
-        "p",
-    ])
-    .env("MODAL_SERVER_URL", server.url())
-    .run()
-    .success()
-    .stderr_has("Token verified successfully!");
+    t.token_set(&id, secret.as_str())
+        .profile("p")
+        .cmd()
+        .env("MODAL_SERVER_URL", server.url())
+        .run()
+        .success()
+        .stderr_has("Token verified successfully!");
     let recorded = server.requests();
     assert_eq!(recorded[0].rpc, "ClientHello");
     assert_eq!(recorded[0].token_id.as_deref(), Some(id.as_str()));
@@ -369,21 +292,22 @@ fn rejected_tokens_exit_3_and_write_nothing() {
     let t = TestEnv::new();
     t.write(FIXTURE);
     let run = |id: &str, secret: &str| {
-        t.cmd(&["token", "set", "--id", id, "--secret", secret])
+        t.token_set(id, secret)
+            .cmd()
             .env("MODAL_SERVER_URL", server.url())
             .run()
     };
     run(&id, "as-wrongsecret")
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("rejected the token: Invalid token secret")
         .stderr_has("modal-setup setup");
     server.set_token_state(&id, TokenState::Forbidden);
     run(&id, secret.as_str())
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("no permission");
     server.set_token_state(&id, TokenState::Revoked);
     run(&id, secret.as_str())
-        .code(3)
+        .code(Exit::Rejected)
         .stderr_has("Token has been deleted");
     assert_eq!(t.read(), FIXTURE);
 }
@@ -397,7 +321,7 @@ fn unreachable_server_exits_1_with_the_url_and_suggests_no_verify() {
         .cmd(&["token", "set", "--id", "ak-x", "--secret", "as-x"])
         .env("MODAL_SERVER_URL", &url)
         .run();
-    run.code(1)
+    run.code(Exit::Failure)
         .stderr_has(&format!("could not reach {url}"))
         .stderr_has("--no-verify");
     assert_eq!(t.read(), FIXTURE);
@@ -406,19 +330,13 @@ fn unreachable_server_exits_1_with_the_url_and_suggests_no_verify() {
 #[test]
 fn says_when_environment_tokens_override_the_file() {
     let t = TestEnv::new();
-    t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--no-verify",
-    ])
-    .env("MODAL_TOKEN_ID", "ak-env")
-    .run()
-    .success()
-    .stderr_has("MODAL_TOKEN_ID is set in the environment and overrides");
+    t.token_set("ak-x", "as-x")
+        .no_verify()
+        .cmd()
+        .env("MODAL_TOKEN_ID", "ak-env")
+        .run()
+        .success()
+        .stderr_has("MODAL_TOKEN_ID is set in the environment and overrides");
     let run = t
         .cmd(&[
             "token",
@@ -433,16 +351,7 @@ fn says_when_environment_tokens_override_the_file() {
         .run();
     run.success().stderr_has("MODAL_TOKEN_SECRET is set");
     assert!(!run.stderr.contains("MODAL_TOKEN_ID"));
-    let quiet = t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-x",
-        "--secret",
-        "as-x",
-        "--no-verify",
-        "-q",
-    ]);
+    let quiet = t.token_set("ak-x", "as-x").no_verify().arg("-q").run();
     quiet.success();
     assert_eq!(quiet.stderr, "");
 }
@@ -474,18 +383,12 @@ fn verbose_output_never_shows_the_secret() {
 fn the_message_says_what_the_file_says_after_no_activate_on_the_active_profile() {
     let t = TestEnv::new();
     t.write("[ws]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\nactive = true\n");
-    let run = t.run(&[
-        "token",
-        "set",
-        "--id",
-        "ak-new",
-        "--secret",
-        "as-new",
-        "--profile",
-        "ws",
-        "--no-verify",
-        "--no-activate",
-    ]);
+    let run = t
+        .token_set("ak-new", "as-new")
+        .profile("ws")
+        .no_verify()
+        .no_activate()
+        .run();
     run.success()
         .stderr_has("in profile ws; it is the active profile");
     assert!(!run.stderr.contains("not active"), "{}", run.stderr);

@@ -293,13 +293,21 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "expected success:\n{self:#?}");
+        assert_eq!(
+            self.code,
+            Some(modal_setup::Exit::Ok as i32),
+            "expected success:\n{self:#?}"
+        );
         self
     }
 
     #[track_caller]
-    pub fn code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, Some(code), "expected exit {code}:\n{self:#?}");
+    pub fn code(&self, exit: modal_setup::Exit) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(exit as i32),
+            "expected {exit:?}:\n{self:#?}"
+        );
         self
     }
 
@@ -472,5 +480,50 @@ impl ConnectProxy {
     /// The request lines received so far, e.g. `CONNECT host:443 HTTP/1.1`.
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
+    }
+}
+
+/// `token set --id ID --secret SECRET` and the flags the tests add to it again and again.
+pub struct TokenSet<'a> {
+    env: &'a TestEnv,
+    args: Vec<String>,
+}
+
+impl TestEnv {
+    pub fn token_set(&self, id: &str, secret: &str) -> TokenSet<'_> {
+        TokenSet {
+            env: self,
+            args: ["token", "set", "--id", id, "--secret", secret]
+                .map(str::to_owned)
+                .to_vec(),
+        }
+    }
+}
+
+impl TokenSet<'_> {
+    pub fn profile(self, name: &str) -> Self {
+        self.arg("--profile").arg(name)
+    }
+
+    pub fn no_verify(self) -> Self {
+        self.arg("--no-verify")
+    }
+
+    pub fn no_activate(self) -> Self {
+        self.arg("--no-activate")
+    }
+
+    pub fn arg(mut self, arg: &str) -> Self {
+        self.args.push(arg.to_owned());
+        self
+    }
+
+    pub fn cmd(self) -> Cmd {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.env.cmd(&args)
+    }
+
+    pub fn run(self) -> Run {
+        self.cmd().run()
     }
 }
