@@ -10,10 +10,10 @@
 mod support;
 mod webdriver;
 
-use modal_setup::Exit;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use modal_setup::Exit;
 use support::browser::BrowserScript;
 use support::{Running, TestEnv, TestServer};
 use webdriver::{Driver, Session};

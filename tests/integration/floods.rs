@@ -4,10 +4,11 @@
 //! CLI's memory and thread count are measured under each and written to
 //! target/reliability/loopback-floods.md (docs/reliability.md quotes the last run).
 
-use modal_setup::Exit;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+use modal_setup::Exit;
 
 use crate::support::browser::BrowserScript;
 use crate::support::{Running, TestEnv, TestServer};

@@ -2,8 +2,9 @@
 //! here because they are large): no panic; either exit 1 with path, line and column and the file
 //! untouched, or, for valid TOML, an edit that keeps every other byte.
 
-use modal_setup::Exit;
 use std::path::Path;
+
+use modal_setup::Exit;
 
 use crate::support::TestEnv;
 

@@ -5,10 +5,10 @@
 //! holding exactly the validated pair. The figures go to target/reliability/hostile-servers.md
 //! (and docs/reliability.md).
 
-use modal_setup::Exit;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use modal_setup::Exit;
 use modal_setup::api::wire;
 use prost::Message;
 

@@ -1,9 +1,9 @@
 //! Token lifecycle and troubleshooting: `token info`, revocation, rotation, `profile list
 //! --check`, and the errors and warnings that say what to do.
 
-use modal_setup::Exit;
 use std::time::{Duration, Instant};
 
+use modal_setup::Exit;
 use reference_server::{Fault, TokenState};
 use serde_json::Value;
 

@@ -14,6 +14,7 @@ mod prompts;
 mod properties;
 mod reliability;
 mod setup;
+mod snapshots;
 mod store;
 mod tls;
 mod token_set;

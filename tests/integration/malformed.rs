@@ -1,8 +1,9 @@
 //! Files modal-setup refuses: an error with path, line, column and a fix; exit 1; the file is
 //! never rewritten; and the commands that do not need the file still work.
 
-use crate::support::TestEnv;
 use modal_setup::Exit;
+
+use crate::support::TestEnv;
 
 /// (what, bytes, line, column)
 const CASES: &[(&str, &[u8], usize, usize)] = &[

@@ -1,7 +1,8 @@
 //! `profile list|current|activate|remove|rename`.
 
-use crate::support::{TestEnv, TestServer};
 use modal_setup::Exit;
+
+use crate::support::{TestEnv, TestServer};
 
 const THREE: &str = "\
 # three profiles

@@ -2,11 +2,11 @@
 //! counts are the figures of docs/reliability.md; the slow variants run in .ci/run
 //! (`cargo test --test integration -- --ignored`).
 
-use modal_setup::Exit;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use modal_setup::Exit;
 use modal_setup::config::Config;
 
 use crate::support::TestEnv;

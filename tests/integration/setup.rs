@@ -1,11 +1,11 @@
 //! The browser wizard end to end: the binary, the reference server (gRPC API and login pages),
 //! and a scripted browser that signs in, checks the CLI's loopback and approves.
 
-use modal_setup::Exit;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use modal_setup::Exit;
 use reference_server::{Fault, Options};
 
 use crate::support::browser::{Agent, BrowserScript, approval_page, approve, deny, loopback_port};

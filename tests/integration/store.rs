@@ -1,9 +1,10 @@
 //! The write path: modes, symlinks, the lock, failures that must leave the file as it was.
 
-use modal_setup::Exit;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
+
+use modal_setup::Exit;
 
 use crate::support::{TestEnv, mode, temp_files};
 

@@ -3,9 +3,10 @@
 //! an expired one is a clear error naming the host and what to do, and nothing is ever sent
 //! in plaintext instead.
 
+use modal_setup::Exit;
+
 use crate::support::TestEnv;
 use crate::support::hostile_server::{HostileServer, Misbehaviour, TestCa};
-use modal_setup::Exit;
 
 const ORIGINAL: &str =
     "[main]\ntoken_id = \"ak-existing\"\ntoken_secret = \"as-existing\"\nactive = true\n";

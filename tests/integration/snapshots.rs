@@ -1,0 +1,272 @@
+//! What a user sees, whole: for the main messages (errors with their hints, success lines,
+//! listings, `--help` of every command) the exit code, stdout and stderr are compared in full
+//! with tests/integration/snapshots/NAME.txt, paths, ports, flow ids and pairing codes
+//! replaced by placeholders. `UPDATE_SNAPSHOTS=1 cargo test --test integration snapshots`
+//! rewrites the files; review the diff before committing it.
+
+use std::path::Path;
+
+use modal_setup::Exit;
+
+use crate::support::{Run, TestEnv, TestServer};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/snapshots");
+
+const TWO_PROFILES: &str = "# my profiles\n[personal]\ntoken_id = \"ak-personal\"\n\
+    token_secret = \"as-personal\"\nactive = true\n\n[work]\ntoken_id = \"ak-work\"\n\
+    token_secret = \"as-work\"\n";
+
+/// `text` with what changes from run to run replaced: the test's directory, ports, flow ids,
+/// pairing codes and the version.
+fn normalized(text: &str, t: &TestEnv) -> String {
+    let mut text = text.replace(&t.dir().display().to_string(), "[DIR]");
+    text = text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    for (marker, placeholder) in [("127.0.0.1:", "[PORT]"), ("tf-", "[FLOW]")] {
+        let mut parts = text.split(marker);
+        let mut out = parts.next().unwrap_or_default().to_owned();
+        for part in parts {
+            out.push_str(marker);
+            out.push_str(placeholder);
+            out.push_str(part.trim_start_matches(|c: char| c.is_ascii_alphanumeric()));
+        }
+        text = out;
+    }
+    // Pairing codes: four capitals, a hyphen, four capitals.
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let code = i + 9 <= chars.len()
+            && chars[i..i + 4].iter().all(char::is_ascii_uppercase)
+            && chars[i + 4] == '-'
+            && chars[i + 5..i + 9].iter().all(char::is_ascii_uppercase)
+            && (i == 0 || !chars[i - 1].is_ascii_alphanumeric());
+        if code {
+            out.push_str("[CODE]");
+            i += 9;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Compares the whole of a run with its snapshot (or writes it, with UPDATE_SNAPSHOTS).
+#[track_caller]
+fn snapshot(name: &str, t: &TestEnv, run: &Run) {
+    let exit = match run.code {
+        Some(code) => [
+            Exit::Ok,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Rejected,
+            Exit::TimedOut,
+            Exit::Interrupted,
+        ]
+        .into_iter()
+        .find(|e| *e as i32 == code)
+        .map_or(format!("{code}"), |e| format!("{code} ({e:?})")),
+        None => "killed by a signal".into(),
+    };
+    let actual = format!(
+        "exit: {exit}\n--- stdout\n{}--- stderr\n{}",
+        normalized(&run.stdout, t),
+        normalized(&run.stderr, t)
+    );
+    let path = Path::new(DIR).join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(DIR).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{name}: the output differs from {}\n(UPDATE_SNAPSHOTS=1 rewrites it)\n--- expected\n{expected}--- actual\n{actual}",
+        path.display()
+    );
+}
+
+fn with_profiles() -> TestEnv {
+    let t = TestEnv::new();
+    t.write(TWO_PROFILES);
+    std::fs::set_permissions(
+        &t.config,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    t
+}
+
+#[test]
+fn token_set_messages() {
+    let server = TestServer::start();
+    let mut t = with_profiles();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    let (id, secret) = server.mint_token();
+    snapshot(
+        "token_set_verified_new_profile",
+        &t,
+        &t.token_set(&id, &secret).profile("ci").run(),
+    );
+    snapshot(
+        "token_set_no_verify_no_activate",
+        &t,
+        &t.token_set("ak-offline1", "as-offline1")
+            .profile("offline")
+            .no_verify()
+            .no_activate()
+            .run(),
+    );
+    snapshot(
+        "token_set_rejected",
+        &t,
+        &t.token_set("ak-unknown1", "as-unknown1").profile("x").run(),
+    );
+    snapshot(
+        "token_set_malformed_id",
+        &t,
+        &t.token_set("key-1", "as-x").no_verify().run(),
+    );
+    snapshot(
+        "token_set_swapped_id_and_secret",
+        &t,
+        &t.token_set("as-x", "ak-x").no_verify().run(),
+    );
+    snapshot(
+        "token_set_missing_secret",
+        &t,
+        &t.run(&["token", "set", "--id", "ak-x", "--no-verify"]),
+    );
+    snapshot(
+        "token_set_bad_profile_name",
+        &t,
+        &t.token_set("ak-x", "as-x")
+            .profile("bad name")
+            .no_verify()
+            .run(),
+    );
+    snapshot(
+        "token_set_unreachable",
+        &t,
+        &t.token_set("ak-x", "as-x")
+            .profile("x")
+            .cmd()
+            .env("MODAL_SERVER_URL", &crate::support::closed_port_url())
+            .run(),
+    );
+    snapshot(
+        "token_set_server_url_not_a_url",
+        &t,
+        &t.token_set("ak-x", "as-x")
+            .profile("x")
+            .cmd()
+            .env("MODAL_SERVER_URL", "notaurl")
+            .run(),
+    );
+}
+
+#[test]
+fn token_info_messages() {
+    let server = TestServer::start();
+    let mut t = with_profiles();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    snapshot(
+        "token_info_offline",
+        &t,
+        &t.run(&["token", "info", "--no-verify"]),
+    );
+    snapshot("token_info_rejected", &t, &t.run(&["token", "info"]));
+    let empty = TestEnv::new();
+    snapshot(
+        "token_info_without_a_token",
+        &empty,
+        &empty.run(&["token", "info"]),
+    );
+}
+
+#[test]
+fn profile_messages() {
+    let t = with_profiles();
+    snapshot("profile_list", &t, &t.run(&["profile", "list"]));
+    snapshot("profile_current", &t, &t.run(&["profile", "current"]));
+    snapshot(
+        "profile_activate",
+        &t,
+        &t.run(&["profile", "activate", "work"]),
+    );
+    snapshot(
+        "profile_activate_unknown",
+        &t,
+        &t.run(&["profile", "activate", "nope"]),
+    );
+    snapshot(
+        "profile_rename",
+        &t,
+        &t.run(&["profile", "rename", "work", "job"]),
+    );
+    snapshot(
+        "profile_remove_without_a_terminal",
+        &t,
+        &t.run(&["profile", "remove", "job"]),
+    );
+    snapshot(
+        "profile_remove_yes",
+        &t,
+        &t.run(&["profile", "remove", "job", "--yes"]),
+    );
+    snapshot("config_path", &t, &t.run(&["config", "path"]));
+    snapshot("config_show", &t, &t.run(&["config", "show"]));
+}
+
+#[test]
+fn a_malformed_file_is_named_with_line_and_column() {
+    let t = TestEnv::new();
+    t.write("[personal]\ntoken_id = \"ak-x\nactive = true\n");
+    snapshot("malformed_file", &t, &t.run(&["profile", "list"]));
+}
+
+#[test]
+fn setup_timing_out() {
+    let server = TestServer::start();
+    let t = TestEnv::new();
+    let run = t
+        .cmd(&["setup", "--no-browser", "--timeout", "1"])
+        .env("MODAL_SERVER_URL", server.url())
+        .run();
+    snapshot("setup_timed_out", &t, &run);
+}
+
+#[test]
+fn help_of_every_command() {
+    let t = TestEnv::new();
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["setup", "--help"],
+        &["token", "--help"],
+        &["token", "set", "--help"],
+        &["token", "new", "--help"],
+        &["token", "info", "--help"],
+        &["token", "rotate", "--help"],
+        &["profile", "--help"],
+        &["profile", "list", "--help"],
+        &["profile", "current", "--help"],
+        &["profile", "activate", "--help"],
+        &["profile", "remove", "--help"],
+        &["profile", "rename", "--help"],
+        &["config", "--help"],
+        &["config", "show", "--help"],
+        &["config", "path", "--help"],
+        &["completions", "--help"],
+    ] {
+        let name = format!("help_{}", args.join("_").replace("--", ""));
+        snapshot(&name, &t, &t.run(args));
+    }
+    snapshot(
+        "usage_error_unknown_flag",
+        &t,
+        &t.run(&["token", "set", "--bogus"]),
+    );
+}
