@@ -1,7 +1,9 @@
 //! Where text goes: data on stdout, prose (status, notes, warnings, errors) on stderr, with one
 //! colour decision made up front.
 
+use std::fmt::Display;
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 /// How the user asked for colour.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -97,7 +99,7 @@ impl Printer {
     /// Data for stdout (listings, JSON, paths). Printed even with `--quiet`. A failed write is
     /// an error (`> /dev/full`); a closed pipe (`| head`) is [`crate::Error::BrokenPipe`], a
     /// quiet end.
-    pub fn data(&self, text: &str) -> crate::Result<()> {
+    pub fn data(&self, text: impl Display) -> crate::Result<()> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{text}")
             .and_then(|()| out.flush())
@@ -108,37 +110,64 @@ impl Printer {
     }
 
     /// Progress and results for people, on stderr; hidden by `--quiet`.
-    pub fn status(&self, text: &str) {
+    pub fn status(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
             say(format_args!("{text}"));
         }
     }
 
     /// A success line, on stderr; hidden by `--quiet`.
-    pub fn success(&self, text: &str) {
+    pub fn success(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
             say(format_args!("{} {text}", self.paint(GREEN, "✓")));
         }
     }
 
     /// A note, on stderr; hidden by `--quiet`.
-    pub fn note(&self, text: &str) {
+    pub fn note(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
             say(format_args!("{} {text}", self.paint(CYAN, "note:")));
         }
     }
 
     /// A warning, on stderr; shown even with `--quiet` because it asks the user to act.
-    pub fn warn(&self, text: &str) {
+    pub fn warn(&self, text: impl Display) {
         say(format_args!("{} {text}", self.paint(YELLOW, "warning:")));
     }
 
     /// Detail for `-v`, on stderr. Never pass a secret: none reaches here by construction,
     /// since [`crate::Secret`] has no `Display`.
-    pub fn debug(&self, text: &str) {
+    pub fn debug(&self, text: impl Display) {
         if self.verbosity == Verbosity::Verbose {
             say(format_args!("{} {text}", self.paint(DIM, "debug:")));
         }
+    }
+
+    /// A line the user needs to go on (the login URL and its code), on stderr: printed even
+    /// with `--quiet`.
+    pub fn required(&self, text: impl Display) {
+        say(format_args!("{text}"));
+    }
+
+    /// Shows that something is under way until the returned [`Progress`] is dropped: a
+    /// spinner on a terminal, else the message once, as a status line ending in "...".
+    /// Nothing with `--quiet`.
+    pub fn progress(&self, message: impl Display, on_terminal: bool) -> Progress {
+        if self.verbosity == Verbosity::Quiet {
+            return Progress { bar: None };
+        }
+        if !on_terminal {
+            self.status(format_args!("{message}..."));
+            return Progress { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .expect("the template is valid"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar.set_message(format!("{message} (Ctrl-C to cancel)"));
+        Progress { bar: Some(bar) }
     }
 
     /// An error with its cause chain and hint; `main` is the only caller.
@@ -155,9 +184,22 @@ impl Printer {
     }
 }
 
+/// What [`Printer::progress`] shows; cleared when dropped.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// A line on stderr. A stderr that is closed or full loses it: it must not end the process
 /// (eprintln! would panic).
-pub fn say(line: std::fmt::Arguments<'_>) {
+fn say(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 

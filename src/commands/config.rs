@@ -91,7 +91,8 @@ fn rows(resolved: &Resolved) -> Vec<Row> {
 /// Prints the path without reading the file, so that it works whatever the file holds.
 pub fn path(ctx: &Context) -> Result<()> {
     let path = ctx.config_path()?;
-    ctx.printer.debug(&format!("chosen by the {}", path.origin));
-    ctx.printer.data(&path.value.display().to_string())?;
+    ctx.printer
+        .debug(format_args!("chosen by the {}", path.origin));
+    ctx.printer.data(path.value.display().to_string())?;
     Ok(())
 }

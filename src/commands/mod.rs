@@ -64,7 +64,7 @@ impl Context {
             .or_else(|| self.env.get_os(crate::env::MODAL_CONFIG_PATH));
         let path = config_path(flag, &self.env)?;
         if given.is_some_and(|raw| raw.as_encoded_bytes().starts_with(b"~/")) {
-            self.printer.note(&format!(
+            self.printer.note(format_args!(
                 "~ in the {} means the home directory: {}",
                 path.origin,
                 path.value.display()
@@ -119,7 +119,7 @@ impl Context {
 
     /// A client for `server_url`.
     pub fn api(&self, server_url: &Sourced<String>) -> Result<Api> {
-        self.printer.debug(&format!(
+        self.printer.debug(format_args!(
             "server: {} ({})",
             server_url.value, server_url.origin
         ));
@@ -166,7 +166,7 @@ impl Context {
         let loaded = self.load_to_edit()?;
         let (path, store, _) = &loaded;
         if let Some(mode) = store.mode().filter(|mode| mode & 0o077 != 0) {
-            self.printer.warn(&format!(
+            self.printer.warn(format_args!(
                 "{} is readable by other users (mode {mode:04o}); fix it with `chmod 600 {}`",
                 path.value.display(),
                 path.value.display()
@@ -187,13 +187,13 @@ impl Context {
     pub fn open(&self) -> Result<(Sourced<PathBuf>, Store)> {
         let path = self.config_path()?;
         let store = self.store(&path);
-        self.printer.debug(&format!(
+        self.printer.debug(format_args!(
             "config file: {} ({})",
             path.value.display(),
             path.origin
         ));
         if let Some((root, relative)) = git::unignored_in_work_tree(&path.value) {
-            self.printer.warn(&format!(
+            self.printer.warn(format_args!(
                 "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: /{}",
                 path.value.display(),
                 root.display(),
@@ -217,7 +217,7 @@ impl Context {
 
     fn report(&self, problems: &[Problem]) {
         for problem in problems {
-            self.printer.warn(&problem.to_string());
+            self.printer.warn(problem.to_string());
         }
     }
 }

@@ -84,16 +84,16 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
         ListFormat::Names => {
             let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
             if !names.is_empty() {
-                ctx.printer.data(&names.join("\n"))?;
+                ctx.printer.data(names.join("\n"))?;
             }
         }
         ListFormat::Table if rows.is_empty() => {
-            ctx.printer.status(&format!(
+            ctx.printer.status(format_args!(
                 "No profiles in {}. Create one with `modal-setup setup` or `modal-setup token set`.",
                 path.value.display()
             ));
         }
-        ListFormat::Table => ctx.printer.data(&table(ctx, &rows, check))?,
+        ListFormat::Table => ctx.printer.data(table(ctx, &rows, check))?,
     }
     Ok(())
 }
@@ -169,7 +169,7 @@ pub fn current(ctx: &Context) -> Result<()> {
     let (path, _, config) = ctx.load()?;
     let resolved = ctx.resolve(&config, path);
     ctx.printer
-        .debug(&format!("chosen by the {}", resolved.profile.origin));
+        .debug(format_args!("chosen by the {}", resolved.profile.origin));
     ctx.printer.data(&resolved.profile.value)?;
     Ok(())
 }
@@ -191,9 +191,9 @@ pub fn activate(ctx: &Context, name: Option<String>) -> Result<()> {
         }
     };
     store.update(|config| config.activate(&name))?;
-    ctx.printer.success(&format!("Active profile: {name}"));
+    ctx.printer.success(format_args!("Active profile: {name}"));
     if let Some(env_profile) = ctx.env.get(MODAL_PROFILE).filter(|p| *p != name) {
-        ctx.printer.warn(&format!(
+        ctx.printer.warn(format_args!(
             "{MODAL_PROFILE}={env_profile} is set and overrides the active profile in {}; unset it to use '{name}'",
             path.value.display()
         ));
@@ -267,7 +267,7 @@ pub fn remove(ctx: &Context, name: &str, args: RemoveArgs) -> Result<()> {
         config.remove(name)?;
         Ok(was_active && config.active_profiles().is_empty() && !config.is_empty())
     })?;
-    ctx.printer.success(&format!(
+    ctx.printer.success(format_args!(
         "Removed profile {name} from {}",
         path.value.display()
     ));
@@ -283,7 +283,7 @@ pub fn remove(ctx: &Context, name: &str, args: RemoveArgs) -> Result<()> {
 fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool) -> Result<()> {
     let profile = config.profile(name).expect("checked by the caller");
     let (Some(token_id), Some(secret)) = (profile.token_id(), profile.token_secret()) else {
-        ctx.printer.note(&format!(
+        ctx.printer.note(format_args!(
             "profile '{name}' holds no token, so there is nothing to revoke"
         ));
         return Ok(());
@@ -295,20 +295,21 @@ fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool)
         .and_then(|api| api.delete_token(&credentials, token_id));
     match revoked {
         Ok(()) => {
-            ctx.printer.success(&format!("Revoked token {token_id}"));
+            ctx.printer
+                .success(format_args!("Revoked token {token_id}"));
             Ok(())
         }
         // A token the server rejects is unusable already: there is nothing left to revoke.
         Err(Error::Rejected {
             permission: false, ..
         }) => {
-            ctx.printer.note(&format!(
+            ctx.printer.note(format_args!(
                 "the server no longer accepts token {token_id}, so it needs no revoking"
             ));
             Ok(())
         }
         Err(cause) if force => {
-            ctx.printer.warn(&format!(
+            ctx.printer.warn(format_args!(
                 "could not revoke token {token_id} ({cause}); removing the profile anyway (--force): revoke it in the Modal dashboard"
             ));
             Ok(())
@@ -326,13 +327,14 @@ pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {
     ctx.store(&path)
         .update(|config| config.rename(old, new))
         .map_err(|e| e.on_command_line(true))?;
-    ctx.printer.success(&format!(
+    ctx.printer.success(format_args!(
         "Renamed profile {old} to {new} in {}",
         path.value.display()
     ));
     if ctx.env.get(MODAL_PROFILE) == Some(old) {
-        ctx.printer
-            .warn(&format!("{MODAL_PROFILE}={old} is set; change it to {new}"));
+        ctx.printer.warn(format_args!(
+            "{MODAL_PROFILE}={old} is set; change it to {new}"
+        ));
     }
     Ok(())
 }

@@ -7,8 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use super::Context;
 use super::token::{NewToken, check_minted, profile_from_server, revoke_replaced, save};
 use crate::api::{Api, Credentials, FLOW_WAIT, Flow, FlowRequest, Minted};
@@ -17,7 +15,6 @@ use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
-use crate::output::Verbosity;
 use crate::prompt;
 
 /// The default `--timeout`.
@@ -84,7 +81,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     }
 
     let loopback = Loopback::bind(args.port)?;
-    ctx.printer.debug(&format!(
+    ctx.printer.debug(format_args!(
         "the loopback server listens on 127.0.0.1:{}{}",
         loopback.port(),
         if loopback.ipv6() { " and [::1]" } else { "" }
@@ -104,14 +101,16 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     ctx.printer
         .success("Web authentication finished successfully!");
     if let Some(workspace) = &minted.workspace_username {
-        ctx.printer.status(&format!(
+        ctx.printer.status(format_args!(
             "Token is connected to the {} workspace.",
             crate::output::sanitize(workspace)
         ));
     }
     if args.verify {
-        ctx.printer
-            .status(&format!("Verifying token against {}", api.dialled_url()));
+        ctx.printer.status(format_args!(
+            "Verifying token against {}",
+            api.dialled_url()
+        ));
         api.hello(&credentials)?;
         ctx.printer.success("Token verified successfully!");
     }
@@ -165,7 +164,7 @@ fn workspace_profile(
         Ok(_) => None,
         Err(error) => {
             ctx.printer
-                .debug(&format!("WorkspaceNameLookup failed: {error}"));
+                .debug(format_args!("WorkspaceNameLookup failed: {error}"));
             if workspace_username.is_none() {
                 return Err(error);
             }
@@ -199,7 +198,7 @@ pub fn rotate(ctx: &Context, args: SetupArgs) -> Result<()> {
         });
     }
     ctx.printer
-        .status(&format!("Rotating the token of profile {profile}"));
+        .status(format_args!("Rotating the token of profile {profile}"));
     setup(
         ctx,
         SetupArgs {
@@ -217,17 +216,17 @@ fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
     let printer = &ctx.printer;
     let web_url = crate::output::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
-    crate::output::say(format_args!(
+    printer.required(format_args!(
         "Open this URL to log in to Modal:\n\n    {web_url}\n"
     ));
     if !flow.code.is_empty() {
-        crate::output::say(format_args!(
+        printer.required(format_args!(
             "Enter this code: {}  (check that the page shows the same)",
             printer.bold(&crate::output::sanitize(&flow.code))
         ));
     }
     match browser::open(&flow.web_url, &args.browser, args.no_browser) {
-        Ok(how) => printer.status(&format!("Opened {how}.")),
+        Ok(how) => printer.status(format_args!("Opened {how}.")),
         Err(NotOpened::Asked) => {}
         Err(NotOpened::Ssh) => {
             printer.status(
@@ -240,7 +239,7 @@ fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
             );
         }
         Err(NotOpened::Failed(why)) => {
-            printer.warn(&format!("{why}; open the URL yourself"));
+            printer.warn(format_args!("{why}; open the URL yourself"));
         }
     }
 }
@@ -250,29 +249,14 @@ fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
 /// timeout, so that a network blip does not lose a login in progress.
 fn wait(ctx: &Context, api: &Api, flow: &Flow, timeout: Duration, spinner: bool) -> Result<Minted> {
     let deadline = Instant::now() + timeout;
-    let bar = (spinner && ctx.printer.verbosity() != Verbosity::Quiet).then(|| {
-        let bar = ProgressBar::new_spinner();
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg}").expect("the template is valid"),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar.set_message(format!(
-            "Waiting for the login in the browser (up to {}, Ctrl-C to cancel)",
+    let _progress = ctx.printer.progress(
+        format_args!(
+            "Waiting for the login in the browser (up to {})",
             minutes(timeout)
-        ));
-        bar
-    });
-    if bar.is_none() {
-        ctx.printer.status(&format!(
-            "Waiting for the login in the browser (up to {})...",
-            minutes(timeout)
-        ));
-    }
-    let result = wait_loop(ctx, api, flow, deadline, timeout);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    result
+        ),
+        spinner,
+    );
+    wait_loop(ctx, api, flow, deadline, timeout)
 }
 
 fn wait_loop(
@@ -316,7 +300,7 @@ fn wait_loop(
                 if left.is_zero() {
                     return Err(timed_out());
                 }
-                ctx.printer.debug(&format!(
+                ctx.printer.debug(format_args!(
                     "TokenFlowWait failed ({cause}); asking again in {}",
                     crate::output::seconds(pause)
                 ));

@@ -23,11 +23,11 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
     };
     let from_env = |origin: &Origin| matches!(origin, Origin::Env(_));
     match (from_env(&token_id.origin), from_env(&token_secret.origin)) {
-        (true, false) => ctx.printer.warn(&format!(
+        (true, false) => ctx.printer.warn(format_args!(
             "{MODAL_TOKEN_ID} is set but {MODAL_TOKEN_SECRET} is not: the id comes from the environment and the secret from the {}; they may not belong together",
             token_secret.origin
         )),
-        (false, true) => ctx.printer.warn(&format!(
+        (false, true) => ctx.printer.warn(format_args!(
             "{MODAL_TOKEN_SECRET} is set but {MODAL_TOKEN_ID} is not: the secret comes from the environment and the id from the {}; they may not belong together",
             token_id.origin
         )),
@@ -36,7 +36,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
     let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
     if !args.json {
         // What is known locally comes first, so that it shows even when the server check fails.
-        ctx.printer.data(&local_lines(&resolved).join("\n"))?;
+        ctx.printer.data(local_lines(&resolved).join("\n"))?;
     }
     let info = if args.verify {
         let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
@@ -65,7 +65,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
     if args.json {
         let json = as_json(&resolved, info.as_ref(), both_env);
         ctx.printer
-            .data(&serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
+            .data(serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
     } else {
         let mut lines = info.as_ref().map(server_lines).unwrap_or_default();
         if both_env {
@@ -74,7 +74,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
             ));
         }
         if !lines.is_empty() {
-            ctx.printer.data(&lines.join("\n"))?;
+            ctx.printer.data(lines.join("\n"))?;
         }
     }
     Ok(())

@@ -106,8 +106,10 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
             }
             let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
             let api = ctx.api(&server_url)?;
-            ctx.printer
-                .status(&format!("Verifying token against {}", api.dialled_url()));
+            ctx.printer.status(format_args!(
+                "Verifying token against {}",
+                api.dialled_url()
+            ));
             api.hello(&credentials).map_err(Error::skippable)?;
             ctx.printer.success("Token verified successfully!");
             let profile = match chosen {
@@ -223,7 +225,7 @@ pub fn save(
 /// stays whatever happens here; the token just written is never revoked.
 pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
     let Some(previous) = &saved.replaced else {
-        ctx.printer.note(&format!(
+        ctx.printer.note(format_args!(
             "profile '{}' held no other token, so there is nothing to revoke",
             token.profile
         ));
@@ -238,7 +240,7 @@ pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, saved: &Saved) -> Re
         Err(Error::Rejected {
             permission: false, ..
         }) => {
-            ctx.printer.note(&format!(
+            ctx.printer.note(format_args!(
                 "the server no longer accepts the previous token {}, so it needs no revoking",
                 previous.token_id
             ));
@@ -252,7 +254,7 @@ pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, saved: &Saved) -> Re
             });
         }
     }
-    ctx.printer.success(&format!(
+    ctx.printer.success(format_args!(
         "Revoked the previous token {} of profile '{}'",
         previous.token_id, token.profile
     ));
@@ -283,7 +285,7 @@ fn report_written(
     let printer = &ctx.printer;
     let (change, activated) = &written.value;
     if let Some(mode) = written.tightened_from {
-        printer.note(&format!(
+        printer.note(format_args!(
             "tightened the permissions of {} from {mode:04o} to 0600",
             written.target.display()
         ));
@@ -293,11 +295,13 @@ fn report_written(
         ..
     } = change
     {
-        printer.note(&format!("replaced token {previous} in profile '{profile}'"));
+        printer.note(format_args!(
+            "replaced token {previous} in profile '{profile}'"
+        ));
     }
     for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
         if ctx.env.get(var).is_some() {
-            printer.warn(&format!(
+            printer.warn(format_args!(
                 "{var} is set in the environment and overrides the token in the file; unset it to use the file"
             ));
         }
@@ -314,7 +318,7 @@ fn report_written(
     } else {
         "Token written to"
     };
-    printer.success(&format!(
+    printer.success(format_args!(
         "{verb} {} in profile {profile}; {state}",
         path.display()
     ));
