@@ -8,9 +8,8 @@
 use std::time::{Duration, Instant};
 
 use super::Context;
-use super::token::{NewToken, check_minted, profile_from_server, revoke_replaced, save};
-use crate::api::{Api, Credentials, FLOW_WAIT, Flow, FlowRequest, Minted};
-use crate::config::DEFAULT_PROFILE;
+use super::token::{NewToken, check_minted, revoke_replaced, save, verify, workspace_profile};
+use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
@@ -107,12 +106,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         ));
     }
     if args.verify {
-        ctx.printer.status(format_args!(
-            "Verifying token against {}",
-            api.dialled_url()
-        ));
-        api.hello(&credentials)?;
-        ctx.printer.success("Token verified successfully!");
+        verify(ctx, &api, &credentials)?;
     }
     let profile = match chosen {
         Some(profile) => profile,
@@ -149,32 +143,6 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         revoke_replaced(ctx, &token, &saved)?;
     }
     Ok(())
-}
-
-/// The profile named after the token's workspace: WorkspaceNameLookup's `username` (as 1.6.4
-/// does), else the wait's `workspace_username`, else `default`.
-fn workspace_profile(
-    ctx: &Context,
-    api: &Api,
-    credentials: &Credentials,
-    workspace_username: Option<String>,
-) -> Result<String> {
-    let looked_up = match api.username(credentials) {
-        Ok(name) if !name.is_empty() => Some(name),
-        Ok(_) => None,
-        Err(error) => {
-            ctx.printer
-                .debug(format_args!("WorkspaceNameLookup failed: {error}"));
-            if workspace_username.is_none() {
-                return Err(error);
-            }
-            None
-        }
-    };
-    match looked_up.or(workspace_username) {
-        Some(name) => profile_from_server(name),
-        None => Ok(DEFAULT_PROFILE.to_owned()),
-    }
 }
 
 /// `token rotate`: a new token for the profile in effect through the browser, written before

@@ -106,16 +106,13 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
             }
             let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
             let api = ctx.api(&server_url)?;
-            ctx.printer.status(format_args!(
-                "Verifying token against {}",
-                api.dialled_url()
-            ));
-            api.hello(&credentials).map_err(Error::skippable)?;
-            ctx.printer.success("Token verified successfully!");
+            verify(ctx, &api, &credentials).map_err(Error::skippable)?;
             let profile = match chosen {
                 Some(chosen) => chosen.value,
                 // As 1.6.4: the profile is named after the token's workspace.
-                None => workspace_profile(&api, &credentials)?,
+                None => {
+                    workspace_profile(ctx, &api, &credentials, None).map_err(Error::skippable)?
+                }
             };
             (path, store, profile, Some(server_url))
         }
@@ -133,13 +130,40 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     Ok(())
 }
 
-/// The profile for a token when none was chosen: the username WorkspaceNameLookup answers.
-fn workspace_profile(api: &Api, credentials: &Credentials) -> Result<String> {
-    let name = api.username(credentials).map_err(Error::skippable)?;
-    if name.is_empty() {
-        return Ok(DEFAULT_PROFILE.to_owned());
+/// Asks the server whether it accepts `credentials` (ClientHello), saying so.
+pub fn verify(ctx: &Context, api: &Api, credentials: &Credentials) -> Result<()> {
+    ctx.printer.status(format_args!(
+        "Verifying token against {}",
+        api.dialled_url()
+    ));
+    api.hello(credentials)?;
+    ctx.printer.success("Token verified successfully!");
+    Ok(())
+}
+
+/// The profile for a token when none was chosen, named after its workspace as 1.6.4 does:
+/// WorkspaceNameLookup's `username`, else `fallback` (the login's `workspace_username`), else
+/// `default`. A failed lookup is an error only when there is no fallback.
+pub fn workspace_profile(
+    ctx: &Context,
+    api: &Api,
+    credentials: &Credentials,
+    fallback: Option<String>,
+) -> Result<String> {
+    let looked_up = match api.username(credentials) {
+        Ok(name) if !name.is_empty() => Some(name),
+        Ok(_) => None,
+        Err(error) if fallback.is_none() => return Err(error),
+        Err(error) => {
+            ctx.printer
+                .debug(format_args!("WorkspaceNameLookup failed: {error}"));
+            None
+        }
+    };
+    match looked_up.or(fallback) {
+        Some(name) => profile_from_server(name),
+        None => Ok(DEFAULT_PROFILE.to_owned()),
     }
-    profile_from_server(name)
 }
 
 /// A profile name that comes from the server: used only if it is a name a user could type,
