@@ -79,7 +79,15 @@ fn main() -> ExitCode {
     };
     let result = setup::setup(&ctx, args).and_then(|()| {
         eprintln!("\nProfiles in {DEMO_CONFIG}:");
-        profile::list(&ctx, profile::ListFormat::Table, false)
+        let config = modal_setup::config::store::Store::new(DEMO_CONFIG).load()?;
+        let in_effect = modal_setup::config::resolve::profile_in_effect(&config, &ctx.env, None);
+        profile::list(
+            &printer,
+            &config,
+            &in_effect.value,
+            None,
+            profile::ListFormat::Table,
+        )
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

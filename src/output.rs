@@ -1,8 +1,9 @@
 //! Where text goes: data on stdout, prose (status, notes, warnings, errors) on stderr, with one
 //! colour decision made up front.
 
-use std::fmt::Display;
+use std::fmt::{Display, Write as _};
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How the user asked for colour.
@@ -40,6 +41,24 @@ pub struct Printer {
     color: bool,
     /// Colour on stdout (data).
     color_data: bool,
+    sink: Sink,
+}
+
+/// Where a printer's lines go.
+#[derive(Clone, Debug, Default)]
+enum Sink {
+    /// This process's stdout and stderr.
+    #[default]
+    Process,
+    /// Kept, for running a command inside a test.
+    Captured(Arc<Mutex<Captured>>),
+}
+
+/// What a capturing printer was given, stream by stream.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -57,6 +76,39 @@ impl Printer {
             verbosity,
             color,
             color_data: color,
+            sink: Sink::Process,
+        }
+    }
+
+    /// A printer that keeps what it is given, without colour, for running commands inside a
+    /// test: [`Printer::captured`] returns it.
+    pub fn capturing(verbosity: Verbosity) -> Self {
+        Self {
+            verbosity,
+            sink: Sink::Captured(Arc::default()),
+            ..Self::default()
+        }
+    }
+
+    /// What a [`Printer::capturing`] printer (or a clone of it) has been given so far.
+    pub fn captured(&self) -> Captured {
+        match &self.sink {
+            Sink::Process => Captured::default(),
+            Sink::Captured(kept) => kept.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        }
+    }
+
+    /// A line on stderr. A stderr that is closed or full loses it: it must not end the
+    /// process (eprintln! would panic).
+    fn say(&self, line: std::fmt::Arguments<'_>) {
+        match &self.sink {
+            Sink::Process => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+            Sink::Captured(kept) => {
+                let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+                let _ = writeln!(kept.stderr, "{line}");
+            }
         }
     }
 
@@ -70,6 +122,7 @@ impl Printer {
             verbosity,
             color,
             color_data: resolve_color(choice, no_color, std::io::stdout().is_terminal()),
+            sink: Sink::Process,
         }
     }
 
@@ -100,6 +153,11 @@ impl Printer {
     /// an error (`> /dev/full`); a closed pipe (`| head`) is [`crate::Error::BrokenPipe`], a
     /// quiet end.
     pub fn data(&self, text: impl Display) -> crate::Result<()> {
+        if let Sink::Captured(kept) = &self.sink {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(kept.stdout, "{text}");
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         writeln!(out, "{text}")
             .and_then(|()| out.flush())
@@ -112,41 +170,41 @@ impl Printer {
     /// Progress and results for people, on stderr; hidden by `--quiet`.
     pub fn status(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
-            say(format_args!("{text}"));
+            self.say(format_args!("{text}"));
         }
     }
 
     /// A success line, on stderr; hidden by `--quiet`.
     pub fn success(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
-            say(format_args!("{} {text}", self.paint(GREEN, "✓")));
+            self.say(format_args!("{} {text}", self.paint(GREEN, "✓")));
         }
     }
 
     /// A note, on stderr; hidden by `--quiet`.
     pub fn note(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
-            say(format_args!("{} {text}", self.paint(CYAN, "note:")));
+            self.say(format_args!("{} {text}", self.paint(CYAN, "note:")));
         }
     }
 
     /// A warning, on stderr; shown even with `--quiet` because it asks the user to act.
     pub fn warn(&self, text: impl Display) {
-        say(format_args!("{} {text}", self.paint(YELLOW, "warning:")));
+        self.say(format_args!("{} {text}", self.paint(YELLOW, "warning:")));
     }
 
     /// Detail for `-v`, on stderr. Never pass a secret: none reaches here by construction,
     /// since [`crate::Secret`] has no `Display`.
     pub fn debug(&self, text: impl Display) {
         if self.verbosity == Verbosity::Verbose {
-            say(format_args!("{} {text}", self.paint(DIM, "debug:")));
+            self.say(format_args!("{} {text}", self.paint(DIM, "debug:")));
         }
     }
 
     /// A line the user needs to go on (the login URL and its code), on stderr: printed even
     /// with `--quiet`.
     pub fn required(&self, text: impl Display) {
-        say(format_args!("{text}"));
+        self.say(format_args!("{text}"));
     }
 
     /// Shows that something is under way until the returned [`Progress`] is dropped: a
@@ -172,14 +230,14 @@ impl Printer {
 
     /// An error with its cause chain and hint; `main` is the only caller.
     pub fn error(&self, error: &crate::Error) {
-        say(format_args!("{} {error}", self.paint(RED, "error:")));
+        self.say(format_args!("{} {error}", self.paint(RED, "error:")));
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            say(format_args!("  caused by: {cause}"));
+            self.say(format_args!("  caused by: {cause}"));
             source = cause.source();
         }
         if let Some(hint) = error.hint() {
-            say(format_args!("{} {hint}", self.paint(BOLD, "hint:")));
+            self.say(format_args!("{} {hint}", self.paint(BOLD, "hint:")));
         }
     }
 }
@@ -195,12 +253,6 @@ impl Drop for Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-/// A line on stderr. A stderr that is closed or full loses it: it must not end the process
-/// (eprintln! would panic).
-fn say(line: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn paint(color: bool, style: &str, text: &str) -> String {

@@ -1,5 +1,10 @@
-//! The commands: plain functions of resolved settings and a printer. [`run`] is the one place
-//! that turns clap's structs into their arguments.
+//! The commands. [`run`] is the one place that turns clap's structs into their arguments.
+//!
+//! The profile commands are plain functions of resolved values (the file read, the profile
+//! in effect, MODAL_PROFILE, whether questions can be asked) and a [`Printer`]; `run_profile`
+//! resolves those from the [`Context`] first, so the commands run in tests without a process.
+//! `setup`, `token` and `config` still take the `Context` and resolve as they go; they are to
+//! move the same way.
 
 pub mod check;
 pub mod completions;
@@ -274,22 +279,65 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
                 delete_existing: args.delete_existing,
             },
         ),
-        Command::Profile(command) => match command {
-            ProfileCommand::List { json, names, check } => {
-                profile::list(ctx, profile::ListFormat::of(json, names), check)
-            }
-            ProfileCommand::Current => profile::current(ctx),
-            ProfileCommand::Activate { name } => profile::activate(ctx, name),
-            ProfileCommand::Remove {
-                name,
-                yes,
-                revoke,
-                force,
-            } => profile::remove(ctx, &name, profile::RemoveArgs { yes, revoke, force }),
-            ProfileCommand::Rename { old, new } => profile::rename(ctx, &old, &new),
-        },
+        Command::Profile(command) => run_profile(command, ctx),
         Command::Config(ConfigCommand::Show { json, origin }) => config::show(ctx, json, origin),
         Command::Config(ConfigCommand::Path) => config::path(ctx),
         Command::Completions(args) => completions::print(args.shell),
+    }
+}
+
+/// The profile commands, on values resolved here: the file read (and checked), the profile in
+/// effect, MODAL_PROFILE, whether questions can be asked.
+fn run_profile(command: ProfileCommand, ctx: &Context) -> Result<()> {
+    let printer = &ctx.printer;
+    let env_profile = ctx.env.get(crate::env::MODAL_PROFILE);
+    match command {
+        ProfileCommand::List { json, names, check } => {
+            let (path, _, config) = ctx.load()?;
+            // Resolving reports what `profile current` and `config show` report too: an
+            // unknown MODAL_PROFILE, several active profiles.
+            let in_effect = ctx.resolve(&config, path).profile.value;
+            let checked = check.then(|| check::check_all(ctx, &config)).transpose()?;
+            let format = profile::ListFormat::of(json, names);
+            profile::list(printer, &config, &in_effect, checked, format)
+        }
+        ProfileCommand::Current => {
+            let (path, _, config) = ctx.load()?;
+            profile::current(printer, &ctx.resolve(&config, path).profile)
+        }
+        ProfileCommand::Activate { name } => {
+            let (_, store, config) = ctx.load_to_edit()?;
+            // `profile activate --profile NAME` means what it says.
+            let which = match name.or_else(|| ctx.profile_flag.clone()) {
+                Some(name) => profile::ToActivate::Named(name),
+                None if ctx.interactive => profile::ToActivate::Choose {
+                    in_effect: resolve::profile_in_effect(&config, &ctx.env, None).value,
+                },
+                None => profile::ToActivate::Unnamed,
+            };
+            profile::activate(printer, &store, &config, which, env_profile)
+        }
+        ProfileCommand::Remove {
+            name,
+            yes,
+            revoke,
+            force,
+        } => {
+            let (_, store, config) = ctx.load_to_edit()?;
+            let args = profile::RemoveArgs { yes, revoke, force };
+            profile::remove(
+                printer,
+                &store,
+                &config,
+                &name,
+                args,
+                ctx.interactive,
+                |config, name, force| profile::revoke_profile_token(ctx, config, name, force),
+            )
+        }
+        ProfileCommand::Rename { old, new } => {
+            let path = ctx.config_path()?;
+            profile::rename(printer, &ctx.store(&path), &old, &new, env_profile)
+        }
     }
 }

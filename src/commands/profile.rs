@@ -3,12 +3,14 @@
 use serde::Serialize;
 
 use super::Context;
-use super::check::{Checked, Status, check_all};
+use super::check::{Checked, Status};
 use crate::api::Credentials;
-use crate::config::resolve::profile_in_effect;
+use crate::config::resolve::Sourced;
+use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
 use crate::error::{Error, Result};
+use crate::output::Printer;
 use crate::prompt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,22 +51,26 @@ struct ListedProfile<'a> {
     shown_status: Option<String>,
 }
 
-pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
-    let (path, _, config) = ctx.load()?;
-    // Resolving reports what `profile current` and `config show` report too: an unknown
-    // MODAL_PROFILE, several active profiles.
-    let in_effect = ctx.resolve(&config, path.clone()).profile;
-    let statuses: Vec<Option<Checked>> = if check {
-        check_all(ctx, &config)?.into_iter().map(Some).collect()
-    } else {
-        vec![None; config.profiles().count()]
+/// `profile list`: `in_effect` is the profile in effect (resolved by the caller), `checked`
+/// the servers' answers for each profile with `--check` (`None` without).
+pub fn list(
+    printer: &Printer,
+    config: &Config,
+    in_effect: &str,
+    checked: Option<Vec<Checked>>,
+    format: ListFormat,
+) -> Result<()> {
+    let check = checked.is_some();
+    let statuses: Vec<Option<Checked>> = match checked {
+        Some(checked) => checked.into_iter().map(Some).collect(),
+        None => vec![None; config.profiles().count()],
     };
     let rows: Vec<ListedProfile<'_>> = config
         .profiles()
         .zip(statuses)
         .map(|(p, status)| ListedProfile {
             name: p.name(),
-            active: p.name() == in_effect.value,
+            active: p.name() == in_effect,
             token_id: p.token_id(),
             server_url: p.server_url(),
             status: status.as_ref().map(|c| c.status.code()),
@@ -79,28 +85,28 @@ pub fn list(ctx: &Context, format: ListFormat, check: bool) -> Result<()> {
     match format {
         ListFormat::Json => {
             let json = serde_json::to_string_pretty(&rows).expect("plain data serializes");
-            ctx.printer.data(&json)?;
+            printer.data(&json)?;
         }
         ListFormat::Names => {
             let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
             if !names.is_empty() {
-                ctx.printer.data(names.join("\n"))?;
+                printer.data(names.join("\n"))?;
             }
         }
         ListFormat::Table if rows.is_empty() => {
-            ctx.printer.status(format_args!(
+            printer.status(format_args!(
                 "No profiles in {}. Create one with `modal-setup setup` or `modal-setup token set`.",
-                path.value.display()
+                config.path().display()
             ));
         }
-        ListFormat::Table => ctx.printer.data(table(ctx, &rows, check))?,
+        ListFormat::Table => printer.data(table(printer, &rows, check))?,
     }
     Ok(())
 }
 
 /// Aligned columns; the server column only when some profile has a non-default server (with
 /// `--check`, always: the URL that was asked), the status column only with `--check`.
-fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
+fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
     let show_server = check
         || rows
             .iter()
@@ -145,10 +151,7 @@ fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
             // Pad before painting so that escape codes do not upset the columns.
             if bold && i == 0 {
                 text.push(' ');
-                text.push_str(
-                    &ctx.printer
-                        .data_bold(&format!("{cell:<width$}", width = widths[i])),
-                );
+                text.push_str(&printer.data_bold(&format!("{cell:<width$}", width = widths[i])));
                 text.push(' ');
             } else {
                 text.push_str(&padded);
@@ -165,51 +168,64 @@ fn table(ctx: &Context, rows: &[ListedProfile<'_>], check: bool) -> String {
     out.join("\n")
 }
 
-pub fn current(ctx: &Context) -> Result<()> {
-    let (path, _, config) = ctx.load()?;
-    let resolved = ctx.resolve(&config, path);
-    ctx.printer
-        .debug(format_args!("chosen by the {}", resolved.profile.origin));
-    ctx.printer.data(&resolved.profile.value)?;
+/// `profile current`: the profile in effect and, with `-v`, what chose it.
+pub fn current(printer: &Printer, in_effect: &Sourced<String>) -> Result<()> {
+    printer.debug(format_args!("chosen by the {}", in_effect.origin));
+    printer.data(&in_effect.value)?;
     Ok(())
 }
 
-pub fn activate(ctx: &Context, name: Option<String>) -> Result<()> {
-    let (path, store, config) = ctx.load_to_edit()?;
-    // `profile activate --profile NAME` means what it says.
-    let name = match name.or_else(|| ctx.profile_flag.clone()) {
-        Some(name) => name,
-        None if ctx.interactive => choose(ctx, &config)?,
-        None => {
+/// How `profile activate` knows which profile.
+#[derive(Debug)]
+pub enum ToActivate {
+    /// Named on the command line.
+    Named(String),
+    /// Chosen from a list on the terminal, the profile in effect first.
+    Choose { in_effect: String },
+    /// Not named, and no terminal to ask on.
+    Unnamed,
+}
+
+/// `profile activate`: `env_profile` is MODAL_PROFILE, which would override the choice.
+pub fn activate(
+    printer: &Printer,
+    store: &Store,
+    config: &Config,
+    which: ToActivate,
+    env_profile: Option<&str>,
+) -> Result<()> {
+    let name = match which {
+        ToActivate::Named(name) => name,
+        ToActivate::Choose { in_effect } => choose(config, &in_effect)?,
+        ToActivate::Unnamed => {
             return Err(Error::MissingInput {
                 what: "profile name",
                 hint: format!(
                     "name the profile, e.g. `modal-setup profile activate NAME`; profiles: {}",
-                    list_names(&config)
+                    list_names(config)
                 ),
             });
         }
     };
     store.update(|config| config.activate(&name))?;
-    ctx.printer.success(format_args!("Active profile: {name}"));
-    if let Some(env_profile) = ctx.env.get(MODAL_PROFILE).filter(|p| *p != name) {
-        ctx.printer.warn(format_args!(
+    printer.success(format_args!("Active profile: {name}"));
+    if let Some(env_profile) = env_profile.filter(|p| *p != name) {
+        printer.warn(format_args!(
             "{MODAL_PROFILE}={env_profile} is set and overrides the active profile in {}; unset it to use '{name}'",
-            path.value.display()
+            config.path().display()
         ));
     }
     Ok(())
 }
 
-fn choose(ctx: &Context, config: &Config) -> Result<String> {
+fn choose(config: &Config, in_effect: &str) -> Result<String> {
     let names = config.profile_names();
     if names.is_empty() {
         return Err(Error::NoProfiles {
             path: config.path().to_owned(),
         });
     }
-    let current = profile_in_effect(config, &ctx.env, None).value;
-    let default = names.iter().position(|n| *n == current).unwrap_or(0);
+    let default = names.iter().position(|n| n == in_effect).unwrap_or(0);
     match prompt::select("Profile to activate", &names, default)? {
         Some(index) => Ok(names[index].clone()),
         None => Err(Error::Cancelled),
@@ -235,17 +251,27 @@ pub struct RemoveArgs {
     pub force: bool,
 }
 
-pub fn remove(ctx: &Context, name: &str, args: RemoveArgs) -> Result<()> {
-    let (path, store, config) = ctx.load_to_edit()?;
+/// `profile remove`: `interactive` says whether the confirmation can be asked; `revoke`
+/// revokes the profile's token on its server when `args.revoke` asks for it.
+pub fn remove(
+    printer: &Printer,
+    store: &Store,
+    config: &Config,
+    name: &str,
+    args: RemoveArgs,
+    interactive: bool,
+    revoke: impl FnOnce(&Config, &str, bool) -> Result<()>,
+) -> Result<()> {
+    let path = config.path();
     if !config.contains(name) {
         return Err(Error::UnknownProfile {
             name: name.to_owned(),
-            path: path.value,
+            path: path.to_owned(),
             existing: config.profile_names(),
         });
     }
     if !args.yes {
-        if !ctx.interactive {
+        if !interactive {
             return Err(Error::MissingInput {
                 what: "confirmation",
                 hint: format!("pass --yes to remove profile '{name}' without being asked"),
@@ -253,34 +279,33 @@ pub fn remove(ctx: &Context, name: &str, args: RemoveArgs) -> Result<()> {
         }
         let question = format!(
             "Remove profile '{name}' and its token from {}?",
-            path.value.display()
+            path.display()
         );
         if !prompt::confirm(&question, false)? {
             return Err(Error::Cancelled);
         }
     }
     if args.revoke {
-        revoke_profile_token(ctx, &config, name, args.force)?;
+        revoke(config, name, args.force)?;
     }
     let written = store.update(|config| {
         let was_active = config.profile(name).is_some_and(|p| p.is_active());
         config.remove(name)?;
         Ok(was_active && config.active_profiles().is_empty() && !config.is_empty())
     })?;
-    ctx.printer.success(format_args!(
+    printer.success(format_args!(
         "Removed profile {name} from {}",
-        path.value.display()
+        path.display()
     ));
     if written.value {
-        ctx.printer
-            .note("no profile is active now; choose one with `modal-setup profile activate`");
+        printer.note("no profile is active now; choose one with `modal-setup profile activate`");
     }
     Ok(())
 }
 
 /// Revokes the token of `name` on its server, authenticated by that token itself. A failure
 /// stops the removal unless `force`.
-fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool) -> Result<()> {
+pub fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool) -> Result<()> {
     let profile = config.profile(name).expect("checked by the caller");
     let (Some(token_id), Some(secret)) = (profile.token_id(), profile.token_secret()) else {
         ctx.printer.note(format_args!(
@@ -322,19 +347,205 @@ fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool)
     }
 }
 
-pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {
-    let path = ctx.config_path()?;
-    ctx.store(&path)
+/// `profile rename`: `env_profile` is MODAL_PROFILE, which may name the old name.
+pub fn rename(
+    printer: &Printer,
+    store: &Store,
+    old: &str,
+    new: &str,
+    env_profile: Option<&str>,
+) -> Result<()> {
+    store
         .update(|config| config.rename(old, new))
         .map_err(|e| e.on_command_line(true))?;
-    ctx.printer.success(format_args!(
+    printer.success(format_args!(
         "Renamed profile {old} to {new} in {}",
-        path.value.display()
+        store.path().display()
     ));
-    if ctx.env.get(MODAL_PROFILE) == Some(old) {
-        ctx.printer.warn(format_args!(
+    if env_profile == Some(old) {
+        printer.warn(format_args!(
             "{MODAL_PROFILE}={old} is set; change it to {new}"
         ));
     }
     Ok(())
+}
+
+/// The commands run in process, on plain values: a file in a temp dir and a printer that
+/// keeps what it is given.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Captured, Verbosity};
+
+    const FILE: &str = "# mine\n[personal]\ntoken_id = \"ak-personal\"\n\
+        token_secret = \"as-personal\"\nactive = true\n\n[work]\ntoken_id = \"ak-work\"\n\
+        token_secret = \"as-work\"\n";
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        store: Store,
+        printer: Printer,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("modal.toml");
+            std::fs::write(&path, FILE).unwrap();
+            Self {
+                store: Store::new(&path),
+                _dir: dir,
+                printer: Printer::capturing(Verbosity::Normal),
+            }
+        }
+
+        fn config(&self) -> Config {
+            self.store.load().unwrap()
+        }
+
+        fn text(&self) -> String {
+            std::fs::read_to_string(self.store.path()).unwrap()
+        }
+
+        fn out(&self) -> Captured {
+            self.printer.captured()
+        }
+    }
+
+    #[test]
+    fn list_marks_the_profile_in_effect_in_each_format() {
+        let f = Fixture::new();
+        let config = f.config();
+        list(&f.printer, &config, "work", None, ListFormat::Table).unwrap();
+        list(&f.printer, &config, "work", None, ListFormat::Names).unwrap();
+        let out = f.out();
+        assert_eq!(
+            out.stdout,
+            "  PROFILE   TOKEN ID\n  personal  ak-personal\n• work      ak-work\npersonal\nwork\n"
+        );
+        let json_printer = Printer::capturing(Verbosity::Normal);
+        list(&json_printer, &config, "work", None, ListFormat::Json).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&json_printer.captured().stdout).unwrap();
+        assert_eq!(json[0]["active"], false);
+        assert_eq!(json[1]["name"], "work");
+        assert_eq!(json[1]["active"], true);
+        assert_eq!(out.stderr, "");
+    }
+
+    #[test]
+    fn activate_writes_the_flag_and_warns_when_modal_profile_overrides_it() {
+        let f = Fixture::new();
+        let which = ToActivate::Named("work".into());
+        activate(&f.printer, &f.store, &f.config(), which, Some("personal")).unwrap();
+        assert!(
+            f.text().contains(
+                "[work]\ntoken_id = \"ak-work\"\ntoken_secret = \"as-work\"\nactive = true"
+            )
+        );
+        let stderr = f.out().stderr;
+        assert!(
+            stderr.starts_with("✓ Active profile: work\nwarning: MODAL_PROFILE=personal is set"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn activate_without_a_name_or_a_terminal_names_the_profiles() {
+        let f = Fixture::new();
+        let error =
+            activate(&f.printer, &f.store, &f.config(), ToActivate::Unnamed, None).unwrap_err();
+        assert!(
+            matches!(&error, Error::MissingInput { hint, .. } if hint.ends_with("profiles: personal, work")),
+            "{error:?}"
+        );
+        assert_eq!(f.text(), FILE);
+    }
+
+    #[test]
+    fn remove_asks_unless_yes_revokes_first_and_says_when_none_is_active() {
+        let f = Fixture::new();
+        let never = |_: &Config, _: &str, _: bool| -> Result<()> { panic!("not asked to revoke") };
+        let asked = RemoveArgs::default();
+        let error = remove(
+            &f.printer,
+            &f.store,
+            &f.config(),
+            "personal",
+            asked,
+            false,
+            never,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            error,
+            Error::MissingInput {
+                what: "confirmation",
+                ..
+            }
+        ));
+        // A failed revoke stops the removal: the file is untouched.
+        let revoke = RemoveArgs {
+            yes: true,
+            revoke: true,
+            force: false,
+        };
+        let failing = |_: &Config, name: &str, _: bool| -> Result<()> {
+            Err(Error::Internal(format!("revoking {name} failed")))
+        };
+        remove(
+            &f.printer,
+            &f.store,
+            &f.config(),
+            "personal",
+            revoke,
+            false,
+            failing,
+        )
+        .unwrap_err();
+        assert_eq!(f.text(), FILE);
+        let mut revoked = Vec::new();
+        let recording = |_: &Config, name: &str, _: bool| -> Result<()> {
+            revoked.push(name.to_owned());
+            Ok(())
+        };
+        remove(
+            &f.printer,
+            &f.store,
+            &f.config(),
+            "personal",
+            revoke,
+            false,
+            recording,
+        )
+        .unwrap();
+        assert_eq!(revoked, ["personal"]);
+        assert!(!f.text().contains("[personal]"));
+        let stderr = f.out().stderr;
+        assert!(
+            stderr.contains("✓ Removed profile personal from "),
+            "{stderr}"
+        );
+        assert!(
+            stderr.ends_with(
+                "note: no profile is active now; choose one with `modal-setup profile activate`\n"
+            ),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn rename_keeps_the_rest_and_warns_about_modal_profile() {
+        let f = Fixture::new();
+        rename(&f.printer, &f.store, "work", "job", Some("work")).unwrap();
+        assert_eq!(f.text(), FILE.replace("[work]", "[job]"));
+        assert!(
+            f.out()
+                .stderr
+                .ends_with("warning: MODAL_PROFILE=work is set; change it to job\n")
+        );
+        let error = rename(&f.printer, &f.store, "nope", "x", None).unwrap_err();
+        assert!(matches!(error, Error::UnknownProfile { .. }), "{error:?}");
+        assert_eq!(f.text(), FILE.replace("[work]", "[job]"));
+    }
 }
