@@ -2,17 +2,18 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Context;
+use std::path::PathBuf;
+
 use crate::config::resolve::{Origin, Resolved, Sourced};
 use crate::error::Result;
+use crate::output::Printer;
 
 /// How the secret is shown, as Modal's `config show` does.
 const REDACTED: &str = "***";
 
-pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
-    let (path, _, config) = ctx.load()?;
-    let resolved = ctx.resolve(&config, path);
-    let rows = rows(&resolved);
+/// `config show`: the settings `resolved` (by the caller), with their origins if asked.
+pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: bool) -> Result<()> {
+    let rows = rows(resolved);
     if json {
         let object: Map<String, Value> = rows
             .into_iter()
@@ -29,7 +30,7 @@ pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
             })
             .collect();
         let text = serde_json::to_string_pretty(&object).expect("plain data serializes");
-        ctx.printer.data(&text)?;
+        printer.data(&text)?;
         return Ok(());
     }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -41,12 +42,12 @@ pub fn show(ctx: &Context, json: bool, with_origin: bool) -> Result<()> {
         };
         out.push_str(&format!("{key:<width$}  {shown}"));
         if let (true, Some(origin)) = (with_origin, origin) {
-            out.push_str(&ctx.printer.data_dim(&format!("  ({origin})")));
+            out.push_str(&printer.data_dim(&format!("  ({origin})")));
         }
         out.push('\n');
     }
     out.pop();
-    ctx.printer.data(&out)?;
+    printer.data(&out)?;
     Ok(())
 }
 
@@ -88,11 +89,44 @@ fn rows(resolved: &Resolved) -> Vec<Row> {
     ]
 }
 
-/// Prints the path without reading the file, so that it works whatever the file holds.
-pub fn path(ctx: &Context) -> Result<()> {
-    let path = ctx.config_path()?;
-    ctx.printer
-        .debug(format_args!("chosen by the {}", path.origin));
-    ctx.printer.data(path.value.display().to_string())?;
+/// `config path`: the path in effect, which the caller found without reading the file, so
+/// that it works whatever the file holds.
+pub fn path(printer: &Printer, path: &Sourced<PathBuf>) -> Result<()> {
+    printer.debug(format_args!("chosen by the {}", path.origin));
+    printer.data(path.value.display())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Verbosity;
+    use crate::{Env, config::Config};
+
+    fn resolved(file: &str, env: &[(&str, &str)]) -> Resolved {
+        let config = Config::parse("/home/u/.modal.toml", file.as_bytes()).unwrap();
+        let env = Env::from_pairs(env.iter().copied());
+        let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
+        crate::config::resolve::resolve(&config, path, &env, &Default::default())
+    }
+
+    #[test]
+    fn show_redacts_the_secret_and_names_each_origin() {
+        let printer = Printer::capturing(Verbosity::Normal);
+        let file = "[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n";
+        let resolved = resolved(file, &[("MODAL_ENVIRONMENT", "prod")]);
+        show(&printer, &resolved, false, true).unwrap();
+        show(&printer, &resolved, true, false).unwrap();
+        let out = printer.captured().stdout;
+        assert!(
+            out.contains("token_secret  ***  (profile 'a' in /home/u/.modal.toml)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("environment   prod  (MODAL_ENVIRONMENT environment variable)"),
+            "{out}"
+        );
+        assert!(out.contains("\"token_secret\": \"***\""), "{out}");
+        assert!(!out.contains("as-1"));
+    }
 }

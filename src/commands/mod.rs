@@ -1,10 +1,10 @@
 //! The commands. [`run`] is the one place that turns clap's structs into their arguments.
 //!
-//! The profile commands are plain functions of resolved values (the file read, the profile
-//! in effect, MODAL_PROFILE, whether questions can be asked) and a [`Printer`]; `run_profile`
-//! resolves those from the [`Context`] first, so the commands run in tests without a process.
-//! `setup`, `token` and `config` still take the `Context` and resolve as they go; they are to
-//! move the same way.
+//! The profile and config commands are plain functions of resolved values (the file read,
+//! the settings and profile in effect, MODAL_PROFILE, whether questions can be asked) and a
+//! [`Printer`]; `run` and `run_profile` resolve those from the [`Context`] first, so the
+//! commands run in tests without a process. `setup` and `token` still take the `Context` and
+//! resolve as they go; they are to move the same way.
 
 pub mod check;
 pub mod completions;
@@ -280,8 +280,11 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             },
         ),
         Command::Profile(command) => run_profile(command, ctx),
-        Command::Config(ConfigCommand::Show { json, origin }) => config::show(ctx, json, origin),
-        Command::Config(ConfigCommand::Path) => config::path(ctx),
+        Command::Config(ConfigCommand::Show { json, origin }) => {
+            let (path, _, file) = ctx.load()?;
+            config::show(&ctx.printer, &ctx.resolve(&file, path), json, origin)
+        }
+        Command::Config(ConfigCommand::Path) => config::path(&ctx.printer, &ctx.config_path()?),
         Command::Completions(args) => completions::print(args.shell),
     }
 }
