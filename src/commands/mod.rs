@@ -3,8 +3,9 @@
 //! The profile and config commands are plain functions of resolved values (the file read,
 //! the settings and profile in effect, MODAL_PROFILE, whether questions can be asked) and a
 //! [`Printer`]; `run` and `run_profile` resolve those from the [`Context`] first, so the
-//! commands run in tests without a process. `setup` and `token` still take the `Context` and
-//! resolve as they go; they are to move the same way.
+//! commands run in tests without a process; so is `token info`, which is given the server as
+//! a function. `setup`, `token set` and `token rotate` still take the `Context` and resolve
+//! as they go; they are to move the same way.
 
 pub mod check;
 pub mod completions;
@@ -262,13 +263,15 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
                 "",
             ),
         ),
-        Command::Token(TokenCommand::Info { json, no_verify }) => token::info(
-            ctx,
-            token::InfoArgs {
-                json,
-                verify: !no_verify,
-            },
-        ),
+        Command::Token(TokenCommand::Info { json, no_verify }) => {
+            let (path, _, config) = ctx.load()?;
+            let resolved = ctx.resolve(&config, path);
+            let ask = |credentials: &api::Credentials| {
+                ctx.api(&resolved.server_url)?.token_info(credentials)
+            };
+            let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
+            token::info(&ctx.printer, &resolved, json, ask)
+        }
         Command::Token(TokenCommand::Set(args)) => token::set(
             ctx,
             token::SetArgs {

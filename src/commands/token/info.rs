@@ -4,68 +4,61 @@
 use serde_json::{Value, json};
 
 use crate::api::{Credentials, Identity, TokenInfo};
-use crate::commands::Context;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
+use crate::output::Printer;
 
-#[derive(Debug)]
-pub struct InfoArgs {
-    pub json: bool,
-    pub verify: bool,
-}
+/// Asks the server about a token (TokenInfoGet); `None` for `--no-verify`.
+pub type AskServer<'a> = Option<&'a dyn Fn(&Credentials) -> Result<TokenInfo>>;
 
-pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
-    let (path, _, config) = ctx.load()?;
-    let resolved = ctx.resolve(&config, path);
+/// `token info` on the settings `resolved` by the caller: what is known locally, then what
+/// `ask` learns from the server.
+pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'_>) -> Result<()> {
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
-        return Err(no_token(&resolved));
+        return Err(no_token(resolved));
     };
     let from_env = |origin: &Origin| matches!(origin, Origin::Env(_));
     match (from_env(&token_id.origin), from_env(&token_secret.origin)) {
-        (true, false) => ctx.printer.warn(format_args!(
+        (true, false) => printer.warn(format_args!(
             "{MODAL_TOKEN_ID} is set but {MODAL_TOKEN_SECRET} is not: the id comes from the environment and the secret from the {}; they may not belong together",
             token_secret.origin
         )),
-        (false, true) => ctx.printer.warn(format_args!(
+        (false, true) => printer.warn(format_args!(
             "{MODAL_TOKEN_SECRET} is set but {MODAL_TOKEN_ID} is not: the secret comes from the environment and the id from the {}; they may not belong together",
             token_id.origin
         )),
         _ => {}
     }
     let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
-    if !args.json {
+    if !json {
         // What is known locally comes first, so that it shows even when the server check fails.
-        ctx.printer.data(local_lines(&resolved).join("\n"))?;
+        printer.data(local_lines(resolved).join("\n"))?;
     }
-    let info = if args.verify {
+    let info = if let Some(ask) = ask {
         let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
-        let overridden_by = env_variables(&resolved);
-        let info = ctx
-            .api(&resolved.server_url)?
-            .token_info(&credentials)
-            .map_err(|error| match error {
-                Error::Rejected {
-                    server,
-                    message,
-                    permission,
-                    ..
-                } => Error::Rejected {
-                    server,
-                    message,
-                    permission,
-                    overridden_by: overridden_by.clone(),
-                },
-                other => other,
-            })?;
+        let overridden_by = env_variables(resolved);
+        let info = ask(&credentials).map_err(|error| match error {
+            Error::Rejected {
+                server,
+                message,
+                permission,
+                ..
+            } => Error::Rejected {
+                server,
+                message,
+                permission,
+                overridden_by: overridden_by.clone(),
+            },
+            other => other,
+        })?;
         Some(info)
     } else {
         None
     };
-    if args.json {
-        let json = as_json(&resolved, info.as_ref(), both_env);
-        ctx.printer
-            .data(serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
+    if json {
+        let json = as_json(resolved, info.as_ref(), both_env);
+        printer.data(serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
     } else {
         let mut lines = info.as_ref().map(server_lines).unwrap_or_default();
         if both_env {
@@ -74,7 +67,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
             ));
         }
         if !lines.is_empty() {
-            ctx.printer.data(lines.join("\n"))?;
+            printer.data(lines.join("\n"))?;
         }
     }
     Ok(())
@@ -212,4 +205,77 @@ fn as_json(resolved: &Resolved, info: Option<&TokenInfo>, both_env: bool) -> Val
             "expires_at": info.expires_at.map(crate::time::utc),
         })),
     })
+}
+
+/// `token info` in process: the server is a function here.
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::config::resolve::Sourced;
+    use crate::output::Verbosity;
+
+    fn resolved(env: &[(&str, &str)]) -> Resolved {
+        let file = "[a]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nactive = true\n";
+        let config = Config::parse("/home/u/.modal.toml", file.as_bytes()).unwrap();
+        let env = crate::Env::from_pairs(env.iter().copied());
+        let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
+        crate::config::resolve::resolve(&config, path, &env, &Default::default())
+    }
+
+    fn answer(credentials: &Credentials) -> Result<TokenInfo> {
+        Ok(TokenInfo {
+            token_id: credentials.token_id.clone(),
+            token_name: Some("laptop".into()),
+            workspace_id: "ac-1".into(),
+            workspace_name: "acme".into(),
+            identity: None,
+            created_at: None,
+            expires_at: None,
+        })
+    }
+
+    #[test]
+    fn local_lines_come_first_then_the_server_s() {
+        let printer = Printer::capturing(Verbosity::Normal);
+        let resolved = resolved(&[]);
+        info(&printer, &resolved, false, None).unwrap();
+        let offline = printer.captured().stdout;
+        assert!(
+            offline.starts_with("Token: ak-file\nProfile: a"),
+            "{offline}"
+        );
+        assert!(!offline.contains("acme"));
+        let printer = Printer::capturing(Verbosity::Normal);
+        info(&printer, &resolved, false, Some(&answer)).unwrap();
+        let online = printer.captured().stdout;
+        assert!(online.starts_with(&offline), "{online}");
+        assert!(online.contains("acme"), "{online}");
+    }
+
+    #[test]
+    fn a_rejection_names_the_variables_the_token_came_from() {
+        let printer = Printer::capturing(Verbosity::Normal);
+        let env = [(MODAL_TOKEN_ID, "ak-env"), (MODAL_TOKEN_SECRET, "as-env")];
+        let reject = |_: &Credentials| -> Result<TokenInfo> {
+            Err(Error::Rejected {
+                server: "https://api.modal.com".into(),
+                message: "Invalid token".into(),
+                permission: false,
+                overridden_by: None,
+            })
+        };
+        let error = info(&printer, &resolved(&env), false, Some(&reject)).unwrap_err();
+        let Error::Rejected { overridden_by, .. } = error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(
+            overridden_by.as_deref(),
+            Some("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET")
+        );
+        // What is known locally was printed before the error.
+        assert!(printer.captured().stdout.starts_with("Token: ak-env\n"));
+    }
 }

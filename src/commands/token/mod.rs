@@ -3,7 +3,7 @@
 
 mod info;
 
-pub use info::{InfoArgs, info};
+pub use info::{AskServer, info};
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
