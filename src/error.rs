@@ -65,6 +65,7 @@ pub enum Error {
     Io {
         action: &'static str,
         path: PathBuf,
+        #[source]
         cause: io::Error,
     },
 
@@ -165,7 +166,11 @@ pub enum Error {
     },
 
     #[error("could not listen on 127.0.0.1:{port} for the browser's check: {cause}")]
-    Bind { port: u16, cause: String },
+    Bind {
+        port: u16,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
 
     #[error("the login failed: {reason}")]
     FlowFailed { reason: String },
@@ -182,6 +187,7 @@ pub enum Error {
     #[error("could not revoke token {token_id}: {cause}")]
     RevokeFailed {
         token_id: String,
+        #[source]
         cause: Box<Error>,
         /// Whether the new token (or the profile) was kept regardless.
         kept: bool,

@@ -231,9 +231,15 @@ impl Printer {
     /// An error with its cause chain and hint; `main` is the only caller.
     pub fn error(&self, error: &crate::Error) {
         self.say(format_args!("{} {error}", self.paint(RED, "error:")));
+        // Causes are kept as sources; most messages already say theirs, on the one line.
+        let mut said = error.to_string();
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            self.say(format_args!("  caused by: {cause}"));
+            let text = cause.to_string();
+            if !said.contains(&text) {
+                self.say(format_args!("  caused by: {text}"));
+                said.push_str(&text);
+            }
             source = cause.source();
         }
         if let Some(hint) = error.hint() {
@@ -348,6 +354,31 @@ mod tests {
         assert_eq!(seconds(Duration::from_secs(30)), "30 s");
         assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
         assert_eq!(seconds(Duration::from_millis(250)), "0.25 s");
+    }
+
+    #[test]
+    fn causes_are_sources_and_said_once() {
+        let io = std::io::Error::other("No space left on device");
+        let error = crate::Error::RevokeFailed {
+            token_id: "ak-old".into(),
+            cause: Box::new(crate::Error::io("write", "/home/u/.modal.toml", io)),
+            kept: false,
+        };
+        let cause = std::error::Error::source(&error).expect("the revoke failure has a source");
+        assert!(
+            std::error::Error::source(cause).is_some(),
+            "the io error is kept"
+        );
+        let printer = Printer::capturing(Verbosity::Normal);
+        printer.error(&error);
+        let stderr = printer.captured().stderr;
+        assert_eq!(
+            stderr.lines().next(),
+            Some(
+                "error: could not revoke token ak-old: could not write /home/u/.modal.toml: No space left on device"
+            )
+        );
+        assert!(!stderr.contains("caused by"), "{stderr}");
     }
 
     #[test]

@@ -29,12 +29,12 @@ impl Loopback {
     /// where IPv6 is available.
     pub fn bind(port: Option<u16>) -> Result<Self> {
         let wanted = port.unwrap_or(0);
-        let bind_error = |cause: String| Error::Bind {
+        let bind_error = |cause: Box<dyn std::error::Error + Send + Sync>| Error::Bind {
             port: wanted,
             cause,
         };
         raise_open_file_limit();
-        let v4 = Server::http(("127.0.0.1", wanted)).map_err(|e| bind_error(e.to_string()))?;
+        let v4 = Server::http(("127.0.0.1", wanted)).map_err(bind_error)?;
         let port = v4
             .server_addr()
             .to_ip()
@@ -60,7 +60,7 @@ impl Loopback {
                             respond(request, port, flow_id.get().map(String::as_str));
                         }
                     })
-                    .map_err(|e| bind_error(e.to_string()))
+                    .map_err(|e| bind_error(e.into()))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
