@@ -1,11 +1,12 @@
 //! The commands. [`run`] is the one place that turns clap's structs into their arguments.
 //!
-//! The profile and config commands are plain functions of resolved values (the file read,
-//! the settings and profile in effect, MODAL_PROFILE, whether questions can be asked) and a
-//! [`Printer`]; `run` and `run_profile` resolve those from the [`Context`] first, so the
-//! commands run in tests without a process; so is `token info`, which is given the server as
-//! a function. `setup`, `token set` and `token rotate` still take the `Context` and resolve
-//! as they go; they are to move the same way.
+//! The profile and config commands, `token info` and `token set` are plain functions of
+//! resolved values (the file, the settings and profile in effect, the environment, whether
+//! questions can be asked, a way to reach a server) and a [`Printer`]; `run` and
+//! `run_profile` resolve those from the [`Context`] first, so the commands run in tests
+//! without a process. Every command that writes a token writes it through
+//! [`token::Writer`]. `setup` and `token rotate` still take the `Context` for the rest of the
+//! login (loopback, browser, prompts); they are to move the same way.
 
 pub mod check;
 pub mod completions;
@@ -272,16 +273,23 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
             token::info(&ctx.printer, &resolved, json, ask)
         }
-        Command::Token(TokenCommand::Set(args)) => token::set(
-            ctx,
-            token::SetArgs {
-                token_id: args.id,
-                token_secret: args.secret.map(token::SecretInput::from_flag),
+        Command::Token(TokenCommand::Set(args)) => {
+            let secret = args.secret.map(token::SecretInput::from_flag);
+            let credentials = token::read_credentials(ctx.interactive, args.id, secret)?;
+            let (_, store) = ctx.open()?;
+            let writer = token::Writer {
+                printer: &ctx.printer,
+                store: &store,
+                env: &ctx.env,
+                connect: &|server_url| ctx.api(server_url),
+            };
+            let args = token::SetArgs {
                 activate: !args.activate.no_activate,
                 verify: !args.verify.no_verify,
                 delete_existing: args.delete_existing,
-            },
-        ),
+            };
+            token::set(&writer, &credentials, ctx.chosen_profile(), &args)
+        }
         Command::Profile(command) => run_profile(command, ctx),
         Command::Config(ConfigCommand::Show { json, origin }) => {
             let (path, _, file) = ctx.load()?;

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::Context;
-use super::token::{NewToken, check_minted, revoke_replaced, save, verify, workspace_profile};
+use super::token::{NewToken, Writer, check_minted, verify, workspace_profile};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
 use crate::config::edit::validate_new_profile_name;
 use crate::error::{Error, NetFailure, Result};
@@ -49,7 +49,7 @@ pub struct SetupArgs {
 
 pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     // Refuse a broken config file before anything else happens.
-    let (path, store, config) = ctx.load_to_edit()?;
+    let (_, store, config) = ctx.load_to_edit()?;
     let chosen = match &args.profile {
         Some(name) => Some(name.clone()),
         None => ctx.chosen_profile().map(|p| p.value),
@@ -106,11 +106,11 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         ));
     }
     if args.verify {
-        verify(ctx, &api, &credentials)?;
+        verify(&ctx.printer, &api, &credentials)?;
     }
     let profile = match chosen {
         Some(profile) => profile,
-        None => workspace_profile(ctx, &api, &credentials, minted.workspace_username)?,
+        None => workspace_profile(&ctx.printer, &api, &credentials, minted.workspace_username)?,
     };
 
     // The profile was named after the workspace only now: ask now. A token refused here is
@@ -138,9 +138,15 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         credentials: &credentials,
         server_url: Some(&server_url),
     };
-    let saved = save(ctx, &store, &path.value, &token, args.activate)?;
+    let writer = Writer {
+        printer: &ctx.printer,
+        store: &store,
+        env: &ctx.env,
+        connect: &|server_url| ctx.api(server_url),
+    };
+    let saved = writer.save(&token, args.activate)?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, &saved)?;
+        writer.revoke_replaced(&token, &saved)?;
     }
     Ok(())
 }

@@ -5,17 +5,17 @@ mod info;
 
 pub use info::{AskServer, info};
 
+use std::fmt;
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 
-use super::Context;
 use crate::api::{Api, Credentials};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::{TokenChange, validate_new_profile_name};
-use crate::config::resolve::Sourced;
+use crate::config::resolve::{self, Sourced};
 use crate::config::store::{Store, Written};
-use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
+use crate::env::{Env, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
+use crate::output::Printer;
 use crate::prompt;
 use crate::secret::Secret;
 use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
@@ -40,20 +40,42 @@ impl SecretInput {
 
 #[derive(Debug)]
 pub struct SetArgs {
-    pub token_id: Option<String>,
-    pub token_secret: Option<SecretInput>,
     pub activate: bool,
     pub verify: bool,
     /// Revoke the token the profile held before, once the new one is written.
     pub delete_existing: bool,
 }
 
-pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
-    let id_on_command_line = args.token_id.is_some();
-    let secret_on_command_line = matches!(args.token_secret, Some(SecretInput::Value(_)));
-    let token_id = match args.token_id {
+/// What writing a token needs besides the token, resolved by the caller: the file, the
+/// environment (the server URL, the variables that override the file), a way to reach a
+/// server, and the printer. `setup`, `token new`, `token rotate` and `token set` all write
+/// through it.
+pub struct Writer<'a> {
+    pub printer: &'a Printer,
+    pub store: &'a Store,
+    pub env: &'a Env,
+    pub connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
+}
+
+impl fmt::Debug for Writer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Writer")
+            .field("store", &self.store.path())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The id and secret of `token set`, from the flags, stdin or the terminal, and checked.
+pub fn read_credentials(
+    interactive: bool,
+    token_id: Option<String>,
+    token_secret: Option<SecretInput>,
+) -> Result<Credentials> {
+    let id_on_command_line = token_id.is_some();
+    let secret_on_command_line = matches!(token_secret, Some(SecretInput::Value(_)));
+    let token_id = match token_id {
         Some(id) => id,
-        None if ctx.interactive => prompt::text("Token ID")?,
+        None if interactive => prompt::text("Token ID")?,
         None => {
             return Err(Error::MissingInput {
                 what: "token id",
@@ -63,15 +85,15 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     };
     let token_id =
         validate_token_id(&token_id).map_err(|e| e.on_command_line(id_on_command_line))?;
-    let token_secret = match args.token_secret {
+    let token_secret = match token_secret {
         Some(SecretInput::Value(secret)) => secret,
-        Some(SecretInput::Stdin) if ctx.interactive => prompt::secret("Token secret")?,
+        Some(SecretInput::Stdin) if interactive => prompt::secret("Token secret")?,
         // A terminal on stdin but not on stderr: no prompt, but never an echo either.
         Some(SecretInput::Stdin) if std::io::stdin().is_terminal() => {
             prompt::hidden_line_from_terminal()?
         }
         Some(SecretInput::Stdin) => read_secret_line(std::io::stdin().lock())?,
-        None if ctx.interactive => prompt::secret("Token secret")?,
+        None if interactive => prompt::secret("Token secret")?,
         None => {
             return Err(Error::MissingInput {
                 what: "token secret",
@@ -81,63 +103,68 @@ pub fn set(ctx: &Context, args: SetArgs) -> Result<()> {
     };
     let token_secret = validate_token_secret(&token_secret)
         .map_err(|e| e.on_command_line(secret_on_command_line))?;
+    Ok(Credentials::new(token_id, token_secret))
+}
 
-    let credentials = Credentials::new(token_id, token_secret);
-
-    let chosen = ctx.chosen_profile();
+/// `token set`: writes `credentials` into the `chosen` profile (`--profile`, MODAL_PROFILE),
+/// else into the profile named after the token's workspace when verifying, else `default`.
+pub fn set(
+    w: &Writer<'_>,
+    credentials: &Credentials,
+    chosen: Option<Sourced<String>>,
+    args: &SetArgs,
+) -> Result<()> {
     let profile_on_command_line = chosen.as_ref().is_some_and(|p| p.origin.is_flag());
     // Offline, the file is read once, under the lock, and without a chosen profile the token
     // goes to `default` (1.6.4 asks the server for the workspace even then). Verifying reads
     // it first (for the server URL) and again under the lock, since a network call must not
     // hold the lock.
-    let (path, store, profile, verified_against) = match (chosen, args.verify) {
-        (chosen, false) => {
-            let (path, store) = ctx.open()?;
-            let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
-            (path, store, profile, None)
+    let (profile, verified_against) = if args.verify {
+        let config = w.store.load()?;
+        if let Some(profile) = &chosen
+            && !config.contains(&profile.value)
+        {
+            validate_new_profile_name(&profile.value)
+                .map_err(|e| e.on_command_line(profile.origin.is_flag()))?;
         }
-        (chosen, true) => {
-            let (path, store, config) = ctx.load_to_edit()?;
-            if let Some(profile) = &chosen
-                && !config.contains(&profile.value)
-            {
-                validate_new_profile_name(&profile.value)
-                    .map_err(|e| e.on_command_line(profile.origin.is_flag()))?;
+        let server_url =
+            resolve::server_url_for(&config, w.env, chosen.as_ref().map(|p| p.value.as_str()));
+        let api = (w.connect)(&server_url)?;
+        verify(w.printer, &api, credentials).map_err(Error::skippable)?;
+        let profile = match chosen {
+            Some(chosen) => chosen.value,
+            // As 1.6.4: the profile is named after the token's workspace.
+            None => {
+                workspace_profile(w.printer, &api, credentials, None).map_err(Error::skippable)?
             }
-            let server_url = ctx.server_url_for(&config, chosen.as_ref().map(|p| p.value.as_str()));
-            let api = ctx.api(&server_url)?;
-            verify(ctx, &api, &credentials).map_err(Error::skippable)?;
-            let profile = match chosen {
-                Some(chosen) => chosen.value,
-                // As 1.6.4: the profile is named after the token's workspace.
-                None => {
-                    workspace_profile(ctx, &api, &credentials, None).map_err(Error::skippable)?
-                }
-            };
-            (path, store, profile, Some(server_url))
-        }
+        };
+        (profile, Some(server_url))
+    } else {
+        let profile = chosen.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| p.value);
+        (profile, None)
     };
     let token = NewToken {
         profile: &profile,
-        credentials: &credentials,
+        credentials,
         server_url: verified_against.as_ref(),
     };
-    let saved = save(ctx, &store, &path.value, &token, args.activate)
+    let saved = w
+        .save(&token, args.activate)
         .map_err(|e| e.on_command_line(profile_on_command_line))?;
     if args.delete_existing {
-        revoke_replaced(ctx, &token, &saved)?;
+        w.revoke_replaced(&token, &saved)?;
     }
     Ok(())
 }
 
 /// Asks the server whether it accepts `credentials` (ClientHello), saying so.
-pub fn verify(ctx: &Context, api: &Api, credentials: &Credentials) -> Result<()> {
-    ctx.printer.status(format_args!(
+pub fn verify(printer: &Printer, api: &Api, credentials: &Credentials) -> Result<()> {
+    printer.status(format_args!(
         "Verifying token against {}",
         api.dialled_url()
     ));
     api.hello(credentials)?;
-    ctx.printer.success("Token verified successfully!");
+    printer.success("Token verified successfully!");
     Ok(())
 }
 
@@ -145,7 +172,7 @@ pub fn verify(ctx: &Context, api: &Api, credentials: &Credentials) -> Result<()>
 /// WorkspaceNameLookup's `username`, else `fallback` (the login's `workspace_username`), else
 /// `default`. A failed lookup is an error only when there is no fallback.
 pub fn workspace_profile(
-    ctx: &Context,
+    printer: &Printer,
     api: &Api,
     credentials: &Credentials,
     fallback: Option<String>,
@@ -155,8 +182,7 @@ pub fn workspace_profile(
         Ok(_) => None,
         Err(error) if fallback.is_none() => return Err(error),
         Err(error) => {
-            ctx.printer
-                .debug(format_args!("WorkspaceNameLookup failed: {error}"));
+            printer.debug(format_args!("WorkspaceNameLookup failed: {error}"));
             None
         }
     };
@@ -199,90 +225,86 @@ pub struct Saved {
     pub server_url: Sourced<String>,
 }
 
-/// Writes a token into `profile` under the lock, activates the profile when asked to or when
-/// none is active, and reports what was done.
-pub fn save(
-    ctx: &Context,
-    store: &Store,
-    path: &Path,
-    token: &NewToken<'_>,
-    activate: bool,
-) -> Result<Saved> {
-    let mut server_url = token.server_url.cloned();
-    let written = store.update(|config| {
-        if !config.contains(token.profile) {
-            validate_new_profile_name(token.profile)?;
-        }
-        let server =
-            server_url.get_or_insert_with(|| ctx.server_url_for(config, Some(token.profile)));
-        let change = config.set_token(
-            token.profile,
-            &token.credentials.token_id,
-            &token.credentials.token_secret,
-            &server.value,
-        )?;
-        if activate || config.active_profiles().is_empty() {
-            config.activate(token.profile)?;
-        }
-        // What the file says now, whether or not this write made it so.
-        let active = config.active_profiles().contains(&token.profile);
-        Ok((change, active))
-    })?;
-    report_written(ctx, path, token.profile, &written);
-    let replaced = match &written.value.0 {
-        TokenChange::Replaced {
-            previous_token_id: Some(previous),
-            previous_token_secret: Some(secret),
-        } if *previous != token.credentials.token_id => {
-            Some(Credentials::new(previous.clone(), secret.clone()))
-        }
-        _ => None,
-    };
-    Ok(Saved {
-        replaced,
-        server_url: server_url.expect("set by the edit"),
-    })
-}
+impl Writer<'_> {
+    /// Writes a token into `profile` under the lock, activates the profile when asked to or when
+    /// none is active, and reports what was done.
+    pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
+        let mut server_url = token.server_url.cloned();
+        let written = self.store.update(|config| {
+            if !config.contains(token.profile) {
+                validate_new_profile_name(token.profile)?;
+            }
+            let server = server_url.get_or_insert_with(|| {
+                resolve::server_url_for(config, self.env, Some(token.profile))
+            });
+            let change = config.set_token(
+                token.profile,
+                &token.credentials.token_id,
+                &token.credentials.token_secret,
+                &server.value,
+            )?;
+            if activate || config.active_profiles().is_empty() {
+                config.activate(token.profile)?;
+            }
+            // What the file says now, whether or not this write made it so.
+            let active = config.active_profiles().contains(&token.profile);
+            Ok((change, active))
+        })?;
+        self.report_written(token.profile, &written);
+        let replaced = match &written.value.0 {
+            TokenChange::Replaced {
+                previous_token_id: Some(previous),
+                previous_token_secret: Some(secret),
+            } if *previous != token.credentials.token_id => {
+                Some(Credentials::new(previous.clone(), secret.clone()))
+            }
+            _ => None,
+        };
+        Ok(Saved {
+            replaced,
+            server_url: server_url.expect("set by the edit"),
+        })
+    }
 
-/// Revokes the token a new one replaced (`--delete-existing`, `token rotate`): TokenDelete
-/// authenticated as the old token itself, as 1.6.4 does. The new token is already written and
-/// stays whatever happens here; the token just written is never revoked.
-pub fn revoke_replaced(ctx: &Context, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
-    let Some(previous) = &saved.replaced else {
-        ctx.printer.note(format_args!(
-            "profile '{}' held no other token, so there is nothing to revoke",
-            token.profile
-        ));
-        return Ok(());
-    };
-    let revoked = ctx
-        .api(&saved.server_url)
-        .and_then(|api| api.delete_token(previous, &previous.token_id));
-    match revoked {
-        Ok(()) => {}
-        // A token the server rejects is unusable already: nothing is left to revoke.
-        Err(Error::Rejected {
-            permission: false, ..
-        }) => {
-            ctx.printer.note(format_args!(
-                "the server no longer accepts the previous token {}, so it needs no revoking",
-                previous.token_id
+    /// Revokes the token a new one replaced (`--delete-existing`, `token rotate`): TokenDelete
+    /// authenticated as the old token itself, as 1.6.4 does. The new token is already written and
+    /// stays whatever happens here; the token just written is never revoked.
+    pub fn revoke_replaced(&self, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
+        let Some(previous) = &saved.replaced else {
+            self.printer.note(format_args!(
+                "profile '{}' held no other token, so there is nothing to revoke",
+                token.profile
             ));
             return Ok(());
+        };
+        let revoked = (self.connect)(&saved.server_url)
+            .and_then(|api| api.delete_token(previous, &previous.token_id));
+        match revoked {
+            Ok(()) => {}
+            // A token the server rejects is unusable already: nothing is left to revoke.
+            Err(Error::Rejected {
+                permission: false, ..
+            }) => {
+                self.printer.note(format_args!(
+                    "the server no longer accepts the previous token {}, so it needs no revoking",
+                    previous.token_id
+                ));
+                return Ok(());
+            }
+            Err(cause) => {
+                return Err(Error::RevokeFailed {
+                    token_id: previous.token_id.clone(),
+                    cause: Box::new(cause),
+                    kept: true,
+                });
+            }
         }
-        Err(cause) => {
-            return Err(Error::RevokeFailed {
-                token_id: previous.token_id.clone(),
-                cause: Box::new(cause),
-                kept: true,
-            });
-        }
+        self.printer.success(format_args!(
+            "Revoked the previous token {} of profile '{}'",
+            previous.token_id, token.profile
+        ));
+        Ok(())
     }
-    ctx.printer.success(format_args!(
-        "Revoked the previous token {} of profile '{}'",
-        previous.token_id, token.profile
-    ));
-    Ok(())
 }
 
 /// A token minted by a login, checked before anything is done with it: a server can send
@@ -298,54 +320,52 @@ pub fn check_minted(credentials: Credentials) -> Result<Credentials> {
     })
 }
 
-/// Reports a written token; the last line is `Token written to PATH in profile NAME` and
-/// whether it is active.
-fn report_written(
-    ctx: &Context,
-    path: &Path,
-    profile: &str,
-    written: &Written<(TokenChange, bool)>,
-) {
-    let printer = &ctx.printer;
-    let (change, activated) = &written.value;
-    if let Some(mode) = written.tightened_from {
-        printer.note(format_args!(
-            "tightened the permissions of {} from {mode:04o} to 0600",
-            written.target.display()
-        ));
-    }
-    if let TokenChange::Replaced {
-        previous_token_id: Some(previous),
-        ..
-    } = change
-    {
-        printer.note(format_args!(
-            "replaced token {previous} in profile '{profile}'"
-        ));
-    }
-    for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
-        if ctx.env.get(var).is_some() {
-            printer.warn(format_args!(
-                "{var} is set in the environment and overrides the token in the file; unset it to use the file"
+impl Writer<'_> {
+    /// Reports a written token; the last line is `Token written to PATH in profile NAME` and
+    /// whether it is active.
+    fn report_written(&self, profile: &str, written: &Written<(TokenChange, bool)>) {
+        let printer = self.printer;
+        let path = self.store.path();
+        let (change, activated) = &written.value;
+        if let Some(mode) = written.tightened_from {
+            printer.note(format_args!(
+                "tightened the permissions of {} from {mode:04o} to 0600",
+                written.target.display()
             ));
         }
+        if let TokenChange::Replaced {
+            previous_token_id: Some(previous),
+            ..
+        } = change
+        {
+            printer.note(format_args!(
+                "replaced token {previous} in profile '{profile}'"
+            ));
+        }
+        for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
+            if self.env.get(var).is_some() {
+                printer.warn(format_args!(
+                "{var} is set in the environment and overrides the token in the file; unset it to use the file"
+            ));
+            }
+        }
+        let state = if *activated {
+            "it is the active profile".to_owned()
+        } else {
+            format!(
+                "it is not active (use it with `--profile {profile}` or `modal-setup profile activate {profile}`)"
+            )
+        };
+        let verb = if *change == TokenChange::Unchanged {
+            "Token already in"
+        } else {
+            "Token written to"
+        };
+        printer.success(format_args!(
+            "{verb} {} in profile {profile}; {state}",
+            path.display()
+        ));
     }
-    let state = if *activated {
-        "it is the active profile".to_owned()
-    } else {
-        format!(
-            "it is not active (use it with `--profile {profile}` or `modal-setup profile activate {profile}`)"
-        )
-    };
-    let verb = if *change == TokenChange::Unchanged {
-        "Token already in"
-    } else {
-        "Token written to"
-    };
-    printer.success(format_args!(
-        "{verb} {} in profile {profile}; {state}",
-        path.display()
-    ));
 }
 
 fn read_secret_line(mut input: impl BufRead) -> Result<Secret> {
@@ -456,5 +476,160 @@ mod tests {
         let secret = read_secret_line("as-abc\nas-second\n".as_bytes()).unwrap();
         assert_eq!(secret.expose(), "as-abc\n");
         assert!(read_secret_line("".as_bytes()).is_err());
+    }
+}
+
+/// The write path in process, on plain values: a file in a temp dir, an environment, a
+/// printer that keeps what it is given, and servers that are functions.
+#[cfg(test)]
+mod writer_tests {
+    use super::*;
+    use crate::output::Verbosity;
+
+    const FILE: &str =
+        "# mine\n[a]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\nactive = true\n";
+
+    /// A client for a loopback port nothing listens on any more, whatever server was asked
+    /// for.
+    fn unreachable(_: &Sourced<String>) -> Result<Api> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .unwrap()
+            .port();
+        let server = crate::api::ServerUrl::parse(&format!("http://127.0.0.1:{port}"), "test")?;
+        Api::new(server, crate::api::Settings::default())
+    }
+
+    fn never(_: &Sourced<String>) -> Result<Api> {
+        panic!("no server may be asked")
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        store: Store,
+        printer: Printer,
+        env: Env,
+    }
+
+    impl Fixture {
+        fn new(env: &[(&str, &str)]) -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("modal.toml");
+            std::fs::write(&path, FILE).unwrap();
+            Self {
+                store: Store::new(&path),
+                _dir: dir,
+                printer: Printer::capturing(Verbosity::Normal),
+                env: Env::from_pairs(env.iter().copied()),
+            }
+        }
+
+        fn writer<'a>(
+            &'a self,
+            connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
+        ) -> Writer<'a> {
+            Writer {
+                printer: &self.printer,
+                store: &self.store,
+                env: &self.env,
+                connect,
+            }
+        }
+
+        fn text(&self) -> String {
+            std::fs::read_to_string(self.store.path()).unwrap()
+        }
+    }
+
+    fn credentials(id: &str) -> Credentials {
+        Credentials::new(id, Secret::new(id.replace("ak-", "as-")))
+    }
+
+    fn args(verify: bool, delete_existing: bool) -> SetArgs {
+        SetArgs {
+            activate: false,
+            verify,
+            delete_existing,
+        }
+    }
+
+    fn chosen(name: &str) -> Option<Sourced<String>> {
+        Some(Sourced::new(
+            name.to_owned(),
+            resolve::Origin::Flag("--profile"),
+        ))
+    }
+
+    #[test]
+    fn offline_writes_say_what_the_file_says_and_warn_about_the_environment() {
+        let f = Fixture::new(&[(MODAL_TOKEN_ID, "ak-env")]);
+        set(
+            &f.writer(&never),
+            &credentials("ak-new"),
+            chosen("b"),
+            &args(false, false),
+        )
+        .unwrap();
+        assert!(f.text().starts_with(FILE));
+        assert!(
+            f.text()
+                .ends_with("[b]\ntoken_id = \"ak-new\"\ntoken_secret = \"as-new\"\n")
+        );
+        let stderr = f.printer.captured().stderr;
+        assert!(
+            stderr.contains("warning: MODAL_TOKEN_ID is set in the environment"),
+            "{stderr}"
+        );
+        assert!(stderr.ends_with("in profile b; it is not active (use it with `--profile b` or `modal-setup profile activate b`)\n"), "{stderr}");
+    }
+
+    #[test]
+    fn a_server_that_cannot_be_reached_writes_nothing_and_suggests_no_verify() {
+        let f = Fixture::new(&[]);
+        let error = set(
+            &f.writer(&unreachable),
+            &credentials("ak-new"),
+            chosen("b"),
+            &args(true, false),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .hint()
+                .unwrap()
+                .ends_with("or pass --no-verify to write the token without checking it"),
+            "{error:?}"
+        );
+        assert_eq!(f.text(), FILE);
+    }
+
+    #[test]
+    fn a_failed_revoke_keeps_the_new_token_and_the_same_token_is_never_revoked() {
+        let f = Fixture::new(&[]);
+        let error = set(
+            &f.writer(&unreachable),
+            &credentials("ak-new"),
+            chosen("a"),
+            &args(false, true),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&error, Error::RevokeFailed { token_id, kept: true, .. } if token_id == "ak-old"),
+            "{error:?}"
+        );
+        assert!(f.text().contains("token_id = \"ak-new\""));
+        // Writing the same token again: nothing to revoke, and no server is asked.
+        set(
+            &f.writer(&never),
+            &credentials("ak-new"),
+            chosen("a"),
+            &args(false, true),
+        )
+        .unwrap();
+        let stderr = f.printer.captured().stderr;
+        assert!(
+            stderr.contains("note: profile 'a' held no other token, so there is nothing to revoke"),
+            "{stderr}"
+        );
     }
 }
