@@ -77,7 +77,7 @@ fn main() -> ExitCode {
         browser,
         spinner: std::io::stderr().is_terminal(),
     };
-    let result = setup::setup(&ctx, args).and_then(|()| {
+    let result = modal_setup::commands::login(&ctx, args).and_then(|()| {
         eprintln!("\nProfiles in {DEMO_CONFIG}:");
         let config = modal_setup::config::store::Store::new(DEMO_CONFIG).load()?;
         let in_effect = modal_setup::config::resolve::profile_in_effect(&config, &ctx.env, None);

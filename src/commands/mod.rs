@@ -1,12 +1,11 @@
 //! The commands. [`run`] is the one place that turns clap's structs into their arguments.
 //!
-//! The profile and config commands, `token info` and `token set` are plain functions of
-//! resolved values (the file, the settings and profile in effect, the environment, whether
-//! questions can be asked, a way to reach a server) and a [`Printer`]; `run` and
-//! `run_profile` resolve those from the [`Context`] first, so the commands run in tests
-//! without a process. Every command that writes a token writes it through
-//! [`token::Writer`]. `setup` and `token rotate` still take the `Context` for the rest of the
-//! login (loopback, browser, prompts); they are to move the same way.
+//! Every command is a plain function of resolved values (the file, the settings and profile
+//! in effect, the environment, whether questions can be asked, a way to reach a server) and a
+//! [`Printer`]; `run` and `run_profile` resolve those from the [`Context`] first, so the
+//! commands run in tests without a process. Every command that writes a token (`setup`,
+//! `token new`, `token rotate`, `token set`) writes it through [`token::Writer`], which
+//! carries those values.
 
 pub mod check;
 pub mod completions;
@@ -247,23 +246,55 @@ fn setup_args(args: crate::cli::SetupArgs, next_url: &'static str) -> setup::Set
     }
 }
 
+/// `setup` and `token new`: the file read (a broken one refused before anything else), the
+/// profile named by `--profile` or MODAL_PROFILE.
+pub fn login(ctx: &Context, args: setup::SetupArgs) -> Result<()> {
+    let (_, store, config) = ctx.load_to_edit()?;
+    with_writer(ctx, &store, |w| {
+        setup::setup(w, &config, ctx.chosen_profile(), ctx.interactive, args)
+    })
+}
+
+/// Runs `write` with a [`token::Writer`] for `store` that reaches servers as the context
+/// says (MODAL_SETUP_HTTP_TIMEOUT, proxies, MODAL_OVERRIDE_HEADERS).
+fn with_writer<T>(
+    ctx: &Context,
+    store: &Store,
+    write: impl FnOnce(&token::Writer<'_>) -> Result<T>,
+) -> Result<T> {
+    let connect = |server_url: &Sourced<String>| ctx.api(server_url);
+    write(&token::Writer {
+        printer: &ctx.printer,
+        store,
+        env: &ctx.env,
+        connect: &connect,
+    })
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let command = cli.command.unwrap_or(Command::Setup(cli.setup));
     match command {
-        Command::Setup(args) => setup::setup(ctx, setup_args(args, "/home")),
-        Command::Token(TokenCommand::New(args)) => setup::setup(ctx, setup_args(args, "")),
-        Command::Token(TokenCommand::Rotate(args)) => setup::rotate(
-            ctx,
-            setup_args(
-                crate::cli::SetupArgs {
-                    login: args.login,
-                    verify: args.verify,
-                    ..crate::cli::SetupArgs::default()
-                },
-                "",
-            ),
-        ),
+        Command::Setup(args) => login(ctx, setup_args(args, "/home")),
+        Command::Token(TokenCommand::New(args)) => login(ctx, setup_args(args, "")),
+        Command::Token(TokenCommand::Rotate(args)) => {
+            let args = crate::cli::SetupArgs {
+                login: args.login,
+                verify: args.verify,
+                ..crate::cli::SetupArgs::default()
+            };
+            let (path, store, config) = ctx.load_to_edit()?;
+            let in_effect = ctx.resolve(&config, path).profile.value;
+            with_writer(ctx, &store, |w| {
+                setup::rotate(
+                    w,
+                    &config,
+                    &in_effect,
+                    ctx.interactive,
+                    setup_args(args, ""),
+                )
+            })
+        }
         Command::Token(TokenCommand::Info { json, no_verify }) => {
             let (path, _, config) = ctx.load()?;
             let resolved = ctx.resolve(&config, path);
@@ -277,18 +308,14 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             let secret = args.secret.map(token::SecretInput::from_flag);
             let credentials = token::read_credentials(ctx.interactive, args.id, secret)?;
             let (_, store) = ctx.open()?;
-            let writer = token::Writer {
-                printer: &ctx.printer,
-                store: &store,
-                env: &ctx.env,
-                connect: &|server_url| ctx.api(server_url),
-            };
             let args = token::SetArgs {
                 activate: !args.activate.no_activate,
                 verify: !args.verify.no_verify,
                 delete_existing: args.delete_existing,
             };
-            token::set(&writer, &credentials, ctx.chosen_profile(), &args)
+            with_writer(ctx, &store, |w| {
+                token::set(w, &credentials, ctx.chosen_profile(), &args)
+            })
         }
         Command::Profile(command) => run_profile(command, ctx),
         Command::Config(ConfigCommand::Show { json, origin }) => {

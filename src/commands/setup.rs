@@ -7,13 +7,15 @@
 
 use std::time::{Duration, Instant};
 
-use super::Context;
 use super::token::{NewToken, Writer, check_minted, verify, workspace_profile};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
+use crate::config::Config;
 use crate::config::edit::validate_new_profile_name;
+use crate::config::resolve::{self, Sourced};
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
+use crate::output::Printer;
 use crate::prompt;
 
 /// The default `--timeout`.
@@ -47,28 +49,35 @@ pub struct SetupArgs {
     pub spinner: bool,
 }
 
-pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
-    // Refuse a broken config file before anything else happens.
-    let (_, store, config) = ctx.load_to_edit()?;
+/// `setup`: `config` is the file read by the caller (a broken one is refused before anything
+/// else happens), `chosen` the profile named by `--profile` or MODAL_PROFILE, `interactive`
+/// whether questions can be asked.
+pub fn setup(
+    w: &Writer<'_>,
+    config: &Config,
+    chosen: Option<Sourced<String>>,
+    interactive: bool,
+    args: SetupArgs,
+) -> Result<()> {
+    let on_command_line =
+        args.profile.is_none() && chosen.as_ref().is_some_and(|p| p.origin.is_flag());
     let chosen = match &args.profile {
         Some(name) => Some(name.clone()),
-        None => ctx.chosen_profile().map(|p| p.value),
+        None => chosen.map(|p| p.value),
     };
-    let on_command_line =
-        args.profile.is_none() && ctx.chosen_profile().is_some_and(|p| p.origin.is_flag());
     if let Some(profile) = &chosen
         && !config.contains(profile)
     {
         validate_new_profile_name(profile).map_err(|e| e.on_command_line(on_command_line))?;
     }
-    let server_url = ctx.server_url_for(&config, chosen.as_deref());
-    let api = ctx.api(&server_url)?;
+    let server_url = resolve::server_url_for(config, w.env, chosen.as_deref());
+    let api = (w.connect)(&server_url)?;
     // Modal replaces without asking; on a terminal we ask, before the browser opens when the
     // profile is known (`--profile`, MODAL_PROFILE).
     let mut asked = false;
     if let Some(profile) = &chosen
         && let Some(previous) = config.profile(profile).and_then(|p| p.token_id())
-        && ctx.interactive
+        && interactive
         && !args.yes
     {
         let question =
@@ -80,7 +89,7 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
     }
 
     let loopback = Loopback::bind(args.port)?;
-    ctx.printer.debug(format_args!(
+    w.printer.debug(format_args!(
         "the loopback server listens on 127.0.0.1:{}{}",
         loopback.port(),
         if loopback.ipv6() { " and [::1]" } else { "" }
@@ -92,35 +101,35 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         expires_in_seconds: args.expires_in_seconds,
     })?;
     loopback.serve(&flow.token_flow_id);
-    show_url(ctx, &flow, &args);
-    let minted = wait(ctx, &api, &flow, args.timeout, args.spinner)?;
+    show_url(w.printer, &flow, &args);
+    let minted = wait(w.printer, &api, &flow, args.timeout, args.spinner)?;
     drop(loopback);
 
     let credentials = check_minted(minted.credentials)?;
-    ctx.printer
+    w.printer
         .success("Web authentication finished successfully!");
     if let Some(workspace) = &minted.workspace_username {
-        ctx.printer.status(format_args!(
+        w.printer.status(format_args!(
             "Token is connected to the {} workspace.",
             crate::output::sanitize(workspace)
         ));
     }
     if args.verify {
-        verify(&ctx.printer, &api, &credentials)?;
+        verify(w.printer, &api, &credentials)?;
     }
     let profile = match chosen {
         Some(profile) => profile,
-        None => workspace_profile(&ctx.printer, &api, &credentials, minted.workspace_username)?,
+        None => workspace_profile(w.printer, &api, &credentials, minted.workspace_username)?,
     };
 
     // The profile was named after the workspace only now: ask now. A token refused here is
     // revoked, so that no unused token stays alive on the server.
-    let current = store.load()?;
+    let current = w.store.load()?;
     let previous = current
         .profile(&profile)
         .and_then(|p| p.token_id().map(str::to_owned));
     if let Some(previous) = previous.filter(|id| *id != credentials.token_id)
-        && ctx.interactive
+        && interactive
         && !args.yes
         && !asked
     {
@@ -138,56 +147,48 @@ pub fn setup(ctx: &Context, args: SetupArgs) -> Result<()> {
         credentials: &credentials,
         server_url: Some(&server_url),
     };
-    let writer = Writer {
-        printer: &ctx.printer,
-        store: &store,
-        env: &ctx.env,
-        connect: &|server_url| ctx.api(server_url),
-    };
-    let saved = writer.save(&token, args.activate)?;
+    let saved = w.save(&token, args.activate)?;
     if args.delete_existing {
-        writer.revoke_replaced(&token, &saved)?;
+        w.revoke_replaced(&token, &saved)?;
     }
     Ok(())
 }
 
 /// `token rotate`: a new token for the profile in effect through the browser, written before
 /// the old one is revoked, so that a failure at any step leaves a working token in the file.
-pub fn rotate(ctx: &Context, args: SetupArgs) -> Result<()> {
-    // Read without the checks and warnings of `load`: `setup` below makes them, once.
-    let path = ctx.config_path()?;
-    let config = ctx.store(&path).load()?;
-    let resolved = ctx.resolve(&config, path);
-    let profile = resolved.profile.value;
+pub fn rotate(
+    w: &Writer<'_>,
+    config: &Config,
+    in_effect: &str,
+    interactive: bool,
+    args: SetupArgs,
+) -> Result<()> {
     let has_token = config
-        .profile(&profile)
+        .profile(in_effect)
         .is_some_and(|p| p.token_id().is_some());
     if !has_token {
         return Err(Error::NoCredentials {
             what: "token to rotate",
             hint: format!(
-                "profile '{profile}' of {} holds no token; create one with `modal-setup setup --profile {profile}`",
-                resolved.config_path.value.display()
+                "profile '{in_effect}' of {} holds no token; create one with `modal-setup setup --profile {in_effect}`",
+                w.store.path().display()
             ),
         });
     }
-    ctx.printer
-        .status(format_args!("Rotating the token of profile {profile}"));
-    setup(
-        ctx,
-        SetupArgs {
-            profile: Some(profile),
-            delete_existing: true,
-            // Rotation keeps the profile's place: active if it was, not otherwise.
-            activate: false,
-            yes: true,
-            ..args
-        },
-    )
+    w.printer
+        .status(format_args!("Rotating the token of profile {in_effect}"));
+    let args = SetupArgs {
+        profile: Some(in_effect.to_owned()),
+        delete_existing: true,
+        // Rotation keeps the profile's place: active if it was, not otherwise.
+        activate: false,
+        yes: true,
+        ..args
+    };
+    setup(w, config, None, interactive, args)
 }
 
-fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
-    let printer = &ctx.printer;
+fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
     let web_url = crate::output::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
     printer.required(format_args!(
@@ -221,20 +222,26 @@ fn show_url(ctx: &Context, flow: &Flow, args: &SetupArgs) {
 /// TokenFlowWait until the login is approved, `timeout` passes, or the server ends the flow.
 /// A transient failure (UNAVAILABLE, a dropped connection) is retried with backoff within the
 /// timeout, so that a network blip does not lose a login in progress.
-fn wait(ctx: &Context, api: &Api, flow: &Flow, timeout: Duration, spinner: bool) -> Result<Minted> {
+fn wait(
+    printer: &Printer,
+    api: &Api,
+    flow: &Flow,
+    timeout: Duration,
+    spinner: bool,
+) -> Result<Minted> {
     let deadline = Instant::now() + timeout;
-    let _progress = ctx.printer.progress(
+    let _progress = printer.progress(
         format_args!(
             "Waiting for the login in the browser (up to {})",
             minutes(timeout)
         ),
         spinner,
     );
-    wait_loop(ctx, api, flow, deadline, timeout)
+    wait_loop(printer, api, flow, deadline, timeout)
 }
 
 fn wait_loop(
-    ctx: &Context,
+    printer: &Printer,
     api: &Api,
     flow: &Flow,
     deadline: Instant,
@@ -274,7 +281,7 @@ fn wait_loop(
                 if left.is_zero() {
                     return Err(timed_out());
                 }
-                ctx.printer.debug(format_args!(
+                printer.debug(format_args!(
                     "TokenFlowWait failed ({cause}); asking again in {}",
                     crate::output::seconds(pause)
                 ));
@@ -289,4 +296,80 @@ fn wait_loop(
 fn minutes(duration: Duration) -> String {
     let secs = duration.as_secs();
     format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// The whole login in process, against the reference server (which approves by itself, after
+/// checking the loopback as the page does): no process, no browser, a printer that keeps what
+/// it is given.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ServerUrl, Settings};
+    use crate::config::store::Store;
+    use crate::output::Verbosity;
+
+    const FILE: &str =
+        "# mine\n[demo-workspace]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\n";
+
+    fn args() -> SetupArgs {
+        SetupArgs {
+            no_browser: true,
+            port: None,
+            timeout: Duration::from_secs(20),
+            expires_in_seconds: 0,
+            verify: true,
+            activate: true,
+            yes: true,
+            delete_existing: true,
+            profile: None,
+            next_url: "/home",
+            browser: BrowserEnv::default(),
+            spinner: false,
+        }
+    }
+
+    #[test]
+    fn a_login_writes_the_workspace_profile_and_revokes_its_old_token() {
+        let server = reference_server::ReferenceServer::start(reference_server::Options {
+            auto_approve: Some(Duration::from_millis(20)),
+            ..reference_server::Options::default()
+        })
+        .unwrap();
+        let (old_id, old_secret) = server.mint_token();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("modal.toml");
+        std::fs::write(
+            &path,
+            FILE.replace("ak-old", &old_id)
+                .replace("as-old", &old_secret),
+        )
+        .unwrap();
+        let store = Store::new(&path);
+        let printer = Printer::capturing(Verbosity::Normal);
+        let env = crate::Env::from_pairs([("MODAL_SERVER_URL", server.api_url())]);
+        let connect = |url: &Sourced<String>| {
+            Api::new(ServerUrl::parse(&url.value, "test")?, Settings::default())
+        };
+        let w = Writer {
+            printer: &printer,
+            store: &store,
+            env: &env,
+            connect: &connect,
+        };
+        let config = store.load().unwrap();
+        setup(&w, &config, None, false, args()).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.starts_with("# mine\n[demo-workspace]\ntoken_id = \"ak-"));
+        assert!(!written.contains(&old_id), "{written}");
+        let stderr = printer.captured().stderr;
+        for said in [
+            "Open this URL to log in to Modal:",
+            "✓ Web authentication finished successfully!",
+            "✓ Token verified successfully!",
+            &format!("note: replaced token {old_id} in profile 'demo-workspace'"),
+            &format!("✓ Revoked the previous token {old_id} of profile 'demo-workspace'"),
+        ] {
+            assert!(stderr.contains(said), "{said:?} not in:\n{stderr}");
+        }
+    }
 }
