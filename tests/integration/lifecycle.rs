@@ -689,6 +689,19 @@ fn warns_when_git_could_commit_the_config() {
     t.run(&["profile", "list"])
         .success()
         .stderr_has("inside the git work tree");
+    // token rotate reads the file for the profile and again to write: it warns once.
+    let server = TestServer::start();
+    let rotate = t
+        .cmd(&["token", "rotate", "--no-browser", "--timeout", "1"])
+        .env("MODAL_SERVER_URL", server.url())
+        .run();
+    rotate.code(Exit::TimedOut);
+    assert_eq!(
+        rotate.stderr.matches("git work tree").count(),
+        1,
+        "{}",
+        rotate.stderr
+    );
     if has_git {
         std::fs::write(repo.join(".gitignore"), "/creds/modal.toml\n").unwrap();
         let quiet = t.run(&["profile", "list"]);
