@@ -34,6 +34,8 @@ pub mod interrupt;
 pub mod output;
 pub mod prompt;
 pub mod secret;
+#[cfg(test)]
+mod testing;
 pub mod time;
 pub mod token_format;
 

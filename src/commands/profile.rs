@@ -375,46 +375,16 @@ pub fn rename(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Captured, Verbosity};
+    use crate::output::Verbosity;
+    use crate::testing::TempConfig;
 
     const FILE: &str = "# mine\n[personal]\ntoken_id = \"ak-personal\"\n\
         token_secret = \"as-personal\"\nactive = true\n\n[work]\ntoken_id = \"ak-work\"\n\
         token_secret = \"as-work\"\n";
 
-    struct Fixture {
-        _dir: tempfile::TempDir,
-        store: Store,
-        printer: Printer,
-    }
-
-    impl Fixture {
-        fn new() -> Self {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("modal.toml");
-            std::fs::write(&path, FILE).unwrap();
-            Self {
-                store: Store::new(&path),
-                _dir: dir,
-                printer: Printer::capturing(Verbosity::Normal),
-            }
-        }
-
-        fn config(&self) -> Config {
-            self.store.load().unwrap()
-        }
-
-        fn text(&self) -> String {
-            std::fs::read_to_string(self.store.path()).unwrap()
-        }
-
-        fn out(&self) -> Captured {
-            self.printer.captured()
-        }
-    }
-
     #[test]
     fn list_marks_the_profile_in_effect_in_each_format() {
-        let f = Fixture::new();
+        let f = TempConfig::new(FILE);
         let config = f.config();
         list(&f.printer, &config, "work", None, ListFormat::Table).unwrap();
         list(&f.printer, &config, "work", None, ListFormat::Names).unwrap();
@@ -435,7 +405,7 @@ mod tests {
 
     #[test]
     fn activate_writes_the_flag_and_warns_when_modal_profile_overrides_it() {
-        let f = Fixture::new();
+        let f = TempConfig::new(FILE);
         let which = ToActivate::Named("work".into());
         activate(&f.printer, &f.store, &f.config(), which, Some("personal")).unwrap();
         assert!(
@@ -452,7 +422,7 @@ mod tests {
 
     #[test]
     fn activate_without_a_name_or_a_terminal_names_the_profiles() {
-        let f = Fixture::new();
+        let f = TempConfig::new(FILE);
         let error =
             activate(&f.printer, &f.store, &f.config(), ToActivate::Unnamed, None).unwrap_err();
         assert!(
@@ -464,7 +434,7 @@ mod tests {
 
     #[test]
     fn remove_asks_unless_yes_revokes_first_and_says_when_none_is_active() {
-        let f = Fixture::new();
+        let f = TempConfig::new(FILE);
         let never = |_: &Config, _: &str, _: bool| -> Result<()> { panic!("not asked to revoke") };
         let asked = RemoveArgs::default();
         let error = remove(
@@ -536,7 +506,7 @@ mod tests {
 
     #[test]
     fn rename_keeps_the_rest_and_warns_about_modal_profile() {
-        let f = Fixture::new();
+        let f = TempConfig::new(FILE);
         rename(&f.printer, &f.store, "work", "job", Some("work")).unwrap();
         assert_eq!(f.text(), FILE.replace("[work]", "[job]"));
         assert!(

@@ -484,7 +484,7 @@ mod tests {
 #[cfg(test)]
 mod writer_tests {
     use super::*;
-    use crate::output::Verbosity;
+    use crate::testing::TempConfig;
 
     const FILE: &str =
         "# mine\n[a]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\nactive = true\n";
@@ -505,21 +505,14 @@ mod writer_tests {
     }
 
     struct Fixture {
-        _dir: tempfile::TempDir,
-        store: Store,
-        printer: Printer,
+        file: TempConfig,
         env: Env,
     }
 
     impl Fixture {
         fn new(env: &[(&str, &str)]) -> Self {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("modal.toml");
-            std::fs::write(&path, FILE).unwrap();
             Self {
-                store: Store::new(&path),
-                _dir: dir,
-                printer: Printer::capturing(Verbosity::Normal),
+                file: TempConfig::new(FILE),
                 env: Env::from_pairs(env.iter().copied()),
             }
         }
@@ -529,15 +522,15 @@ mod writer_tests {
             connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
         ) -> Writer<'a> {
             Writer {
-                printer: &self.printer,
-                store: &self.store,
+                printer: &self.file.printer,
+                store: &self.file.store,
                 env: &self.env,
                 connect,
             }
         }
 
         fn text(&self) -> String {
-            std::fs::read_to_string(self.store.path()).unwrap()
+            self.file.text()
         }
     }
 
@@ -575,7 +568,7 @@ mod writer_tests {
             f.text()
                 .ends_with("[b]\ntoken_id = \"ak-new\"\ntoken_secret = \"as-new\"\n")
         );
-        let stderr = f.printer.captured().stderr;
+        let stderr = f.file.out().stderr;
         assert!(
             stderr.contains("warning: MODAL_TOKEN_ID is set in the environment"),
             "{stderr}"
@@ -626,7 +619,7 @@ mod writer_tests {
             &args(false, true),
         )
         .unwrap();
-        let stderr = f.printer.captured().stderr;
+        let stderr = f.file.out().stderr;
         assert!(
             stderr.contains("note: profile 'a' held no other token, so there is nothing to revoke"),
             "{stderr}"
