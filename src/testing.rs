@@ -1,7 +1,10 @@
-//! What the in-process tests of the commands share: a config file in a temp dir and a printer
-//! that keeps what it is given.
+//! What the in-process tests of the commands share: a config file in a temp dir, a printer
+//! that keeps what it is given, and settings resolved from a file and an environment.
+
+use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::config::resolve::{Origin, Resolved, Sourced};
 use crate::config::store::Store;
 use crate::output::{Captured, Printer, Verbosity};
 
@@ -36,4 +39,12 @@ impl TempConfig {
     pub fn out(&self) -> Captured {
         self.printer.captured()
     }
+}
+
+/// The settings in effect for `file` (at /home/u/.modal.toml) and the variables `env`.
+pub fn resolved(file: &str, env: &[(&str, &str)]) -> Resolved {
+    let config = Config::parse("/home/u/.modal.toml", file.as_bytes()).expect("the file parses");
+    let env = crate::Env::from_pairs(env.iter().copied());
+    let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
+    crate::config::resolve::resolve(&config, path, &env, &Default::default())
 }

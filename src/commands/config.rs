@@ -101,14 +101,7 @@ pub fn path(printer: &Printer, path: &Sourced<PathBuf>) -> Result<()> {
 mod tests {
     use super::*;
     use crate::output::Verbosity;
-    use crate::{Env, config::Config};
-
-    fn resolved(file: &str, env: &[(&str, &str)]) -> Resolved {
-        let config = Config::parse("/home/u/.modal.toml", file.as_bytes()).unwrap();
-        let env = Env::from_pairs(env.iter().copied());
-        let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
-        crate::config::resolve::resolve(&config, path, &env, &Default::default())
-    }
+    use crate::testing::resolved;
 
     #[test]
     fn show_redacts_the_secret_and_names_each_origin() {

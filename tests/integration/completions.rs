@@ -148,6 +148,31 @@ fn assert_offers(line: &str, offered: &[String], expected: &[&str]) {
     }
 }
 
+/// Command lines and some of what completing them must offer, in every shell tested for real.
+const COMPLETED: &[(&str, &[&str])] = &[
+    (
+        "modal-setup ",
+        &["setup", "token", "profile", "config", "completions"],
+    ),
+    (
+        "modal-setup profile ",
+        &["activate", "current", "list", "remove", "rename"],
+    ),
+    ("modal-setup token ", &["set", "new", "info", "rotate"]),
+    (
+        "modal-setup token set --",
+        &["--id", "--secret", "--no-verify", "--profile"],
+    ),
+    (
+        "modal-setup profile list --color ",
+        &["auto", "always", "never"],
+    ),
+    ("modal-setup profile activate ", &["alpha", "beta"]),
+    ("modal-setup profile remove ", &["alpha", "beta"]),
+    ("modal-setup profile rename ", &["alpha", "beta"]),
+    ("modal-setup token info --profile ", &["alpha", "beta"]),
+];
+
 /// A shell that is not installed skips its test, saying so (.ci/run installs them all).
 fn missing(shell: &str) -> bool {
     let missing = std::process::Command::new(shell)
@@ -191,28 +216,11 @@ fn fish_completes_subcommands_flags_values_and_profile_names() {
             .map(|l| l.split('\t').next().unwrap().to_owned())
             .collect()
     };
-    for (line, expected) in [
-        (
-            "modal-setup ",
-            &["setup", "token", "profile", "config", "completions"][..],
-        ),
-        (
-            "modal-setup profile ",
-            &["activate", "current", "list", "remove", "rename"],
-        ),
-        ("modal-setup token ", &["set", "new", "info", "rotate"]),
-        (
-            "modal-setup token set --",
-            &["--id", "--secret", "--no-verify", "--profile"],
-        ),
-        (
-            "modal-setup profile list --color ",
-            &["auto", "always", "never"],
-        ),
-        ("modal-setup --color=", &["--color=auto", "--color=never"]),
-        ("modal-setup profile activate ", &["alpha", "beta"]),
-        ("modal-setup token info --profile ", &["alpha", "beta"]),
-    ] {
+    let equals = (
+        "modal-setup --color=",
+        &["--color=auto", "--color=never"][..],
+    );
+    for (line, expected) in COMPLETED.iter().copied().chain([equals]) {
         assert_offers(line, &complete(line), expected);
     }
 }
@@ -286,30 +294,9 @@ fn zsh_completes_subcommands_flags_values_and_profile_names() {
             .map(str::to_owned)
             .collect()
     };
-    for (line, expected) in [
-        (
-            "modal-setup ",
-            &["setup", "token", "profile", "config", "completions"][..],
-        ),
-        (
-            "modal-setup profile ",
-            &["activate", "current", "list", "remove", "rename"],
-        ),
-        ("modal-setup token ", &["set", "new", "info", "rotate"]),
-        (
-            "modal-setup token set --",
-            &["--id", "--secret", "--no-verify", "--profile"],
-        ),
-        (
-            "modal-setup profile list --color ",
-            &["auto", "always", "never"],
-        ),
-        ("modal-setup --color=", &["auto", "never"]),
-        ("modal-setup profile activate ", &["alpha", "beta"]),
-        ("modal-setup profile remove ", &["alpha", "beta"]),
-        ("modal-setup profile rename ", &["alpha", "beta"]),
-        ("modal-setup token info --profile ", &["alpha", "beta"]),
-    ] {
+    // zsh offers the value alone after `--color=`.
+    let equals = ("modal-setup --color=", &["auto", "never"][..]);
+    for (line, expected) in COMPLETED.iter().copied().chain([equals]) {
         assert_offers(line, &complete(line), expected);
     }
 }

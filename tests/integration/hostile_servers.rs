@@ -85,8 +85,25 @@ struct Case {
     says: &'static str,
     /// Or this, where h2 reports the same breakage in one of two ways.
     or_says: Option<&'static str>,
-    /// Whether the validated pair is written (the failure came after the write).
-    written: bool,
+}
+
+impl Case {
+    /// Or stderr says this instead.
+    fn or(mut self, says: &'static str) -> Self {
+        self.or_says = Some(says);
+        self
+    }
+
+    fn over(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Whether the validated pair is written: on success, and by `--delete-existing`, whose
+    /// failures here all come at the revoke, after the write.
+    fn writes(&self) -> bool {
+        self.code == Exit::Ok || self.command == Command::Replace
+    }
 }
 
 fn case(
@@ -104,7 +121,6 @@ fn case(
         code,
         says,
         or_says: None,
-        written: code == Exit::Ok,
     }
 }
 
@@ -210,7 +226,8 @@ fn cases() -> Vec<Case> {
             TokenSet,
             Exit::Failure,
             BROKE,
-        ),
+        )
+        .or(NOT_GRPC),
         // Frames.
         case(
             "a truncated frame",
@@ -560,34 +577,27 @@ fn cases() -> Vec<Case> {
         ),
     ];
     // rustls answers the plaintext preface with an alert, which the close may overtake.
-    let mut tls = case(
-        "a TLS server (rustls) where plain HTTP/2 was expected",
-        Misbehaviour::None,
-        TokenSet,
-        Exit::Failure,
-        "it answered with TLS; is it an https:// server?",
+    cases.push(
+        case(
+            "a TLS server (rustls) where plain HTTP/2 was expected",
+            Misbehaviour::None,
+            TokenSet,
+            Exit::Failure,
+            "it answered with TLS; is it an https:// server?",
+        )
+        .or(BROKE)
+        .over(Transport::TlsWherePlain),
     );
-    tls.transport = Transport::TlsWherePlain;
-    tls.or_says = Some(BROKE);
-    let mut plain = case(
-        "a plain server where TLS was expected",
-        Misbehaviour::None,
-        TokenInfo,
-        Exit::Failure,
-        "did not answer with TLS",
+    cases.push(
+        case(
+            "a plain server where TLS was expected",
+            Misbehaviour::None,
+            TokenInfo,
+            Exit::Failure,
+            "did not answer with TLS",
+        )
+        .over(Transport::PlainWhereTls),
     );
-    plain.transport = Transport::PlainWhereTls;
-    cases.push(tls);
-    cases.push(plain);
-    for case in &mut cases {
-        if case.what == "SETTINGS, then garbage" {
-            case.or_says = Some(NOT_GRPC);
-        }
-        if case.command == Command::Replace && case.code != Exit::Ok {
-            // These fail at the revoke, after the new pair was written.
-            case.written = true;
-        }
-    }
     cases
 }
 
@@ -690,7 +700,7 @@ fn check(case: &Case, outcome: &Outcome, written: &str) -> Vec<String> {
     if outcome.peak_rss_kib > RSS_BOUND_KIB {
         broken.push(format!("peak RSS {} KiB", outcome.peak_rss_kib));
     }
-    let expected_file = if case.written { written } else { ORIGINAL };
+    let expected_file = if case.writes() { written } else { ORIGINAL };
     if without_port(&outcome.file) != without_port(expected_file) {
         broken.push(format!("the file became:\n{}", outcome.file));
     }

@@ -210,20 +210,11 @@ fn as_json(resolved: &Resolved, info: Option<&TokenInfo>, both_env: bool) -> Val
 /// `token info` in process: the server is a function here.
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::config::Config;
-    use crate::config::resolve::Sourced;
     use crate::output::Verbosity;
+    use crate::testing::resolved;
 
-    fn resolved(env: &[(&str, &str)]) -> Resolved {
-        let file = "[a]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nactive = true\n";
-        let config = Config::parse("/home/u/.modal.toml", file.as_bytes()).unwrap();
-        let env = crate::Env::from_pairs(env.iter().copied());
-        let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
-        crate::config::resolve::resolve(&config, path, &env, &Default::default())
-    }
+    const FILE: &str = "[a]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nactive = true\n";
 
     fn answer(credentials: &Credentials) -> Result<TokenInfo> {
         Ok(TokenInfo {
@@ -240,7 +231,7 @@ mod tests {
     #[test]
     fn local_lines_come_first_then_the_server_s() {
         let printer = Printer::capturing(Verbosity::Normal);
-        let resolved = resolved(&[]);
+        let resolved = resolved(FILE, &[]);
         info(&printer, &resolved, false, None).unwrap();
         let offline = printer.captured().stdout;
         assert!(
@@ -267,7 +258,7 @@ mod tests {
                 overridden_by: None,
             })
         };
-        let error = info(&printer, &resolved(&env), false, Some(&reject)).unwrap_err();
+        let error = info(&printer, &resolved(FILE, &env), false, Some(&reject)).unwrap_err();
         let Error::Rejected { overridden_by, .. } = error else {
             panic!("{error:?}");
         };
