@@ -54,7 +54,12 @@ fn run_parse(text: &str, _: &Secret) {
 fn run_upsert_existing(text: &str, secret: &Secret) {
     let mut config = parse(text);
     config
-        .set_token("profile-0", "ak-new", secret, "https://api.modal.com")
+        .set_token(
+            "profile-0",
+            "ak-new",
+            secret,
+            Some("https://api.modal.com:443"),
+        )
         .unwrap();
     black_box(config.render());
 }
@@ -62,7 +67,12 @@ fn run_upsert_existing(text: &str, secret: &Secret) {
 fn run_upsert_new(text: &str, secret: &Secret) {
     let mut config = parse(text);
     config
-        .set_token("brand-new", "ak-new", secret, "https://api.modal.com")
+        .set_token(
+            "brand-new",
+            "ak-new",
+            secret,
+            Some("https://api.modal.com:443"),
+        )
         .unwrap();
     black_box(config.render());
 }
@@ -76,7 +86,12 @@ fn run_activate(text: &str, _: &Secret) {
 fn run_serialize(text: &str, secret: &Secret) {
     let mut config = parse(text);
     config
-        .set_token("profile-0", "ak-new", secret, "https://api.modal.com")
+        .set_token(
+            "profile-0",
+            "ak-new",
+            secret,
+            Some("https://api.modal.com:443"),
+        )
         .unwrap();
     black_box(config.render());
 }

@@ -113,6 +113,12 @@ impl Env {
             .or_else(|| self.not_utf8.get(name).map(|v| v.as_os_str()))
     }
 
+    /// The value of `name` when it is set, also when it is empty (Modal's Python client reads
+    /// MODAL_TOKEN_ID="" as an empty token id; modal-setup and the SDKs as unset).
+    pub fn get_even_empty(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
     /// The value of `name` when it is set and non-empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars

@@ -34,6 +34,7 @@ pub mod interrupt;
 pub mod output;
 pub mod prompt;
 pub mod secret;
+pub mod server_url;
 #[cfg(test)]
 mod testing;
 pub mod time;

@@ -20,10 +20,11 @@ use tonic::transport::Channel;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+pub use crate::server_url::{Candidate, Scheme, ServerUrl};
 pub use headers::{
     CLIENT_TYPE, CLIENT_VERSION, PYTHON_VERSION, USER_AGENT, parse_override_headers,
 };
-pub use transport::{Candidate, Proxies, Proxy, STAGGER, Scheme, ServerUrl};
+pub use transport::{Proxies, Proxy, STAGGER};
 use wire::modal_client_client::ModalClientClient;
 
 /// How long a call may take by default (MODAL_SETUP_HTTP_TIMEOUT changes it).

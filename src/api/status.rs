@@ -6,9 +6,10 @@ use std::time::Duration;
 use tonic::Code;
 
 use super::calls::Rpc;
-use super::transport::{Candidate, Connection, DialError, ServerUrl};
+use super::transport::{Connection, DialError};
 use crate::error::{Error, NetFailure};
 use crate::output::{sanitize, seconds};
+use crate::server_url::{Candidate, ServerUrl};
 
 /// What tonic says when an answer is not gRPC at all: no `grpc-status`, a body that is not
 /// gRPC framing, or HTTP/2 broken the way only a non-gRPC server breaks it.

@@ -16,132 +16,10 @@ use tonic::transport::{Channel, Endpoint};
 
 use super::{Client, MAX_MESSAGE, Settings, USER_AGENT, status};
 use crate::error::{Error, Result};
+use crate::server_url::{Candidate, Scheme, ServerUrl, parse_candidate};
 
 /// How long the next URL of a failover list waits for the one before it, as 1.6.4 does.
 pub const STAGGER: Duration = Duration::from_secs(3);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    /// HTTP/2 with prior knowledge, as Modal's client speaks to local servers.
-    Http,
-    /// TLS 1.2+ with ALPN h2.
-    Https,
-}
-
-/// One URL of `server_url`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Candidate {
-    /// As written, without a trailing `/`.
-    pub url: String,
-    pub scheme: Scheme,
-    /// Without brackets for IPv6.
-    pub host: String,
-    pub port: u16,
-}
-
-impl Candidate {
-    /// `scheme://host[:port]`, for messages.
-    pub fn origin(&self) -> &str {
-        &self.url
-    }
-
-    fn is_loopback(&self) -> bool {
-        self.host.eq_ignore_ascii_case("localhost")
-            || self
-                .host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-    }
-}
-
-/// A `server_url` setting: one URL, or a comma-separated failover list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerUrl {
-    pub candidates: Vec<Candidate>,
-    /// As configured.
-    pub raw: String,
-    /// Where it came from ("MODAL_SERVER_URL environment variable", …), for messages.
-    pub source: String,
-}
-
-impl ServerUrl {
-    /// Parses `raw`; anything but `http(s)://host[:port][/]` is a clear error naming `source`.
-    pub fn parse(raw: &str, source: &str) -> Result<Self> {
-        let invalid = |problem: String| Error::InvalidServerUrl {
-            url: raw.to_owned(),
-            origin: source.to_owned(),
-            problem,
-        };
-        let candidates = raw
-            .split(',')
-            .map(str::trim)
-            .filter(|url| !url.is_empty())
-            .map(|url| parse_candidate(url).map_err(&invalid))
-            .collect::<Result<Vec<_>>>()?;
-        if candidates.is_empty() {
-            return Err(invalid("it is empty".into()));
-        }
-        Ok(Self {
-            candidates,
-            raw: raw.to_owned(),
-            source: source.to_owned(),
-        })
-    }
-}
-
-fn parse_candidate(url: &str) -> Result<Candidate, String> {
-    let quoted = crate::output::sanitize(url);
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|_| format!("'{quoted}' is not a URL; write it as https://host[:port]"))?;
-    let scheme = match uri.scheme_str() {
-        Some("https") => Scheme::Https,
-        Some("http") => Scheme::Http,
-        Some(other) => {
-            return Err(format!(
-                "'{quoted}' uses {other}://; Modal's API is http:// or https://"
-            ));
-        }
-        None => {
-            return Err(format!(
-                "'{quoted}' has no scheme; write it as https://host"
-            ));
-        }
-    };
-    let authority = uri
-        .authority()
-        .ok_or_else(|| format!("'{quoted}' has no host"))?;
-    if authority.as_str().contains('@') {
-        return Err(format!("'{quoted}' holds a user name; leave it out"));
-    }
-    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
-        return Err(format!(
-            "'{quoted}' has a path; Modal's API is at the root of its host"
-        ));
-    }
-    let host = authority
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    if host.is_empty() {
-        return Err(format!("'{quoted}' has no host"));
-    }
-    let port = uri.port_u16().unwrap_or(match scheme {
-        Scheme::Http => 80,
-        Scheme::Https => 443,
-    });
-    let scheme_name = if scheme == Scheme::Https {
-        "https"
-    } else {
-        "http"
-    };
-    Ok(Candidate {
-        url: format!("{scheme_name}://{authority}"),
-        scheme,
-        host: host.to_owned(),
-        port,
-    })
-}
 
 /// A proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY.
 #[derive(Clone, PartialEq, Eq)]
@@ -743,30 +621,6 @@ mod tests {
             check(b"").is_ok(),
             "nothing at all: a closed connection, not a verdict"
         );
-    }
-
-    #[test]
-    fn server_urls_parse_into_candidates() {
-        let list =
-            ServerUrl::parse("https://api.modal.com, https://api.modal2.com/", "default").unwrap();
-        assert_eq!(list.candidates.len(), 2);
-        assert_eq!(list.candidates[0].url, "https://api.modal.com");
-        assert_eq!(list.candidates[0].port, 443);
-        assert_eq!(list.candidates[1].url, "https://api.modal2.com");
-        let local = ServerUrl::parse("http://[::1]:8080", "env").unwrap();
-        assert_eq!(local.candidates[0].host, "::1");
-        assert_eq!(local.candidates[0].port, 8080);
-        for bad in [
-            "",
-            " , ",
-            "notaurl",
-            "ftp://x",
-            "https://user@host",
-            "https://host/v1",
-            "api.modal.com",
-        ] {
-            assert!(ServerUrl::parse(bad, "env").is_err(), "{bad:?}");
-        }
     }
 
     #[test]

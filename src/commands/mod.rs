@@ -22,8 +22,10 @@ use std::time::Duration;
 use crate::api::{self, Api, Proxies, Proxy, ServerUrl};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
 use crate::config::Config;
+use crate::config::clients;
+use crate::config::edit::Settled;
 use crate::config::path::config_path;
-use crate::config::resolve::{self, Explicit, Origin, Problem, Resolved, Sourced};
+use crate::config::resolve::{self, Explicit, Origin, Resolved, Sourced};
 use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
 use crate::env::{
     Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS,
@@ -69,9 +71,9 @@ impl Context {
             .map(std::path::Path::as_os_str)
             .or_else(|| self.env.get_os(crate::env::MODAL_CONFIG_PATH));
         let path = config_path(flag, &self.env)?;
-        if given.is_some_and(|raw| raw.as_encoded_bytes().starts_with(b"~/")) {
-            self.printer.note(format_args!(
-                "~ in the {} means the home directory: {}",
+        if given.is_some_and(crate::config::path::begins_with_tilde) {
+            self.printer.warn(format_args!(
+                "the {} begins with ~, which no Modal client expands (no shell did either); the file used is {}",
                 path.origin,
                 path.value.display()
             ));
@@ -217,14 +219,46 @@ impl Context {
             ..Explicit::default()
         };
         let resolved = resolve::resolve(config, path, &self.env, &explicit);
-        self.report(&resolved.problems);
+        for problem in &resolved.problems {
+            self.printer.warn(problem);
+        }
+        let readings = clients::read_all(config, &self.env, &resolved.profile.value);
+        for finding in clients::findings(&readings, &resolved) {
+            self.printer.warn(finding);
+        }
         resolved
     }
+}
 
-    fn report(&self, problems: &[Problem]) {
-        for problem in problems {
-            self.printer.warn(problem.to_string());
-        }
+/// Says what a write did so that exactly one profile is active (see
+/// [`Config::settle_active`]); nothing when it did nothing.
+pub(crate) fn report_settled(printer: &Printer, settled: &Settled) {
+    let quoted = |names: &[String]| {
+        let names: Vec<String> = names
+            .iter()
+            .map(|n| format!("'{}'", crate::output::sanitize(n)))
+            .collect();
+        names.join(", ")
+    };
+    match settled {
+        Settled::AsItWas => {}
+        Settled::Activated(name) => printer.note(format_args!(
+            "profile '{}' is active now: no profile was, and Modal's JS and Go SDKs use only an active one",
+            crate::output::sanitize(name)
+        )),
+        Settled::Deactivated { kept, others } => printer.note(format_args!(
+            "only '{}' is active now: {} also said active = true, which Modal's clients read three different ways",
+            crate::output::sanitize(kept),
+            quoted(others)
+        )),
+        Settled::NoneActive { holding_tokens } => printer.warn(format_args!(
+            "no profile is active, so Modal's JS and Go SDKs find no token; choose one with `modal-setup profile activate NAME`{}",
+            if holding_tokens.is_empty() {
+                String::new()
+            } else {
+                format!(" (profiles with a token: {})", quoted(holding_tokens))
+            }
+        )),
     }
 }
 

@@ -207,8 +207,9 @@ pub fn activate(
             });
         }
     };
-    store.update(|config| config.activate(&name))?;
+    let written = store.update(|config| config.activate(&name))?;
     printer.success(format_args!("Active profile: {name}"));
+    super::report_settled(printer, &written.settled);
     if let Some(env_profile) = env_profile.filter(|p| *p != name) {
         printer.warn(format_args!(
             "{MODAL_PROFILE}={env_profile} is set and overrides the active profile in {}; unset it to use '{name}'",
@@ -288,18 +289,12 @@ pub fn remove(
     if args.revoke {
         revoke(config, name, args.force)?;
     }
-    let written = store.update(|config| {
-        let was_active = config.profile(name).is_some_and(|p| p.is_active());
-        config.remove(name)?;
-        Ok(was_active && config.active_profiles().is_empty() && !config.is_empty())
-    })?;
+    let written = store.update(|config| config.remove(name))?;
     printer.success(format_args!(
         "Removed profile {name} from {}",
         path.display()
     ));
-    if written.value {
-        printer.note("no profile is active now; choose one with `modal-setup profile activate`");
-    }
+    super::report_settled(printer, &written.settled);
     Ok(())
 }
 
@@ -355,13 +350,14 @@ pub fn rename(
     new: &str,
     env_profile: Option<&str>,
 ) -> Result<()> {
-    store
+    let written = store
         .update(|config| config.rename(old, new))
         .map_err(|e| e.on_command_line(true))?;
     printer.success(format_args!(
         "Renamed profile {old} to {new} in {}",
         store.path().display()
     ));
+    super::report_settled(printer, &written.settled);
     if env_profile == Some(old) {
         printer.warn(format_args!(
             "{MODAL_PROFILE}={old} is set; change it to {new}"
@@ -433,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn remove_asks_unless_yes_revokes_first_and_says_when_none_is_active() {
+    fn remove_asks_unless_yes_revokes_first_and_activates_the_one_left() {
         let f = TempConfig::new(FILE);
         let never = |_: &Config, _: &str, _: bool| -> Result<()> { panic!("not asked to revoke") };
         let asked = RemoveArgs::default();
@@ -496,12 +492,14 @@ mod tests {
             stderr.contains("✓ Removed profile personal from "),
             "{stderr}"
         );
+        // The only profile left with a token becomes the active one, so that the SDKs find it.
         assert!(
             stderr.ends_with(
-                "note: no profile is active now; choose one with `modal-setup profile activate`\n"
+                "note: profile 'work' is active now: no profile was, and Modal's JS and Go SDKs use only an active one\n"
             ),
             "{stderr}"
         );
+        assert_eq!(f.config().active_profiles(), ["work"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use toml_edit::{Item, Key, Table, TableLike, Value};
 
-use super::{Config, DEFAULT_SERVER_URL};
+use super::{Config, DEFAULT_PROFILE};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -19,6 +19,20 @@ pub enum TokenChange {
     },
     /// The profile already held this token.
     Unchanged,
+}
+
+/// What [`Config::settle_active`] did so that Modal's three clients read the same profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Settled {
+    /// Exactly one profile was active already, or no profile holds a token.
+    #[default]
+    AsItWas,
+    /// No profile was active; this one, chosen by the rule, now is.
+    Activated(String),
+    /// Several profiles said `active = true`; only `kept`, the first (the one in effect), does now.
+    Deactivated { kept: String, others: Vec<String> },
+    /// No profile is active and none can be chosen: these profiles hold a token (maybe none).
+    NoneActive { holding_tokens: Vec<String> },
 }
 
 /// Checks a name for a new profile: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
@@ -59,16 +73,16 @@ impl Config {
 
     /// Writes a token into `profile`, creating the profile at the end of the file if needed.
     ///
-    /// `server_url` is written only when it is not the default, as Modal does; an existing
-    /// `server_url` is left alone otherwise.
+    /// `server_url`, when given, is written as it is (the caller puts it in the form every
+    /// client reads); an existing `server_url` is left alone otherwise.
     pub fn set_token(
         &mut self,
         profile: &str,
         token_id: &str,
         token_secret: &Secret,
-        server_url: &str,
+        server_url: Option<&str>,
     ) -> Result<TokenChange> {
-        let custom_server = (server_url != DEFAULT_SERVER_URL).then_some(server_url);
+        let custom_server = server_url;
         let Some(table) = self.profile_mut(profile) else {
             validate_new_profile_name(profile)?;
             let mut table = Table::new();
@@ -130,6 +144,50 @@ impl Config {
             changed = true;
         }
         Ok(changed)
+    }
+
+    /// Leaves exactly one table with `active = true` whenever a profile holds a token, since
+    /// the JS and Go SDKs use only an active table (no `[default]` fallback), Go picks among
+    /// several at random and Python refuses several. With none active: the only profile that
+    /// holds a token (id and secret), else `default` when it holds one, else the only profile
+    /// of the file, else nothing is chosen. With several: the first, which is the one
+    /// modal-setup and Modal's `profile current` use.
+    pub fn settle_active(&mut self) -> Settled {
+        let active: Vec<String> = self
+            .active_profiles()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if let [kept, others @ ..] = active.as_slice() {
+            if others.is_empty() {
+                return Settled::AsItWas;
+            }
+            for name in others {
+                if let Some(table) = self.profile_mut(name) {
+                    remove_key(table, "active");
+                }
+            }
+            return Settled::Deactivated {
+                kept: kept.clone(),
+                others: others.to_vec(),
+            };
+        }
+        let holding_tokens: Vec<String> = self
+            .profiles()
+            .filter(|p| p.token_id().is_some() && p.token_secret().is_some())
+            .map(|p| p.name().to_owned())
+            .collect();
+        let names = self.profile_names();
+        let chosen = match (holding_tokens.as_slice(), names.as_slice()) {
+            (_, []) => return Settled::AsItWas,
+            ([only], _) | ([], [only]) => only.clone(),
+            (holding, _) if holding.iter().any(|n| n == DEFAULT_PROFILE) => {
+                DEFAULT_PROFILE.to_owned()
+            }
+            _ => return Settled::NoneActive { holding_tokens },
+        };
+        self.activate(&chosen).expect("a profile of the file");
+        Settled::Activated(chosen)
     }
 
     /// Removes `profile` and its table, with the comment lines right above its header. Text

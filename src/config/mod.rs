@@ -3,6 +3,7 @@
 //!
 //! This module knows nothing of commands or of the network.
 
+pub mod clients;
 pub mod edit;
 pub mod path;
 pub mod resolve;
@@ -186,8 +187,9 @@ impl Config {
         }
     }
 
-    /// The file's text, laid out as the original was: same byte-order mark, line endings and
-    /// final newline. A file that was not edited renders as exactly the bytes read.
+    /// The file's text, laid out as the original was: same line endings and final newline. A
+    /// file that was not edited renders as exactly the bytes read; an edited one without a
+    /// byte-order mark.
     pub fn render(&self) -> String {
         let doc = match &self.doc {
             Doc::Parsed(parsed) => {
@@ -203,10 +205,16 @@ impl Config {
         if self.layout.crlf {
             text = to_crlf(&text);
         }
-        if self.layout.bom {
-            text.insert_str(0, BOM);
-        }
+        // An edited file loses its byte-order mark: Modal's Python client and the Go SDK
+        // refuse a file that starts with one.
         text
+    }
+
+    /// Whether the file begins with a UTF-8 byte-order mark, which Modal's Python client and
+    /// the Go SDK refuse ("Found invalid character in key name: '['", "invalid character at
+    /// start of key"); any write by modal-setup removes it.
+    pub fn has_bom(&self) -> bool {
+        self.layout.bom
     }
 
     /// Every profile, in the order of the file.

@@ -1,8 +1,10 @@
 //! Where the config file is: `--config` > MODAL_CONFIG_PATH (non-empty) > `~/.modal.toml`.
 //!
-//! A leading `~/` (common in .env files and CI settings, where no shell expands it) means the
-//! home directory, and a relative path is made absolute, so that messages show the file that is
-//! really used. A path that is not UTF-8 is used as it is.
+//! The path is taken literally, as every Modal client takes MODAL_CONFIG_PATH (Python's
+//! `os.environ`, the JS SDK's `process.env`, the Go SDK's `os.Getenv`: none expands `~`), so a
+//! `~/x.toml` that no shell expanded names `./~/x.toml` for them and for modal-setup alike. A
+//! relative path is made absolute, so that messages show the file that is really used. A path
+//! that is not UTF-8 is used as it is.
 
 use std::path::{Path, PathBuf};
 
@@ -14,11 +16,11 @@ use crate::error::{Error, Result};
 /// by a program that embeds the library, with its own origin).
 pub fn config_path(flag: Option<(PathBuf, Origin)>, env: &Env) -> Result<Sourced<PathBuf>> {
     if let Some((path, origin)) = flag {
-        return Ok(Sourced::new(as_meant(&path)?, origin));
+        return Ok(Sourced::new(absolute(&path), origin));
     }
     if let Some(path) = env.get_os(MODAL_CONFIG_PATH) {
         return Ok(Sourced::new(
-            as_meant(Path::new(path))?,
+            absolute(Path::new(path)),
             Origin::Env(MODAL_CONFIG_PATH),
         ));
     }
@@ -26,13 +28,15 @@ pub fn config_path(flag: Option<(PathBuf, Origin)>, env: &Env) -> Result<Sourced
     Ok(Sourced::new(home.join(".modal.toml"), Origin::Default))
 }
 
-/// `~` and `~/…` in the home directory, a relative path made absolute.
-fn as_meant(path: &Path) -> Result<PathBuf> {
-    let expanded = match path.strip_prefix("~") {
-        Ok(rest) => dirs::home_dir().ok_or(Error::NoHome)?.join(rest),
-        Err(_) => path.to_owned(),
-    };
-    Ok(std::path::absolute(&expanded).unwrap_or(expanded))
+/// A relative path made absolute against the working directory; `~` is a name like any other.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+/// Whether a path as given begins with `~`, which a shell would have expanded but no Modal
+/// client does.
+pub fn begins_with_tilde(given: &std::ffi::OsStr) -> bool {
+    given.as_encoded_bytes().starts_with(b"~")
 }
 
 #[cfg(test)]
@@ -49,24 +53,18 @@ mod tests {
         );
         let chosen = config_path(None, &env).unwrap();
         assert_eq!(chosen.value, PathBuf::from("/env.toml"));
-        let home = dirs::home_dir().unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        // `~` is not expanded: Modal's clients read `./~/x/modal.toml` here too.
         let tilde = Env::from_pairs([(MODAL_CONFIG_PATH, "~/x/modal.toml")]);
         assert_eq!(
             config_path(None, &tilde).unwrap().value,
-            home.join("x/modal.toml")
+            cwd.join("~/x/modal.toml")
         );
+        assert!(begins_with_tilde("~/x".as_ref()) && !begins_with_tilde("x/~".as_ref()));
         let relative = Env::from_pairs([(MODAL_CONFIG_PATH, "rel.toml")]);
         assert_eq!(
             config_path(None, &relative).unwrap().value,
-            std::env::current_dir().unwrap().join("rel.toml")
-        );
-        // `~user` is not expanded (no shell does it here either): it stays a relative name.
-        let other = Env::from_pairs([(MODAL_CONFIG_PATH, "~bob/x.toml")]);
-        assert!(
-            config_path(None, &other)
-                .unwrap()
-                .value
-                .ends_with("~bob/x.toml")
+            cwd.join("rel.toml")
         );
         assert_eq!(chosen.origin, Origin::Env(MODAL_CONFIG_PATH));
         let empty = Env::from_pairs([(MODAL_CONFIG_PATH, "")]);

@@ -1,7 +1,8 @@
 //! Which values are in effect, and where each came from.
 //!
 //! Profile: explicit (flag or program) > MODAL_PROFILE (non-empty) > the first table with
-//! `active = true` > `default`. Each value on its own: explicit > its environment variable
+//! `active = true` > `default` (Modal's Python client's rule; the SDKs have no fallback, and
+//! modal-setup's writes leave exactly one table active so that the three agree). Each value on its own: explicit > its environment variable
 //! (non-empty) > the profile's key > the default.
 
 use std::fmt;
@@ -76,38 +77,17 @@ pub struct Explicit {
     pub environment: Option<Sourced<String>>,
 }
 
-/// Something about the file the user should fix; resolution goes on regardless.
+/// Something about the file the user should fix; resolution goes on regardless. (Where Modal's
+/// other clients would read the file differently is [`super::clients`]' business.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
-    /// Several tables say `active = true`; the first wins.
-    SeveralActive { names: Vec<String> },
     /// The chosen profile is not in the file, so only environment values and defaults apply.
     MissingProfile { name: String, origin: Origin },
-    /// Several profiles, none active, none chosen: `default` applies, which may not exist.
-    NoneActive { count: usize, default_exists: bool },
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::SeveralActive { names } => write!(
-                f,
-                "several profiles are active ({}); using '{}'. Fix it with `modal-setup profile activate NAME`",
-                names.join(", "),
-                names[0]
-            ),
-            Self::NoneActive {
-                count,
-                default_exists,
-            } => write!(
-                f,
-                "the file has {count} profiles and none is active, so '{DEFAULT_PROFILE}' is used{}; choose one with `modal-setup profile activate NAME`",
-                if *default_exists {
-                    ""
-                } else {
-                    " (and it does not exist)"
-                }
-            ),
             Self::MissingProfile { name, origin } => write!(
                 f,
                 "profile '{name}' (from the {origin}) is not in the config file; run `modal-setup profile list` to see the profiles"
@@ -214,19 +194,6 @@ pub fn resolve(
         .unwrap_or_else(|| server_url_for(config, env, Some(&profile.value)));
 
     let mut problems = Vec::new();
-    let active = config.active_profiles();
-    if active.len() > 1 {
-        problems.push(Problem::SeveralActive {
-            names: active.iter().map(|s| (*s).to_owned()).collect(),
-        });
-    }
-    let count = config.profiles().count();
-    if profile.origin == Origin::Default && count > 1 {
-        problems.push(Problem::NoneActive {
-            count,
-            default_exists: in_file.is_some(),
-        });
-    }
     if in_file.is_none() && profile.origin != Origin::Default {
         problems.push(Problem::MissingProfile {
             name: profile.value.clone(),
@@ -334,47 +301,11 @@ mod tests {
     }
 
     #[test]
-    fn first_of_several_active_wins_with_a_problem() {
+    fn first_of_several_active_wins() {
         let text = "[x]\nactive = true\n[y]\nactive = true\n";
         let resolved = run(text, &[], &Explicit::default());
         assert_eq!(resolved.profile.value, "x");
-        assert_eq!(
-            resolved.problems,
-            [Problem::SeveralActive {
-                names: vec!["x".into(), "y".into()]
-            }]
-        );
-    }
-
-    #[test]
-    fn several_profiles_and_none_active_is_a_problem() {
-        let none_active = FILE.replace("active = true\n", "");
-        let resolved = run(&none_active, &[], &Explicit::default());
-        assert_eq!(
-            resolved.problems,
-            [Problem::NoneActive {
-                count: 3,
-                default_exists: true
-            }]
-        );
-        let resolved = run("[a]\n[b]\n", &[], &Explicit::default());
-        assert_eq!(
-            resolved.problems,
-            [Problem::NoneActive {
-                count: 2,
-                default_exists: false
-            }]
-        );
-        assert!(
-            run("[default]\n", &[], &Explicit::default())
-                .problems
-                .is_empty()
-        );
-        assert!(
-            run(&none_active, &[(MODAL_PROFILE, "a")], &Explicit::default())
-                .problems
-                .is_empty()
-        );
+        assert!(resolved.problems.is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Config;
+use super::edit::Settled;
 use crate::error::{Error, Result};
 
 /// How long a writer waits for another one by default.
@@ -40,6 +41,8 @@ pub struct Written<T> {
     pub tightened_from: Option<u32>,
     /// The file that was written: the link's target when the path is a symlink.
     pub target: PathBuf,
+    /// What was done so that exactly one profile is active (see [`Config::settle_active`]).
+    pub settled: Settled,
 }
 
 impl Store {
@@ -74,8 +77,8 @@ impl Store {
             .map(|m| m.permissions().mode() & 0o7777)
     }
 
-    /// Reads the file under the lock, applies `edit`, and writes the result atomically when
-    /// it differs. If `edit` fails, nothing is written.
+    /// Reads the file under the lock, applies `edit`, settles which profile is active, and
+    /// writes the result atomically when it differs. If `edit` fails, nothing is written.
     pub fn update<T>(&self, edit: impl FnOnce(&mut Config) -> Result<T>) -> Result<Written<T>> {
         let target = resolve_symlinks(&self.path)?;
         let dir = parent_dir(&target);
@@ -95,6 +98,7 @@ impl Store {
             None => Config::empty(&self.path),
         };
         let value = edit(&mut config)?;
+        let settled = config.settle_active();
         let text = config.render();
         let changed = original.as_deref() != Some(text.as_bytes());
         let tightened_from = mode.filter(|m| m & 0o077 != 0);
@@ -111,6 +115,7 @@ impl Store {
             changed,
             tightened_from,
             target,
+            settled,
         })
     }
 

@@ -101,16 +101,23 @@ fn show_origin_says_where_each_value_came_from() {
 }
 
 #[test]
-fn a_tilde_in_modal_config_path_means_home_and_relative_paths_show_where_they_resolve() {
+fn a_tilde_in_modal_config_path_is_taken_literally_as_modal_takes_it() {
     let mut t = TestEnv::new();
     t.set_env("MODAL_CONFIG_PATH", "~/sub/modal.toml");
+    let used = t.dir().join("~/sub/modal.toml");
     t.token_set("ak-1", "as-1")
         .no_verify()
         .run()
         .success()
-        .stderr_has("~ in the MODAL_CONFIG_PATH environment variable means the home directory");
-    assert!(t.home.join("sub/modal.toml").exists());
-    assert!(!t.dir().join("~").exists(), "a directory named ~ was made");
+        .stderr_has(&format!(
+            "warning: the MODAL_CONFIG_PATH environment variable begins with ~, which no Modal client expands (no shell did either); the file used is {}",
+            used.display()
+        ));
+    assert!(
+        used.exists(),
+        "the file every Modal client reads was not written"
+    );
+    assert!(!t.home.join("sub/modal.toml").exists(), "~ was expanded");
     t.set_env("MODAL_CONFIG_PATH", "relative.toml");
     t.run(&["config", "path"])
         .success()

@@ -715,8 +715,7 @@ fn warns_about_several_profiles_with_none_active() {
     t.write("[a]\n[b]\n");
     t.run(&["config", "show"])
         .success()
-        .stderr_has("2 profiles and none is active")
-        .stderr_has("profile activate");
+        .stderr_has("warning: Modal's Python client would stop with \"No Modal profile is active\" (several profiles, none says active = true); run `modal-setup profile activate NAME`");
 }
 
 #[test]

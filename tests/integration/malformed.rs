@@ -88,10 +88,15 @@ fn help_version_completions_and_path_work_whatever_the_file_holds() {
 }
 
 #[test]
-fn a_bom_and_crlf_file_is_edited_in_its_own_style() {
+fn a_crlf_file_keeps_its_line_endings_and_loses_its_byte_order_mark() {
     let t = TestEnv::new();
-    let text = "\u{feff}# windows\r\n[a]\r\ntoken_id = \"ak-a\"\r\nactive = true\r\n";
-    t.write(text);
+    let body = "# windows\r\n[a]\r\ntoken_id = \"ak-a\"\r\nactive = true\r\n";
+    t.write(&format!("\u{feff}{body}"));
+    // Reading says what the mark does to Modal's other clients, and changes nothing.
+    t.run(&["profile", "current"]).success().stderr_has(
+        "warning: Modal's Python client and the Go SDK would refuse the whole file: it begins with a UTF-8 byte-order mark; any write by modal-setup removes the mark, e.g. `modal-setup profile activate a`",
+    );
+    assert!(t.read().starts_with('\u{feff}'));
     t.token_set("ak-b", "as-b")
         .profile("b")
         .no_verify()
@@ -100,7 +105,7 @@ fn a_bom_and_crlf_file_is_edited_in_its_own_style() {
         .success();
     assert_eq!(
         t.read(),
-        format!("{text}\r\n[b]\r\ntoken_id = \"ak-b\"\r\ntoken_secret = \"as-b\"\r\n")
+        format!("{body}\r\n[b]\r\ntoken_id = \"ak-b\"\r\ntoken_secret = \"as-b\"\r\n")
     );
 }
 

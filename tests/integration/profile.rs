@@ -99,8 +99,8 @@ fn two_active_profiles_use_the_first_and_warn() {
     t.run(&["profile", "current"])
         .success()
         .stdout_is("one\n")
-        .stderr_has("several profiles are active (one, two)")
-        .stderr_has("profile activate");
+        .stderr_has("warning: Modal's Python client would stop with \"More than one Modal profile is active\" ('one', 'two'); run `modal-setup profile activate one`")
+        .stderr_has("warning: the Go SDK would pick one of the several active profiles ('one', 'two') at random on each run; run `modal-setup profile activate one`");
 }
 
 #[test]
@@ -176,9 +176,35 @@ fn remove_needs_yes_without_a_terminal_and_keeps_the_rest() {
     t.run(&["profile", "remove", "alpha", "--yes"]).success();
     let expected = "\n# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
     assert_eq!(t.read(), expected);
+    // The one profile left becomes the active one, so that the JS and Go SDKs find it.
     t.run(&["profile", "remove", "beta", "-y"])
         .success()
-        .stderr_has("no profile is active now");
+        .stderr_has("note: profile 'has space' is active now: no profile was");
+    assert!(
+        t.read()
+            .ends_with("[\"has space\"]\ntoken_id = \"ak-space\"\nactive = true\n")
+    );
+}
+
+#[test]
+fn removing_the_active_profile_activates_default_or_says_none_is() {
+    let t = TestEnv::new();
+    let profile = |name: &str, active: bool| {
+        let active = if active { "active = true\n" } else { "" };
+        format!("[{name}]\ntoken_id = \"ak-{name}\"\ntoken_secret = \"as-{name}\"\n{active}")
+    };
+    t.write(&(profile("a", true) + &profile("b", false) + &profile("default", false)));
+    t.run(&["profile", "remove", "a", "-y"])
+        .success()
+        .stderr_has("note: profile 'default' is active now");
+    assert_eq!(t.read(), profile("b", false) + &profile("default", true));
+    t.write(&(profile("a", true) + &profile("b", false) + &profile("c", false)));
+    let before_b = t.read();
+    t.run(&["profile", "remove", "a", "-y"])
+        .success()
+        .stderr_has("warning: no profile is active, so Modal's JS and Go SDKs find no token; choose one with `modal-setup profile activate NAME` (profiles with a token: 'b', 'c')");
+    assert!(!t.read().contains("active"), "{}", t.read());
+    assert!(before_b.ends_with(&t.read()));
 }
 
 #[test]
@@ -280,7 +306,7 @@ fn list_warns_like_current_about_an_unknown_modal_profile_and_several_active() {
     t.write("[a]\nactive = true\n[b]\nactive = true\n");
     t.run(&["profile", "list"])
         .success()
-        .stderr_has("several profiles are active (a, b)");
+        .stderr_has("would stop with \"More than one Modal profile is active\" ('a', 'b')");
     t.cmd(&["profile", "list"])
         .env("MODAL_PROFILE", "ghost")
         .run()

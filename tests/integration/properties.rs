@@ -215,12 +215,7 @@ fn apply(
                 new_name.clone()
             };
             config
-                .set_token(
-                    &name,
-                    id,
-                    &Secret::new(id.replacen("ak-", "as-", 1)),
-                    "https://api.modal.com",
-                )
+                .set_token(&name, id, &Secret::new(id.replacen("ak-", "as-", 1)), None)
                 .unwrap();
             match model.profiles.iter_mut().find(|p| p.0 == name) {
                 Some(p) => p.1 = Some(id.clone()),
@@ -300,7 +295,7 @@ proptest! {
     fn the_config_loader_never_panics_on_toml_like_text(text in "[\\[\\]\"'=a-z.# \\n{},0-9-]{0,400}") {
         if let Ok(mut config) = Config::parse("/random.toml", text.as_bytes()) {
             // Whatever parses can be edited and still parses.
-            if config.set_token("zz", "ak-z", &Secret::new("as-z"), "https://api.modal.com").is_ok() {
+            if config.set_token("zz", "ak-z", &Secret::new("as-z"), Some("https://api.modal.com:443")).is_ok() {
                 let _ = config.activate("zz");
                 prop_assert!(Config::parse("/random.toml", config.render().as_bytes()).is_ok());
             }

@@ -394,3 +394,82 @@ fn the_message_says_what_the_file_says_after_no_activate_on_the_active_profile()
     assert!(!run.stderr.contains("not active"), "{}", run.stderr);
     assert!(t.read().contains("active = true"));
 }
+
+#[test]
+fn server_url_is_written_in_the_one_form_every_modal_client_reads() {
+    let t = TestEnv::new();
+    let set = |url: &str| {
+        t.token_set("ak-1", "as-1")
+            .profile("p")
+            .no_verify()
+            .cmd()
+            .env("MODAL_SERVER_URL", url)
+            .run()
+    };
+    for (given, written) in [
+        (" HTTP://127.0.0.1:9000/ ", "http://127.0.0.1:9000"),
+        ("http://localhost", "http://localhost:80"),
+        ("https://modal.example.com", "https://modal.example.com:443"),
+        ("http://[::1]:9/", "http://[::1]:9"),
+    ] {
+        set(given).success();
+        assert!(
+            t.read().contains(&format!("server_url = \"{written}\"\n")),
+            "{given:?}: {}",
+            t.read()
+        );
+    }
+    // A failover list given on purpose is written, and the SDKs that cannot use it are named.
+    set("https://a.example, https://b.example:8443/")
+        .success()
+        .stderr_has("warning: profile 'p' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it");
+    assert!(
+        t.read()
+            .contains("server_url = \"https://a.example:443,https://b.example:8443\"\n")
+    );
+    // What cannot be put in that form is refused, and the file is byte-identical.
+    let before = t.read();
+    for bad in [
+        "http://127.0.0.1:99999",
+        "https://host/v1",
+        "ftp://host",
+        "127.0.0.1:9",
+    ] {
+        set(bad)
+            .code(Exit::Failure)
+            .stderr_has("error: invalid server URL from the MODAL_SERVER_URL environment variable");
+        assert_eq!(t.read(), before, "{bad}");
+    }
+}
+
+#[test]
+fn a_write_leaves_exactly_one_profile_active_the_one_python_used() {
+    let t = TestEnv::new();
+    // Hand-written: Python falls back to [default], the JS and Go SDKs find nothing.
+    let lone_default = "[default]\ntoken_id = \"ak-d\"\ntoken_secret = \"as-d\"\n";
+    t.write(lone_default);
+    t.token_set("ak-c", "as-c")
+        .profile("ci")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success()
+        .stderr_has("in profile ci; it is not active")
+        .stderr_has("note: profile 'default' is active now: no profile was, and Modal's JS and Go SDKs use only an active one");
+    assert_eq!(
+        t.read(),
+        format!(
+            "{lone_default}active = true\n\n[ci]\ntoken_id = \"ak-c\"\ntoken_secret = \"as-c\"\n"
+        )
+    );
+    // Into an empty file with --no-activate: the only profile with a token is the active one.
+    let t = TestEnv::new();
+    t.token_set("ak-c", "as-c")
+        .profile("ci")
+        .no_verify()
+        .no_activate()
+        .run()
+        .success()
+        .stderr_has("in profile ci; it is the active profile");
+    assert!(t.read().ends_with("active = true\n"), "{}", t.read());
+}

@@ -9,15 +9,16 @@ use std::fmt;
 use std::io::{BufRead, IsTerminal};
 
 use crate::api::{Api, Credentials};
-use crate::config::DEFAULT_PROFILE;
-use crate::config::edit::{TokenChange, validate_new_profile_name};
+use crate::config::edit::{Settled, TokenChange, validate_new_profile_name};
 use crate::config::resolve::{self, Sourced};
 use crate::config::store::{Store, Written};
+use crate::config::{DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{Env, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
 use crate::output::Printer;
 use crate::prompt;
 use crate::secret::Secret;
+use crate::server_url::ServerUrl;
 use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
 
 /// Where the secret comes from.
@@ -226,10 +227,11 @@ pub struct Saved {
 }
 
 impl Writer<'_> {
-    /// Writes a token into `profile` under the lock, activates the profile when asked to or when
-    /// none is active, and reports what was done.
+    /// Writes a token into `profile` under the lock, activates the profile when asked to (the
+    /// store settles which one is active otherwise), and reports what was done.
     pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
         let mut server_url = token.server_url.cloned();
+        let mut failover_list = false;
         let written = self.store.update(|config| {
             if !config.contains(token.profile) {
                 validate_new_profile_name(token.profile)?;
@@ -237,20 +239,33 @@ impl Writer<'_> {
             let server = server_url.get_or_insert_with(|| {
                 resolve::server_url_for(config, self.env, Some(token.profile))
             });
+            let to_write = server_url_to_write(server)?;
+            failover_list = to_write.as_ref().is_some_and(ServerUrl::is_list);
             let change = config.set_token(
                 token.profile,
                 &token.credentials.token_id,
                 &token.credentials.token_secret,
-                &server.value,
+                to_write.as_ref().map(ServerUrl::canonical).as_deref(),
             )?;
-            if activate || config.active_profiles().is_empty() {
+            if activate {
                 config.activate(token.profile)?;
             }
             // What the file says now, whether or not this write made it so.
             let active = config.active_profiles().contains(&token.profile);
             Ok((change, active))
         })?;
+        // Without --activate, the store's rule may still make it the active one (no profile
+        // was, and it is the only one holding a token).
+        let mut written = written;
+        written.value.1 |= written.settled == Settled::Activated(token.profile.to_owned());
         self.report_written(token.profile, &written);
+        super::report_settled(self.printer, &written.settled);
+        if failover_list {
+            self.printer.warn(format_args!(
+                "profile '{}' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it",
+                token.profile
+            ));
+        }
         let replaced = match &written.value.0 {
             TokenChange::Replaced {
                 previous_token_id: Some(previous),
@@ -305,6 +320,16 @@ impl Writer<'_> {
         ));
         Ok(())
     }
+}
+
+/// The `server_url` a token's profile gets: nothing for Modal's default (as Modal writes it),
+/// else the URL in the one form every Modal client reads ([`ServerUrl::canonical`]). A value
+/// that cannot be put in that form is refused, and nothing is written.
+fn server_url_to_write(server: &Sourced<String>) -> Result<Option<ServerUrl>> {
+    if server.value == DEFAULT_SERVER_URL {
+        return Ok(None);
+    }
+    ServerUrl::parse(&server.value, &server.origin.to_string()).map(Some)
 }
 
 /// A token minted by a login, checked before anything is done with it: a server can send

@@ -1,0 +1,603 @@
+//! How each of Modal's clients reads the config file and the environment, in one place, so that
+//! modal-setup can say where they would use something other than what it reports.
+//!
+//! The rules, each from its source (../shared/MODAL-SDKS.md has them with what was seen running):
+//! - Python client 1.6.4, `modal/config.py`: the path is `MODAL_CONFIG_PATH or
+//!   ~/.modal.toml`, `~` not expanded; `toml.load` refuses a byte-order mark; the profile is
+//!   `MODAL_PROFILE or` the first table whose `active is True`, else `"default"`; `_check_config`
+//!   stops on several active tables, and on several profiles with none active when the profile
+//!   is `"default"`; each setting is `MODAL_<KEY>` when the variable is set, *even empty*, else
+//!   the profile's key, else the default (server: the failover pair).
+//! - JS SDK 0.11.1, `modal/dist/index.js` (`configFilePath`, `readConfigFile`, `getProfile`): the
+//!   path is `MODAL_CONFIG_PATH` when non-empty; smol-toml takes a byte-order mark; the profile is
+//!   `MODAL_PROFILE` or the first table with a truthy `active` in `Object.entries` order
+//!   (integer-like names first), with **no fallback**; each value is the non-empty variable `||`
+//!   the profile's key; the server defaults to `https://api.modal.com:443` and goes to
+//!   nice-grpc's `createChannel`, which breaks on a trailing `/`, and `new URL`, which throws on
+//!   a list.
+//! - Go SDK 0.7.2, `modal-go/config.go` (`readConfigFile`, `getProfile`, `firstNonEmpty`) and
+//!   `client.go`: as JS, but go-toml refuses a byte-order mark, several active tables are picked
+//!   from at random (Go map order), and the server URL loses only a lower-case `https://` or
+//!   `http://` before `grpc.NewClient`: a port left out means 443 even for `http://`.
+
+use std::fmt;
+
+use super::resolve::{Origin, Resolved};
+use super::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
+use crate::env::{
+    Env, MODAL_ENVIRONMENT, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
+};
+use crate::secret::Secret;
+use crate::server_url::ServerUrl;
+
+/// The server the SDKs use when nothing names one.
+pub const SDK_DEFAULT_SERVER_URL: &str = "https://api.modal.com:443";
+
+/// One of Modal's clients that read the config file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Client {
+    Python,
+    Js,
+    Go,
+}
+
+impl Client {
+    pub const ALL: [Self; 3] = [Self::Python, Self::Js, Self::Go];
+
+    /// As a sentence names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Python => "Modal's Python client",
+            Self::Js => "the JS SDK",
+            Self::Go => "the Go SDK",
+        }
+    }
+
+    /// As a column or a JSON key names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Python => "python",
+            Self::Js => "js",
+            Self::Go => "go",
+        }
+    }
+
+    fn takes_empty_variables(self) -> bool {
+        self == Self::Python
+    }
+}
+
+/// Why a client reads something other than modal-setup, with what fixes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The file begins with a byte-order mark, and the client refuses the whole file.
+    ByteOrderMark { ours: String },
+    /// No table says `active = true` and nothing names a profile: the SDKs have no fallback.
+    NoneActive { ours: String },
+    /// Python stops: several profiles and none active.
+    NoneActiveOfSeveral { ours: String },
+    /// Several tables say `active = true`.
+    SeveralActive { names: Vec<String>, ours: String },
+    /// The server URL is one this client cannot dial.
+    ServerUrl {
+        url: String,
+        problem: String,
+        origin: Origin,
+    },
+    /// A variable set to the empty string, which Python uses as a value and the others ignore.
+    EmptyVariable(&'static str),
+}
+
+impl Cause {
+    /// What the client does, after "would".
+    fn what(&self, client: Client) -> String {
+        match self {
+            Self::ByteOrderMark { .. } => {
+                "refuse the whole file: it begins with a UTF-8 byte-order mark".into()
+            }
+            Self::NoneActive { .. } => {
+                "find no active profile (none says active = true, and they have no fallback to [default])".into()
+            }
+            Self::NoneActiveOfSeveral { .. } => {
+                "stop with \"No Modal profile is active\" (several profiles, none says active = true)".into()
+            }
+            Self::SeveralActive { names, .. } => {
+                let listed = quoted(names);
+                match client {
+                    Client::Python => format!(
+                        "stop with \"More than one Modal profile is active\" ({listed})"
+                    ),
+                    Client::Js => format!(
+                        "use '{}' of the several active profiles ({listed})",
+                        js_first_active(names_of(names)).unwrap_or_default()
+                    ),
+                    Client::Go => {
+                        format!("pick one of the several active profiles ({listed}) at random on each run")
+                    }
+                }
+            }
+            Self::ServerUrl {
+                url,
+                problem,
+                origin,
+            } => format!(
+                "not reach server_url '{}' from the {origin}: {problem}",
+                crate::output::sanitize(url)
+            ),
+            Self::EmptyVariable(var) => {
+                format!("use the empty {var} as a value (modal-setup and the SDKs ignore it)")
+            }
+        }
+    }
+
+    /// The command or edit that makes every client agree.
+    fn fix(&self) -> String {
+        match self {
+            Self::ByteOrderMark { ours } => format!(
+                "any write by modal-setup removes the mark, e.g. `modal-setup profile activate {}`",
+                shell_word(ours)
+            ),
+            Self::NoneActive { ours }
+            | Self::NoneActiveOfSeveral { ours }
+            | Self::SeveralActive { ours, .. } => {
+                format!("run `modal-setup profile activate {}`", shell_word(ours))
+            }
+            Self::ServerUrl { url, origin, .. } => {
+                let canonical = ServerUrl::parse(url, "")
+                    .ok()
+                    .filter(|parsed| !parsed.is_list())
+                    .map(|parsed| parsed.canonical());
+                match (origin, canonical) {
+                    (Origin::Env(var), Some(url)) => format!("set {var}={url}"),
+                    (Origin::File { profile, .. }, Some(url)) => {
+                        format!("write server_url = \"{url}\" in profile '{profile}'")
+                    }
+                    _ => "write one URL as scheme://host:port".into(),
+                }
+            }
+            Self::EmptyVariable(var) => format!("unset {var}"),
+        }
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{}'", crate::output::sanitize(n)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn names_of(names: &[String]) -> impl Iterator<Item = &str> {
+    names.iter().map(String::as_str)
+}
+
+/// A profile name as a shell word: quoted when it holds anything but `A-Za-z0-9._-`.
+fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain {
+        name.to_owned()
+    } else {
+        format!("'{}'", crate::output::sanitize(name).replace('\'', r"'\''"))
+    }
+}
+
+/// What one client will use, or why it will use nothing.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub client: Client,
+    /// It stops, or cannot be relied on, before any call: why.
+    pub fails: Option<Cause>,
+    /// The profile its values come from; `None`: none.
+    pub profile: Option<String>,
+    pub token_id: Option<String>,
+    pub token_secret: Option<Secret>,
+    pub server_url: String,
+    /// Why it cannot dial `server_url`, when it cannot.
+    pub server_unusable: Option<Cause>,
+    pub environment: Option<String>,
+    /// Other reasons it reads something else: empty variables, no active table.
+    pub causes: Vec<Cause>,
+}
+
+/// What each of Modal's clients reads from `config` and `env`.
+pub fn read_all(config: &Config, env: &Env, ours: &str) -> Vec<Reading> {
+    Client::ALL
+        .iter()
+        .map(|&client| read(client, config, env, ours))
+        .collect()
+}
+
+/// What `client` reads. `ours` is the profile modal-setup uses, named in the fixes.
+pub fn read(client: Client, config: &Config, env: &Env, ours: &str) -> Reading {
+    // A fix names the profile modal-setup uses only when there is one to activate.
+    let ours = if config.contains(ours) { ours } else { "NAME" };
+    let active: Vec<String> = config
+        .active_profiles()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let named = env.get(MODAL_PROFILE).map(str::to_owned);
+    let mut causes = Vec::new();
+    let mut fails = None;
+    if config.has_bom() && client != Client::Js {
+        fails = Some(Cause::ByteOrderMark {
+            ours: ours.to_owned(),
+        });
+    }
+    let profile = match (&named, client) {
+        (Some(name), _) => Some(name.clone()),
+        (None, Client::Python) => Some(
+            active
+                .first()
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
+        ),
+        (None, Client::Js) => js_first_active(names_of(&active)).map(str::to_owned),
+        (None, Client::Go) if active.len() > 1 => None,
+        (None, Client::Go) => active.first().cloned(),
+    };
+    let several = active.len() > 1 && (named.is_none() || client == Client::Python);
+    if several && client != Client::Js {
+        fails.get_or_insert(Cause::SeveralActive {
+            names: active.clone(),
+            ours: ours.to_owned(),
+        });
+    } else if several {
+        causes.push(Cause::SeveralActive {
+            names: active.clone(),
+            ours: ours.to_owned(),
+        });
+    }
+    if client == Client::Python
+        && profile.as_deref() == Some(DEFAULT_PROFILE)
+        && active.is_empty()
+        && config.profiles().count() > 1
+    {
+        fails.get_or_insert(Cause::NoneActiveOfSeveral {
+            ours: ours.to_owned(),
+        });
+    }
+    if profile.is_none() && active.is_empty() && !config.is_empty() {
+        causes.push(Cause::NoneActive {
+            ours: ours.to_owned(),
+        });
+    }
+
+    let table = profile.as_deref().and_then(|name| config.profile(name));
+    let mut value = |var: &'static str, key: Option<&str>| -> (Option<String>, Origin) {
+        let from_env = if client.takes_empty_variables() {
+            env.get_even_empty(var)
+        } else {
+            env.get(var)
+        };
+        if let Some(value) = from_env {
+            if value.is_empty() {
+                causes.push(Cause::EmptyVariable(var));
+            }
+            return (Some(value.to_owned()), Origin::Env(var));
+        }
+        let origin = Origin::File {
+            path: config.path().to_owned(),
+            profile: profile.clone().unwrap_or_default(),
+        };
+        (key.map(str::to_owned), origin)
+    };
+    let (token_id, _) = value(MODAL_TOKEN_ID, table.and_then(|t| t.token_id()));
+    let (token_secret, _) = value(
+        MODAL_TOKEN_SECRET,
+        table
+            .and_then(|t| t.token_secret())
+            .as_ref()
+            .map(Secret::expose),
+    );
+    let (environment, _) = value(MODAL_ENVIRONMENT, table.and_then(|t| t.environment()));
+    let (server_url, origin) = value(MODAL_SERVER_URL, table.and_then(|t| t.server_url()));
+    let (server_url, origin) = match server_url {
+        Some(url) => (url, origin),
+        None if client == Client::Python => (DEFAULT_SERVER_URL.to_owned(), Origin::Default),
+        None => (SDK_DEFAULT_SERVER_URL.to_owned(), Origin::Default),
+    };
+    let server_unusable = server_problem(client, &server_url).map(|problem| Cause::ServerUrl {
+        url: server_url.clone(),
+        problem,
+        origin,
+    });
+    Reading {
+        client,
+        fails,
+        profile,
+        token_id: token_id.filter(|id| !id.is_empty()),
+        token_secret: token_secret.filter(|s| !s.is_empty()).map(Secret::new),
+        server_url,
+        server_unusable,
+        environment: environment.filter(|e| !e.is_empty()),
+        causes,
+    }
+}
+
+/// The first active table in JavaScript's `Object.entries` order: names that are array
+/// indices (`"0"`, `"7"`, not `"07"`) in numeric order, then the rest in file order.
+fn js_first_active<'a>(active: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let is_index = |name: &str| {
+        name.parse::<u32>()
+            .is_ok_and(|n| n != u32::MAX && n.to_string() == name)
+    };
+    let active: Vec<&str> = active.collect();
+    active
+        .iter()
+        .filter(|name| is_index(name))
+        .min_by_key(|name| name.parse::<u32>().expect("checked"))
+        .or_else(|| active.first())
+        .copied()
+}
+
+/// Why `client` cannot dial `url`, if it cannot.
+fn server_problem(client: Client, url: &str) -> Option<String> {
+    let parsed = match ServerUrl::parse(url, "") {
+        Ok(parsed) => parsed,
+        Err(_) => return Some("it is not an http:// or https:// URL".into()),
+    };
+    if client == Client::Python {
+        return None;
+    }
+    let lower_scheme = url.starts_with("https://") || url.starts_with("http://");
+    let candidate = &parsed.candidates[0];
+    if parsed.is_list() {
+        Some("it is a failover list, which only Modal's Python client reads".into())
+    } else if url.trim() != url {
+        Some("it has spaces around it".into())
+    } else if url.ends_with('/') {
+        Some("it ends with /".into())
+    } else if !lower_scheme {
+        Some("its scheme is not in lower case".into())
+    } else if client == Client::Go
+        && url.starts_with("http://")
+        && !url.ends_with(&format!(":{}", candidate.port))
+    {
+        Some("it has no port, and the Go SDK then dials 443 even for http://".into())
+    } else {
+        None
+    }
+}
+
+/// A way a client's reading differs from modal-setup's, said once for every client it
+/// concerns: "{clients} would {what}; {fix}".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub clients: Vec<Client>,
+    pub what: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.clients.iter().map(|c| c.name()).collect();
+        let clients = match names.as_slice() {
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        write!(f, "{clients} would {}; {}", self.what, self.fix)
+    }
+}
+
+/// Whether `reading` uses what modal-setup resolved: the same token, server and environment.
+pub fn agrees(reading: &Reading, resolved: &Resolved) -> bool {
+    if reading.fails.is_some() || reading.server_unusable.is_some() {
+        return false;
+    }
+    let ours_id = resolved.token_id.as_ref().map(|s| s.value.as_str());
+    let ours_secret = resolved.token_secret.as_ref().map(|s| s.value.expose());
+    let ours_env = resolved.environment.as_ref().map(|s| s.value.as_str());
+    reading.token_id.as_deref() == ours_id
+        && reading.token_secret.as_ref().map(Secret::expose) == ours_secret
+        && reading.environment.as_deref() == ours_env
+        && same_server(&reading.server_url, &resolved.server_url.value)
+}
+
+/// Whether a client's server is one modal-setup would dial: the SDKs' single default is the
+/// first of the failover pair, for instance.
+fn same_server(theirs: &str, ours: &str) -> bool {
+    let (Ok(theirs), Ok(ours)) = (ServerUrl::parse(theirs, ""), ServerUrl::parse(ours, "")) else {
+        return theirs == ours;
+    };
+    let ours: Vec<String> = ours.candidates.iter().map(|c| c.canonical()).collect();
+    theirs
+        .candidates
+        .iter()
+        .all(|c| ours.contains(&c.canonical()))
+}
+
+/// Every way the clients would read something other than `resolved`, each cause once with the
+/// clients it concerns.
+pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
+    let mut found: Vec<Finding> = Vec::new();
+    for reading in readings.iter().filter(|r| !agrees(r, resolved)) {
+        let causes = reading
+            .fails
+            .iter()
+            .chain(&reading.server_unusable)
+            .chain(&reading.causes);
+        let mut said = false;
+        for cause in causes {
+            said = true;
+            let (what, fix) = (cause.what(reading.client), cause.fix());
+            match found.iter_mut().find(|f| f.what == what && f.fix == fix) {
+                Some(finding) => finding.clients.push(reading.client),
+                None => found.push(Finding {
+                    clients: vec![reading.client],
+                    what,
+                    fix,
+                }),
+            }
+        }
+        if !said {
+            found.push(Finding {
+                clients: vec![reading.client],
+                what: format!(
+                    "use another token, server or environment (profile {})",
+                    reading
+                        .profile
+                        .as_deref()
+                        .map_or("none".to_owned(), |p| format!(
+                            "'{}'",
+                            crate::output::sanitize(p)
+                        ))
+                ),
+                fix: "run `modal-setup doctor` to see them side by side".into(),
+            });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::resolve::{Explicit, Sourced, resolve};
+    use std::path::PathBuf;
+
+    fn check(text: &str, env: &[(&str, &str)]) -> (Vec<Reading>, Vec<Finding>) {
+        let config = Config::parse("/c.toml", text.as_bytes()).unwrap();
+        let env = Env::from_pairs(env.iter().copied());
+        let path = Sourced::new(PathBuf::from("/c.toml"), Origin::Default);
+        let resolved = resolve(&config, path, &env, &Explicit::default());
+        let readings = read_all(&config, &env, &resolved.profile.value);
+        let findings = findings(&readings, &resolved);
+        (readings, findings)
+    }
+
+    const TOKEN: &str = "token_id = \"ak-1\"\ntoken_secret = \"as-1\"\n";
+
+    #[test]
+    fn one_active_profile_is_read_alike_by_all() {
+        let (readings, findings) = check(&format!("[a]\n{TOKEN}active = true\n[b]\n"), &[]);
+        assert!(findings.is_empty(), "{findings:?}");
+        for r in &readings {
+            assert_eq!(r.profile.as_deref(), Some("a"), "{:?}", r.client);
+            assert_eq!(r.token_id.as_deref(), Some("ak-1"));
+        }
+    }
+
+    #[test]
+    fn a_lone_default_without_active_is_python_only() {
+        let (readings, findings) = check(&format!("[default]\n{TOKEN}"), &[]);
+        assert_eq!(readings[0].token_id.as_deref(), Some("ak-1"));
+        assert!(readings[1].profile.is_none() && readings[2].token_id.is_none());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].to_string(),
+            "the JS SDK and the Go SDK would find no active profile (none says active = true, and they have no fallback to [default]); run `modal-setup profile activate default`"
+        );
+    }
+
+    #[test]
+    fn several_active_split_all_three() {
+        let text = format!("{}[\"7\"]\n{TOKEN}active = true\n", text_of(&[("b", true)]));
+        let (readings, findings) = check(&text, &[]);
+        assert_eq!(
+            readings[1].profile.as_deref(),
+            Some("7"),
+            "JS: integer-like first"
+        );
+        assert!(matches!(
+            readings[0].fails,
+            Some(Cause::SeveralActive { .. })
+        ));
+        assert!(matches!(
+            readings[2].fails,
+            Some(Cause::SeveralActive { .. })
+        ));
+        let text: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text[2].contains("at random"), "{text:?}");
+        assert!(
+            text.iter()
+                .all(|t| t.ends_with("run `modal-setup profile activate b`"))
+        );
+        // MODAL_PROFILE settles it for the SDKs; Python still stops.
+        let (_, findings) = check(
+            &text_of(&[("b", true), ("c", true)]),
+            &[(MODAL_PROFILE, "b")],
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].clients, [Client::Python]);
+    }
+
+    fn text_of(profiles: &[(&str, bool)]) -> String {
+        profiles
+            .iter()
+            .map(|(name, active)| {
+                let active = if *active { "active = true\n" } else { "" };
+                format!(
+                    "[{name}]\ntoken_id = \"ak-{name}\"\ntoken_secret = \"as-{name}\"\n{active}"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_stops_python_and_go() {
+        let (_, findings) = check(&format!("\u{feff}[a]\n{TOKEN}active = true\n"), &[]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].clients, [Client::Python, Client::Go]);
+    }
+
+    #[test]
+    fn server_urls_the_sdks_cannot_dial_are_named_with_their_fix() {
+        for (url, clients) in [
+            ("http://127.0.0.1:9/", vec![Client::Js, Client::Go]),
+            ("http://127.0.0.1", vec![Client::Go]),
+            (
+                "https://a.example:443,https://b.example:443",
+                vec![Client::Js, Client::Go],
+            ),
+            ("HTTP://127.0.0.1:9", vec![Client::Js, Client::Go]),
+            ("http://127.0.0.1:9", vec![]),
+            ("https://api.modal.com", vec![]),
+        ] {
+            let text = format!("[a]\n{TOKEN}server_url = \"{url}\"\nactive = true\n");
+            let (_, findings) = check(&text, &[]);
+            let found: Vec<Client> = findings.iter().flat_map(|f| f.clients.clone()).collect();
+            assert_eq!(found, clients, "{url}: {findings:?}");
+        }
+        let (_, findings) = check(
+            &text_of(&[("a", true)]),
+            &[(MODAL_SERVER_URL, "http://127.0.0.1:9/")],
+        );
+        assert!(
+            findings[0]
+                .fix
+                .ends_with("set MODAL_SERVER_URL=http://127.0.0.1:9"),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn empty_variables_are_values_for_python_only() {
+        let (readings, findings) = check(&text_of(&[("a", true)]), &[(MODAL_TOKEN_ID, "")]);
+        assert!(readings[0].token_id.is_none());
+        assert_eq!(readings[1].token_id.as_deref(), Some("ak-a"));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].clients, [Client::Python]);
+        assert!(findings[0].fix.contains("unset MODAL_TOKEN_ID"));
+    }
+
+    #[test]
+    fn python_stops_when_several_profiles_and_none_active() {
+        let (readings, findings) = check(&text_of(&[("default", false), ("b", false)]), &[]);
+        assert!(matches!(
+            readings[0].fails,
+            Some(Cause::NoneActiveOfSeveral { .. })
+        ));
+        let clients: Vec<Vec<Client>> = findings.iter().map(|f| f.clients.clone()).collect();
+        assert_eq!(
+            clients,
+            [vec![Client::Python], vec![Client::Js, Client::Go]]
+        );
+    }
+}
