@@ -115,8 +115,14 @@ pub fn code_number(name: &str) -> Option<i32> {
         .map(|i| i as i32)
 }
 
+/// The value of a header. Modal's Go SDK sends each `x-modal-*` header of AuthTokenGet twice:
+/// as two fields (the first is taken) or joined by a proxy into `v,v` (taken once when the
+/// parts agree; parts that differ are no value at all).
 fn header<'a>(metadata: &'a MetadataMap, name: &str) -> Option<&'a str> {
-    metadata.get(name).and_then(|v| v.to_str().ok())
+    let value = metadata.get(name).and_then(|v| v.to_str().ok())?;
+    let mut parts = value.split(',').map(str::trim);
+    let first = parts.next()?;
+    parts.all(|part| part == first).then_some(first)
 }
 
 impl Api {
@@ -127,6 +133,17 @@ impl Api {
         rpc: &str,
         metadata: &MetadataMap,
         authenticated: bool,
+    ) -> Result<Option<String>, Status> {
+        self.admit_naming(rpc, metadata, authenticated, None).await
+    }
+
+    /// [`Api::admit`] for a call that names an environment, recorded with it.
+    async fn admit_naming(
+        &self,
+        rpc: &str,
+        metadata: &MetadataMap,
+        authenticated: bool,
+        environment: Option<String>,
     ) -> Result<Option<String>, Status> {
         let headers = metadata
             .iter()
@@ -144,9 +161,21 @@ impl Api {
             .collect();
         let fault = {
             let mut state = lock(&self.shared.state);
+            let secret = header(metadata, "x-modal-token-secret");
+            let secret_of = secret.and_then(|secret| {
+                state
+                    .tokens
+                    .iter()
+                    .find(|(_, t)| {
+                        crate::html::constant_time_eq(t.secret.as_bytes(), secret.as_bytes())
+                    })
+                    .map(|(id, _)| id.clone())
+            });
             state.requests.push(Recorded {
                 rpc: rpc.to_owned(),
                 token_id: header(metadata, "x-modal-token-id").map(str::to_owned),
+                secret_of,
+                environment,
                 headers,
             });
             state
@@ -175,13 +204,13 @@ impl Api {
     }
 
     /// What Modal's server demands of every client: its type and version, and a version
-    /// that is not too old.
+    /// that is not too old; of Python's (type 1), its Python version too. The SDKs (types 8,
+    /// 9) send none: libmodal proves Modal accepts them without it.
     fn check_client(&self, metadata: &MetadataMap) -> Result<(), Status> {
-        for name in [
-            "x-modal-client-type",
-            "x-modal-client-version",
-            "x-modal-python-version",
-        ] {
+        let python = header(metadata, "x-modal-client-type").is_none_or(|t| t == "1");
+        let python_version = python.then_some("x-modal-python-version");
+        let required = ["x-modal-client-type", "x-modal-client-version"];
+        for name in required.into_iter().chain(python_version) {
             if header(metadata, name).is_none() {
                 return Err(Status::failed_precondition(format!(
                     "Missing {name} header"
@@ -399,6 +428,38 @@ impl ModalClient for Api {
         }))
     }
 
+    /// The first call of Modal's JS and Go SDKs: a short-lived JWT for the token pair, sent
+    /// back as `x-modal-auth-token` on their later calls. The product never calls it.
+    async fn auth_token_get(
+        &self,
+        request: Request<AuthTokenGetRequest>,
+    ) -> Result<Response<AuthTokenGetResponse>, Status> {
+        let token_id = self
+            .admit("AuthTokenGet", request.metadata(), true)
+            .await?
+            .expect("authenticated");
+        Ok(Response::new(AuthTokenGetResponse {
+            token: jwt(&token_id),
+        }))
+    }
+
+    /// What a judge program's one call finds: no app of that name. The call is recorded with
+    /// the environment it names, which is how the SDK's environment is seen on the wire.
+    async fn app_get_or_create(
+        &self,
+        request: Request<AppGetOrCreateRequest>,
+    ) -> Result<Response<AppGetOrCreateResponse>, Status> {
+        let (metadata, _, request) = request.into_parts();
+        let environment = Some(request.environment_name).filter(|e| !e.is_empty());
+        self.admit_naming("AppGetOrCreate", &metadata, true, environment.clone())
+            .await?;
+        Err(Status::not_found(format!(
+            "App '{}' not found in environment '{}'",
+            request.app_name,
+            environment.as_deref().unwrap_or("main")
+        )))
+    }
+
     async fn token_delete(
         &self,
         request: Request<TokenDeleteRequest>,
@@ -418,6 +479,21 @@ impl ModalClient for Api {
             _ => Err(Status::not_found("Token not found")),
         }
     }
+}
+
+/// An unsigned JWT naming the token, valid for an hour: the SDKs read only its `exp`.
+fn jwt(token_id: &str) -> String {
+    use base64::Engine;
+    let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claims = format!("{{\"sub\":\"{token_id}\",\"exp\":{}}}", now + 3600);
+    format!(
+        "{}.{}.reference",
+        encode("{\"alg\":\"none\",\"typ\":\"JWT\"}"),
+        encode(&claims)
+    )
 }
 
 /// An id that is the same for the same name (`ac-…`, `us-…` look stable across calls).

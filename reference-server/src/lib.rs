@@ -88,6 +88,8 @@ pub const RPCS: &[&str] = &[
     "WorkspaceNameLookup",
     "TokenInfoGet",
     "TokenDelete",
+    "AuthTokenGet",
+    "AppGetOrCreate",
 ];
 
 /// A running server; it stops when dropped.

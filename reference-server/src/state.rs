@@ -63,6 +63,11 @@ pub struct Recorded {
     pub rpc: String,
     /// `x-modal-token-id`, when sent.
     pub token_id: Option<String>,
+    /// The token whose secret `x-modal-token-secret` was, when it was one this server minted:
+    /// which secret a client sent, without keeping it.
+    pub secret_of: Option<String>,
+    /// The `environment_name` a call carried (AppGetOrCreate), when it named one.
+    pub environment: Option<String>,
     /// Every header but the secret's value (shown as `<redacted>`), in the order received.
     pub headers: Vec<(String, String)>,
 }
