@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Manage the token in the config file')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, choose, rename and remove profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what Modal''s Python client and its JS and Go SDKs will each use, and why a login fails')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -358,6 +359,20 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
         'modal-setup;config;help;help' {
             break
         }
+        'modal-setup;doctor' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not ask the server about the token (offline)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'modal-setup;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
@@ -375,6 +390,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Manage the token in the config file')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, choose, rename and remove profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what Modal''s Python client and its JS and Go SDKs will each use, and why a login fails')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -433,6 +449,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;help;config;path' {
+            break
+        }
+        'modal-setup;help;doctor' {
             break
         }
         'modal-setup;help;completions' {

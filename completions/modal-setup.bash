@@ -22,6 +22,9 @@ _modal__setup() {
             modal__setup,config)
                 cmd="modal__setup__subcmd__config"
                 ;;
+            modal__setup,doctor)
+                cmd="modal__setup__subcmd__doctor"
+                ;;
             modal__setup,help)
                 cmd="modal__setup__subcmd__help"
                 ;;
@@ -57,6 +60,9 @@ _modal__setup() {
                 ;;
             modal__setup__subcmd__help,config)
                 cmd="modal__setup__subcmd__help__subcmd__config"
+                ;;
+            modal__setup__subcmd__help,doctor)
+                cmd="modal__setup__subcmd__help__subcmd__doctor"
                 ;;
             modal__setup__subcmd__help,help)
                 cmd="modal__setup__subcmd__help__subcmd__help"
@@ -176,7 +182,7 @@ _modal__setup() {
 
     case "${cmd}" in
         modal__setup)
-            opts="-q -v -y -h -V --config --profile --color --quiet --verbose --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --help --version setup token profile config completions help"
+            opts="-q -v -y -h -V --config --profile --color --quiet --verbose --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --help --version setup token profile config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,8 +449,48 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        modal__setup__subcmd__doctor)
+            opts="-q -v -h --json --no-verify --config --profile --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         modal__setup__subcmd__help)
-            opts="setup token profile config completions help"
+            opts="setup token profile config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,6 +548,20 @@ _modal__setup() {
         modal__setup__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__setup__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

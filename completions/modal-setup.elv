@@ -44,6 +44,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand token 'Manage the token in the config file'
             cand profile 'List, choose, rename and remove profiles'
             cand config 'Show the settings in effect'
+            cand doctor 'Show what Modal''s Python client and its JS and Go SDKs will each use, and why a login fails'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -322,6 +323,19 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         }
         &'modal-setup;config;help;help'= {
         }
+        &'modal-setup;doctor'= {
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --json 'Print JSON'
+            cand --no-verify 'Do not ask the server about the token (offline)'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'modal-setup;completions'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
             cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
@@ -338,6 +352,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand token 'Manage the token in the config file'
             cand profile 'List, choose, rename and remove profiles'
             cand config 'Show the settings in effect'
+            cand doctor 'Show what Modal''s Python client and its JS and Go SDKs will each use, and why a login fails'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -381,6 +396,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         &'modal-setup;help;config;show'= {
         }
         &'modal-setup;help;config;path'= {
+        }
+        &'modal-setup;help;doctor'= {
         }
         &'modal-setup;help;completions'= {
         }

@@ -102,6 +102,17 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCommand),
 
+    /// Show what Modal's Python client and its JS and Go SDKs will each use, and why a login fails
+    Doctor {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+
+        /// Do not ask the server about the token (offline)
+        #[arg(long)]
+        no_verify: bool,
+    },
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }

@@ -184,6 +184,9 @@ pub enum Error {
     #[error("could not use the terminal: {0}")]
     Terminal(io::Error),
 
+    #[error("{problems} problem(s) found: Modal's clients will not all use the same valid token")]
+    DoctorFound { problems: usize },
+
     #[error("could not revoke token {token_id}: {cause}")]
     RevokeFailed {
         token_id: String,
@@ -388,6 +391,9 @@ impl Error {
             }
             Self::TimedOut { .. } => {
                 "nothing was written; run `modal-setup setup` again, or pass --timeout SECS to wait longer".into()
+            }
+            Self::DoctorFound { .. } => {
+                "fix each finding and failed check the report lists, then run `modal-setup doctor` again".into()
             }
             Self::RevokeFailed {
                 token_id,

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod completions;
 pub mod config;
+pub mod doctor;
 mod git;
 pub mod profile;
 pub mod setup;
@@ -162,6 +163,14 @@ impl Context {
         resolve::chosen_profile(&self.env, self.explicit_profile().as_ref())
     }
 
+    /// What the command line sets above the environment and the file: `--profile`.
+    pub fn explicit(&self) -> Explicit {
+        Explicit {
+            profile: self.explicit_profile(),
+            ..Explicit::default()
+        }
+    }
+
     fn explicit_profile(&self) -> Option<Sourced<String>> {
         self.profile_flag
             .clone()
@@ -214,11 +223,7 @@ impl Context {
 
     /// The settings in effect, with their problems reported as warnings.
     pub fn resolve(&self, config: &Config, path: Sourced<PathBuf>) -> Resolved {
-        let explicit = Explicit {
-            profile: self.explicit_profile(),
-            ..Explicit::default()
-        };
-        let resolved = resolve::resolve(config, path, &self.env, &explicit);
+        let resolved = resolve::resolve(config, path, &self.env, &self.explicit());
         for problem in &resolved.problems {
             self.printer.warn(problem);
         }
@@ -357,6 +362,28 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             config::show(&ctx.printer, &ctx.resolve(&file, path), json, origin)
         }
         Command::Config(ConfigCommand::Path) => config::path(&ctx.printer, &ctx.config_path()?),
+        Command::Doctor { json, no_verify } => {
+            // No warnings first: the report says it all, on stdout.
+            let path = ctx.config_path()?;
+            let store = ctx.store(&path);
+            let file = store.load()?;
+            let facts = doctor::FileFacts {
+                mode: store.mode(),
+                in_git: git::unignored_in_work_tree(&path.value),
+                inactive_tokens: if file.active_profiles().is_empty() {
+                    file.token_holders()
+                } else {
+                    Vec::new()
+                },
+            };
+            let resolved = resolve::resolve(&file, path, &ctx.env, &ctx.explicit());
+            let readings = clients::read_all(&file, &ctx.env, &resolved.profile.value);
+            let ask = |credentials: &api::Credentials| {
+                ctx.api(&resolved.server_url)?.token_info(credentials)
+            };
+            let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
+            doctor::doctor(&ctx.printer, &resolved, &readings, &facts, json, ask)
+        }
         Command::Completions(args) => completions::print(args.shell),
     }
 }

@@ -90,7 +90,7 @@ pub enum Cause {
 
 impl Cause {
     /// What the client does, after "would".
-    fn what(&self, client: Client) -> String {
+    pub fn what(&self, client: Client) -> String {
         match self {
             Self::ByteOrderMark { .. } => {
                 "refuse the whole file: it begins with a UTF-8 byte-order mark".into()
@@ -213,8 +213,14 @@ pub fn read_all(config: &Config, env: &Env, ours: &str) -> Vec<Reading> {
 
 /// What `client` reads. `ours` is the profile modal-setup uses, named in the fixes.
 pub fn read(client: Client, config: &Config, env: &Env, ours: &str) -> Reading {
-    // A fix names the profile modal-setup uses only when there is one to activate.
-    let ours = if config.contains(ours) { ours } else { "NAME" };
+    // A fix names the profile to activate: modal-setup's when it is in the file, else the
+    // only one holding a token.
+    let holders = config.token_holders();
+    let ours = match holders.as_slice() {
+        _ if config.contains(ours) => ours,
+        [only] => only.as_str(),
+        _ => "NAME",
+    };
     let active: Vec<String> = config
         .active_profiles()
         .into_iter()

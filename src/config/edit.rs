@@ -172,11 +172,7 @@ impl Config {
                 others: others.to_vec(),
             };
         }
-        let holding_tokens: Vec<String> = self
-            .profiles()
-            .filter(|p| p.token_id().is_some() && p.token_secret().is_some())
-            .map(|p| p.name().to_owned())
-            .collect();
+        let holding_tokens = self.token_holders();
         let names = self.profile_names();
         let chosen = match (holding_tokens.as_slice(), names.as_slice()) {
             (_, []) => return Settled::AsItWas,

@@ -251,6 +251,14 @@ impl Config {
             .collect()
     }
 
+    /// The profiles that hold a token (an id and a secret), in the order of the file.
+    pub fn token_holders(&self) -> Vec<String> {
+        self.profiles()
+            .filter(|p| p.token_id().is_some() && p.token_secret().is_some())
+            .map(|p| p.name().to_owned())
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.profiles().next().is_none()
     }

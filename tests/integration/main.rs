@@ -4,9 +4,11 @@ mod support;
 
 mod completions;
 mod config_cmd;
+mod doctor;
 mod floods;
 mod hostile;
 mod hostile_servers;
+mod js_sdk;
 mod lifecycle;
 mod malformed;
 mod profile;

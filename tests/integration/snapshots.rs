@@ -241,26 +241,24 @@ fn setup_timing_out() {
 #[test]
 fn help_of_every_command() {
     let t = TestEnv::new();
-    for args in [
-        &["--help"][..],
-        &["--version"],
-        &["setup", "--help"],
-        &["token", "--help"],
-        &["token", "set", "--help"],
-        &["token", "new", "--help"],
-        &["token", "info", "--help"],
-        &["token", "rotate", "--help"],
-        &["profile", "--help"],
-        &["profile", "list", "--help"],
-        &["profile", "current", "--help"],
-        &["profile", "activate", "--help"],
-        &["profile", "remove", "--help"],
-        &["profile", "rename", "--help"],
-        &["config", "--help"],
-        &["config", "show", "--help"],
-        &["config", "path", "--help"],
-        &["completions", "--help"],
-    ] {
+    // Every command of the CLI, walked from its definition, so a new one cannot be missed.
+    fn walk(command: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut path = path.clone();
+            path.push(sub.get_name().to_owned());
+            out.push(path.iter().cloned().chain(["--help".to_owned()]).collect());
+            walk(sub, path, out);
+        }
+    }
+    let mut commands = vec![vec!["--help".to_owned()], vec!["--version".to_owned()]];
+    walk(
+        &<modal_setup::cli::Cli as clap::CommandFactory>::command(),
+        Vec::new(),
+        &mut commands,
+    );
+    for args in &commands {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let args = args.as_slice();
         let name = format!("help_{}", args.join("_").replace("--", ""));
         snapshot(&name, &t, &t.run(args));
     }

@@ -1,0 +1,138 @@
+//! `doctor` against the reference server: the server's view of the token, the exit codes, the
+//! checks of the troubleshooting list, and JSON that is whole whatever the outcome.
+
+use modal_setup::Exit;
+use reference_server::TokenState;
+use serde_json::Value;
+
+use crate::support::{TestEnv, TestServer, closed_port_url};
+
+fn written(server: &TestServer) -> (TestEnv, String) {
+    let t = TestEnv::new();
+    let (id, secret) = server.mint_token();
+    t.token_set(&id, &secret)
+        .profile("work")
+        .cmd()
+        .env("MODAL_SERVER_URL", server.url())
+        .run()
+        .success();
+    (t, id)
+}
+
+#[test]
+fn a_token_every_client_uses_and_the_server_accepts_exits_0() {
+    let mut server = TestServer::start();
+    server.expect("TokenInfoGet", 2);
+    let (t, id) = written(&server);
+    let run = t.run(&["doctor"]);
+    run.success();
+    assert!(run.stdout.contains("✓ http://127.0.0.1:"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "accepts token {id} (workspace demo-workspace, demo-user); it never expires"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(
+        "✓ Modal's Python client and its JS and Go SDKs will use what modal-setup reports"
+    ));
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let json: Value = serde_json::from_str(&t.run(&["doctor", "--json"]).stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["server"]["status"], "valid");
+    for client in ["modal-setup", "python", "js", "go"] {
+        assert_eq!(json["clients"][client]["token_id"], id.as_str(), "{client}");
+        assert_eq!(json["clients"][client]["usable"], true, "{client}");
+    }
+}
+
+#[test]
+fn a_revoked_token_an_unreachable_server_and_no_token_exit_1_with_whole_json() {
+    let server = TestServer::start();
+    let (t, id) = written(&server);
+    server.set_token_state(&id, TokenState::Revoked);
+    let run = t.run(&["doctor"]);
+    run.code(Exit::Failure).stderr_has(
+        "error: 1 problem(s) found: Modal's clients will not all use the same valid token",
+    );
+    assert!(
+        run.stdout.contains("✗ the server at http://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("(revoked, expired or never valid); log in again with `modal-setup setup`"),
+        "{}",
+        run.stdout
+    );
+    let json = t.run(&["doctor", "--json"]);
+    json.code(Exit::Failure);
+    let json: Value = serde_json::from_str(&json.stdout).expect("whole JSON on failure");
+    assert_eq!(
+        (json["ok"].clone(), json["server"]["status"].clone()),
+        (Value::Bool(false), "rejected".into())
+    );
+
+    let unreachable = t
+        .cmd(&["doctor", "--json"])
+        .env("MODAL_SERVER_URL", &closed_port_url())
+        .run();
+    unreachable.code(Exit::Failure);
+    let json: Value = serde_json::from_str(&unreachable.stdout).unwrap();
+    assert_eq!(json["server"]["status"], "unreachable");
+
+    // Offline: the same token everywhere is enough.
+    t.run(&["doctor", "--no-verify"]).success();
+    let empty = TestEnv::new();
+    let run = empty.run(&["doctor", "--no-verify"]);
+    run.code(Exit::Failure);
+    assert!(
+        run.stdout
+            .contains("✗ no token in effect (profile 'default'); log in with `modal-setup setup`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_troubleshooting_checks_name_their_fix() {
+    let server = TestServer::start();
+    let (mut t, _) = written(&server);
+    std::fs::set_permissions(
+        &t.config,
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    t.set_env("MODAL_TOKEN_ID", "ak-env");
+    t.set_env("MODAL_TOKEN_SECRET", "as-env");
+    let run = t.run(&["doctor", "--no-verify"]);
+    // Warnings, not failures: every client uses the same (environment's) token.
+    run.success();
+    assert!(run.stdout.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; unset MODAL_TOKEN_ID and MODAL_TOKEN_SECRET to use the token of the file"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "is readable by other users (mode 0644); chmod 600 {}",
+            t.config.display()
+        )),
+        "{}",
+        run.stdout
+    );
+    // A file the JS and Go SDKs read differently fails, with the command that fixes it.
+    t.remove_env("MODAL_TOKEN_ID");
+    t.remove_env("MODAL_TOKEN_SECRET");
+    t.write(&t.read().replace("active = true\n", ""));
+    let run = t.run(&["doctor", "--no-verify"]);
+    run.code(Exit::Failure);
+    // Nobody uses its token: Python looks for [default], the SDKs for an active table.
+    assert!(
+        run.stdout.contains(
+            "✗ no token in effect (profile 'default'); run `modal-setup profile activate work`"
+        ),
+        "{}",
+        run.stdout
+    );
+    t.run(&["profile", "activate", "work"]).success();
+    t.run(&["doctor", "--no-verify"]).success();
+}
