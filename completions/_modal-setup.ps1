@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -168,11 +169,26 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'modal-setup;token;env' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to write the variables [default: sh, powershell on Windows]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Print the secret even when stdout is a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'modal-setup;token;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Write a token id and secret into a profile')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -186,6 +202,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;token;help;rotate' {
+            break
+        }
+        'modal-setup;token;help;env' {
             break
         }
         'modal-setup;token;help;help' {
@@ -403,6 +422,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a token by logging in through the browser (same as `setup`)')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the token in effect, where it comes from, and what the server says about it')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the profile''s token through the browser, then revoke the old one')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers')
             break
         }
         'modal-setup;help;token;set' {
@@ -415,6 +435,9 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;help;token;rotate' {
+            break
+        }
+        'modal-setup;help;token;env' {
             break
         }
         'modal-setup;help;profile' {

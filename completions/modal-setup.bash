@@ -97,6 +97,9 @@ _modal__setup() {
             modal__setup__subcmd__help__subcmd__profile,rename)
                 cmd="modal__setup__subcmd__help__subcmd__profile__subcmd__rename"
                 ;;
+            modal__setup__subcmd__help__subcmd__token,env)
+                cmd="modal__setup__subcmd__help__subcmd__token__subcmd__env"
+                ;;
             modal__setup__subcmd__help__subcmd__token,info)
                 cmd="modal__setup__subcmd__help__subcmd__token__subcmd__info"
                 ;;
@@ -145,6 +148,9 @@ _modal__setup() {
             modal__setup__subcmd__profile__subcmd__help,rename)
                 cmd="modal__setup__subcmd__profile__subcmd__help__subcmd__rename"
                 ;;
+            modal__setup__subcmd__token,env)
+                cmd="modal__setup__subcmd__token__subcmd__env"
+                ;;
             modal__setup__subcmd__token,help)
                 cmd="modal__setup__subcmd__token__subcmd__help"
                 ;;
@@ -159,6 +165,9 @@ _modal__setup() {
                 ;;
             modal__setup__subcmd__token,set)
                 cmd="modal__setup__subcmd__token__subcmd__set"
+                ;;
+            modal__setup__subcmd__token__subcmd__help,env)
+                cmd="modal__setup__subcmd__token__subcmd__help__subcmd__env"
                 ;;
             modal__setup__subcmd__token__subcmd__help,help)
                 cmd="modal__setup__subcmd__token__subcmd__help__subcmd__help"
@@ -686,8 +695,22 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__help__subcmd__token)
-            opts="set new info rotate"
+            opts="set new info rotate env"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__setup__subcmd__help__subcmd__token__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1146,7 +1169,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help set new info rotate help"
+            opts="-q -v -h --config --profile --color --quiet --verbose --help set new info rotate env help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,9 +1208,67 @@ _modal__setup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        modal__setup__subcmd__token__subcmd__help)
-            opts="set new info rotate help"
+        modal__setup__subcmd__token__subcmd__env)
+            opts="-q -v -h --format --reveal --config --profile --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "sh fish powershell dotenv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__setup__subcmd__token__subcmd__help)
+            opts="set new info rotate env help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        modal__setup__subcmd__token__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

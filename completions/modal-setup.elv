@@ -84,6 +84,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand info 'Show the token in effect, where it comes from, and what the server says about it'
             cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
+            cand env 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;set'= {
@@ -158,11 +159,25 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'modal-setup;token;env'= {
+            cand --format 'How to write the variables [default: sh, powershell on Windows]'
+            cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
+            cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
+            cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
+            cand --reveal 'Print the secret even when stdout is a terminal'
+            cand -q 'Print only data and warnings'
+            cand --quiet 'Print only data and warnings'
+            cand -v 'Print more detail about what is done (never a secret)'
+            cand --verbose 'Print more detail about what is done (never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'modal-setup;token;help'= {
             cand set 'Write a token id and secret into a profile'
             cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand info 'Show the token in effect, where it comes from, and what the server says about it'
             cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
+            cand env 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'modal-setup;token;help;set'= {
@@ -172,6 +187,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         &'modal-setup;token;help;info'= {
         }
         &'modal-setup;token;help;rotate'= {
+        }
+        &'modal-setup;token;help;env'= {
         }
         &'modal-setup;token;help;help'= {
         }
@@ -363,6 +380,7 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand info 'Show the token in effect, where it comes from, and what the server says about it'
             cand rotate 'Replace the profile''s token through the browser, then revoke the old one'
+            cand env 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
         }
         &'modal-setup;help;token;set'= {
         }
@@ -371,6 +389,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
         &'modal-setup;help;token;info'= {
         }
         &'modal-setup;help;token;rotate'= {
+        }
+        &'modal-setup;help;token;env'= {
         }
         &'modal-setup;help;profile'= {
             cand list 'List the profiles of the config file (offline)'

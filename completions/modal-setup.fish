@@ -68,19 +68,20 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l delete
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s q -l quiet -d 'Print only data and warnings'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -s h -l help -d 'Print help'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "set" -d 'Write a token id and secret into a profile'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "set" -d 'Write a token id and secret into a profile'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "env" -d 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l id -l token-id -d 'Token id (ak-…); prompted for when missing and stdin is a terminal' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l secret -l token-secret -d 'Token secret (as-…); `-` reads one line from stdin. Prompted for (hidden) when missing' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
@@ -138,10 +139,25 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l format -d 'How to write the variables [default: sh, powershell on Windows]' -r -f -a "sh\t'`export NAME=\'value\'` (bash, zsh, sh)'
+fish\t'`set -gx NAME \'value\'`'
+powershell\t'`$Env:NAME = \'value\'`'
+dotenv\t'`NAME=value`, for .env files, `gh secret set --env-file`, `fly secrets import`'
+json\t'`{"NAME": "value"}`'"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l reveal -d 'Print the secret even when stdout is a terminal'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Write a token id and secret into a profile'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "env" -d 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
@@ -270,6 +286,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "rotate" -d 'Replace the profile\'s token through the browser, then revoke the old one'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "env" -d 'Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file (offline)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "current" -d 'Print the profile in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'

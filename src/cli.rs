@@ -138,6 +138,17 @@ pub enum TokenCommand {
 
     /// Replace the profile's token through the browser, then revoke the old one
     Rotate(RotateArgs),
+
+    /// Print the token in effect as MODAL_TOKEN_ID/MODAL_TOKEN_SECRET, for CI and secret managers
+    Env {
+        /// How to write the variables [default: sh, powershell on Windows]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<EnvFormat>,
+
+        /// Print the secret even when stdout is a terminal
+        #[arg(long)]
+        reveal: bool,
+    },
 }
 
 /// The login's own options, shared by `setup` and `token rotate`.
@@ -233,6 +244,32 @@ pub struct TokenSetArgs {
     /// Revoke the profile's previous token once the new one is written
     #[arg(long)]
     pub delete_existing: bool,
+}
+
+/// How the variables are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvFormat {
+    /// `export NAME='value'` (bash, zsh, sh)
+    Sh,
+    /// `set -gx NAME 'value'`
+    Fish,
+    /// `$Env:NAME = 'value'`
+    Powershell,
+    /// `NAME=value`, for .env files, `gh secret set --env-file`, `fly secrets import`
+    Dotenv,
+    /// `{"NAME": "value"}`
+    Json,
+}
+
+impl EnvFormat {
+    /// What this platform's shell takes.
+    pub fn native() -> Self {
+        if cfg!(windows) {
+            Self::Powershell
+        } else {
+            Self::Sh
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

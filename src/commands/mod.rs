@@ -343,6 +343,13 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
             token::info(&ctx.printer, &resolved, json, ask)
         }
+        Command::Token(TokenCommand::Env { format, reveal }) => {
+            let (path, _, config) = ctx.load()?;
+            let resolved = ctx.resolve(&config, path);
+            let format = format.unwrap_or_else(crate::cli::EnvFormat::native);
+            let to_terminal = std::io::stdout().is_terminal();
+            token::env(&ctx.printer, &resolved, format, to_terminal, reveal)
+        }
         Command::Token(TokenCommand::Set(args)) => {
             let secret = args.secret.map(token::SecretInput::from_flag);
             let credentials = token::read_credentials(ctx.interactive, args.id, secret)?;

@@ -72,7 +72,7 @@ enum Expect {
 struct Case {
     name: &'static str,
     t: TestEnv,
-    env: Vec<(&'static str, String)>,
+    env: Vec<(String, String)>,
     expect: Expect,
 }
 
@@ -86,8 +86,8 @@ fn case(name: &'static str, t: TestEnv, expect: Expect) -> Case {
 }
 
 impl Case {
-    fn env(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.env.push((name, value.into()));
+    fn env(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.env.push((name.to_owned(), value.into()));
         self
     }
 }
@@ -536,6 +536,19 @@ fn cases(main: &TestServer, other: &TestServer) -> Vec<Case> {
         case("an unknown MODAL_ variable changes nothing", t, agree())
             .env("MODAL_UNKNOWN_SETTING", "x"),
     );
+
+    // The other door: what `token env` prints, as the environment of a home with no file.
+    let (source, _) = hand_written(main, &[("a", true)]);
+    let dotenv = source
+        .cmd(&["token", "env", "--format", "dotenv"])
+        .run_revealing()
+        .stdout;
+    let mut from_env = case("token env into an empty home", TestEnv::new(), agree());
+    for line in dotenv.lines() {
+        let (name, value) = line.split_once('=').expect("NAME=value");
+        from_env = from_env.env(name, value);
+    }
+    cases.push(from_env);
 
     cases
 }

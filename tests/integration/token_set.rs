@@ -473,3 +473,46 @@ fn a_write_leaves_exactly_one_profile_active_the_one_python_used() {
         .stderr_has("in profile ci; it is the active profile");
     assert!(t.read().ends_with("active = true\n"), "{}", t.read());
 }
+
+#[test]
+fn token_env_prints_what_a_shell_and_a_dotenv_file_take() {
+    let t = TestEnv::new();
+    let secret = "as-q'uo\"te $HOME";
+    t.write(&format!(
+        "[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"{}\"\nserver_url = \"http://127.0.0.1:9/\"\nactive = true\n",
+        secret.replace('"', "\\\"")
+    ));
+    let run = t.cmd(&["token", "env", "--format", "sh"]).run_revealing();
+    run.success();
+    // Nothing but the variables on stdout (warnings about the file go to stderr).
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    let script = t.dir().join("env.sh");
+    std::fs::write(&script, &run.stdout).unwrap();
+    let sourced = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(". \"$1\" && printf '%s|%s|%s' \"$MODAL_TOKEN_ID\" \"$MODAL_TOKEN_SECRET\" \"$MODAL_SERVER_URL\"")
+        .arg("sh")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&sourced.stdout),
+        format!("ak-1|{secret}|http://127.0.0.1:9")
+    );
+    let dotenv = t
+        .cmd(&["token", "env", "--format", "dotenv"])
+        .run_revealing();
+    assert!(
+        dotenv
+            .stdout
+            .starts_with("MODAL_TOKEN_ID=ak-1\nMODAL_TOKEN_SECRET=\"as-q'uo\\\"te $HOME\"\n"),
+        "{}",
+        dotenv.stdout
+    );
+    // No token in effect: an error, and nothing on stdout.
+    let none = TestEnv::new();
+    let run = none.run(&["token", "env"]);
+    run.code(Exit::Failure)
+        .stderr_has("error: no token in effect");
+    assert!(run.stdout.is_empty());
+}

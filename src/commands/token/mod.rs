@@ -1,8 +1,10 @@
 //! `token set` (write a token id and secret into a profile, for scripts and CI) and what the
 //! other commands that write tokens share with it: saving, reporting, revoking the old token.
 
+mod export;
 mod info;
 
+pub use export::env;
 pub use info::{AskServer, info};
 
 use std::fmt;
