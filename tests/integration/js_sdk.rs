@@ -604,3 +604,96 @@ fn the_js_sdk_authenticates_with_what_a_whole_setup_wrote() {
         "{auth:?}"
     );
 }
+
+/// AuthTokenGet as the SDKs send it, frame by frame: Go sends each `x-modal-*` header twice,
+/// and a proxy may join the two into `v,v`. Returns the call's grpc-status.
+fn auth_token_get(server: &TestServer, headers: &[(&str, &str)]) -> String {
+    let port: u16 = server.url().rsplit(':').next().unwrap().parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+        tokio::spawn(connection);
+        let mut client = client.ready().await.unwrap();
+        let mut request = http::Request::post(format!(
+            "http://127.0.0.1:{port}/modal.client.ModalClient/AuthTokenGet"
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let (response, mut body) = client
+            .send_request(request.body(()).unwrap(), false)
+            .unwrap();
+        // An empty AuthTokenGetRequest: no compression, length 0.
+        body.send_data(bytes::Bytes::from_static(&[0, 0, 0, 0, 0]), true)
+            .unwrap();
+        let response = response.await.unwrap();
+        if let Some(status) = response.headers().get("grpc-status") {
+            return status.to_str().unwrap().to_owned();
+        }
+        let mut body = response.into_body();
+        while let Some(data) = body.data().await {
+            let data = data.unwrap();
+            let _ = body.flow_control().release_capacity(data.len());
+        }
+        let trailers = body.trailers().await.unwrap().expect("trailers");
+        trailers["grpc-status"].to_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn the_reference_server_answers_the_sdks_first_call_with_headers_sent_twice() {
+    let server = TestServer::start();
+    let (id, secret) = server.mint_token();
+    let go = |id: &str, secret: &str| {
+        vec![
+            ("x-modal-client-type", "9"),
+            ("x-modal-client-type", "9"),
+            ("x-modal-client-version", "1.0.0"),
+            ("x-modal-client-version", "1.0.0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .chain([
+            ("x-modal-token-id", id.to_owned()),
+            ("x-modal-token-id", id.to_owned()),
+        ])
+        .chain([
+            ("x-modal-token-secret", secret.to_owned()),
+            ("x-modal-token-secret", secret.to_owned()),
+        ])
+        .collect::<Vec<_>>()
+    };
+    let call = |headers: Vec<(&str, String)>| {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        auth_token_get(&server, &headers)
+    };
+    assert_eq!(call(go(&id, &secret)), "0", "two header fields each");
+    let joined = vec![
+        ("x-modal-client-type", "9,9".to_owned()),
+        ("x-modal-client-version", "1.0.0,1.0.0".to_owned()),
+        ("x-modal-token-id", format!("{id},{id}")),
+        ("x-modal-token-secret", format!("{secret}, {secret}")),
+    ];
+    assert_eq!(call(joined), "0", "values joined by a comma");
+    // 16: UNAUTHENTICATED, for a wrong secret and for parts that disagree.
+    assert_eq!(call(go(&id, "as-wrong")), "16");
+    let mixed = vec![
+        ("x-modal-client-type", "9".to_owned()),
+        ("x-modal-client-version", "1.0.0".to_owned()),
+        ("x-modal-token-id", format!("{id},ak-other")),
+        ("x-modal-token-secret", secret.clone()),
+    ];
+    assert_eq!(call(mixed), "16");
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 4);
+    assert_eq!(recorded[0].token_id.as_deref(), Some(id.as_str()));
+    assert_eq!(recorded[0].secret_of.as_deref(), Some(id.as_str()));
+}
