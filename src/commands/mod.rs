@@ -238,13 +238,7 @@ impl Context {
 /// Says what a write did so that exactly one profile is active (see
 /// [`Config::settle_active`]); nothing when it did nothing.
 pub(crate) fn report_settled(printer: &Printer, settled: &Settled) {
-    let quoted = |names: &[String]| {
-        let names: Vec<String> = names
-            .iter()
-            .map(|n| format!("'{}'", crate::output::sanitize(n)))
-            .collect();
-        names.join(", ")
-    };
+    use crate::config::clients::quoted;
     match settled {
         Settled::AsItWas => {}
         Settled::Activated(name) => printer.note(format_args!(

@@ -160,7 +160,8 @@ impl Cause {
     }
 }
 
-fn quoted(names: &[String]) -> String {
+/// Names as a message lists them: `'a', 'b'`, control characters neutralised.
+pub fn quoted(names: &[String]) -> String {
     names
         .iter()
         .map(|n| format!("'{}'", crate::output::sanitize(n)))
