@@ -1564,8 +1564,16 @@ _modal_setup_with_profiles() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     local words=" ${COMP_WORDS[*]:1:COMP_CWORD-1} "
     if [[ "$prev" == "--profile" ]] || { [[ "$cur" != -* ]] && [[ "$words" =~ \ profile\ (activate|remove|rename)\ +$ ]]; }; then
-        local IFS=$'\n'
-        COMPREPLY=($(compgen -W "$(modal-setup profile list --names 2>/dev/null)" -- "$cur"))
+        # Names are data: matched literally and quoted for the command line, never expanded
+        # (`compgen -W` would run a `$(...)` inside a name).
+        local name quoted
+        COMPREPLY=()
+        while IFS= read -r name; do
+            if [[ "$name" == "$cur"* ]]; then
+                printf -v quoted '%q' "$name"
+                COMPREPLY+=("$quoted")
+            fi
+        done < <(modal-setup profile list --names 2>/dev/null)
         return 0
     fi
     _modal__setup "$@"

@@ -74,32 +74,7 @@ fn bash_completes_profile_names() {
     }
     let t = TestEnv::new();
     t.write("[alpha]\n[beta]\n");
-    let script_path = t.dir().join("completion.bash");
-    std::fs::write(&script_path, script(Shell::Bash)).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
-    let complete = |line: &str| {
-        let words: Vec<&str> = line.split(' ').collect();
-        let program = format!(
-            "source {}; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _modal_setup_with_profiles modal-setup \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-            script_path.display(),
-            words
-                .iter()
-                .map(|w| format!("'{w}'"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            words.len() - 1
-        );
-        let output = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(program)
-            .env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-            .env("HOME", &t.home)
-            .env("MODAL_CONFIG_PATH", &t.config)
-            .output()
-            .unwrap();
-        String::from_utf8(output.stdout).unwrap()
-    };
+    let complete = |line: &str| bash_complete(&t, line);
     assert_eq!(complete("modal-setup profile activate "), "alpha\nbeta\n");
     // Below the top level: subcommands, flags and values.
     let words = |line: &str| -> Vec<String> { complete(line).lines().map(str::to_owned).collect() };
@@ -135,6 +110,146 @@ fn bash_completes_profile_names() {
     }
     assert_eq!(complete("modal-setup token set --profile b"), "beta\n");
     assert!(complete("modal-setup prof").contains("profile"));
+}
+
+/// What bash's completion of `line` puts in COMPREPLY, a line each.
+fn bash_complete(t: &TestEnv, line: &str) -> String {
+    let script_path = t.dir().join("completion.bash");
+    std::fs::write(&script_path, script(Shell::Bash)).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let words: Vec<&str> = line.split(' ').collect();
+    let program = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _modal_setup_with_profiles modal-setup \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script_path.display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words.len() - 1
+    );
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("HOME", &t.home)
+        .env("MODAL_CONFIG_PATH", &t.config)
+        .current_dir(t.dir())
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// What fish's completion of `line` offers, a candidate each.
+fn fish_complete(t: &TestEnv, line: &str) -> Vec<String> {
+    let script_path = t.dir().join("completion.fish");
+    std::fs::write(&script_path, script(Shell::Fish)).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let output = std::process::Command::new("fish")
+        .arg("--no-config")
+        .arg("-c")
+        .arg(format!(
+            "source {}; complete -C '{line}'",
+            script_path.display()
+        ))
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("HOME", &t.home)
+        .env("MODAL_CONFIG_PATH", &t.config)
+        .current_dir(t.dir())
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_owned())
+        .collect()
+}
+
+/// What zsh's completion of `line` gave compadd, a candidate each.
+fn zsh_complete(t: &TestEnv, line: &str) -> Vec<String> {
+    let functions = t.dir().join("zsh-functions");
+    std::fs::create_dir_all(&functions).unwrap();
+    std::fs::write(functions.join("_modal-setup"), script(Shell::Zsh)).unwrap();
+    let capture = t.dir().join("capture.zsh");
+    std::fs::write(&capture, ZSH_CAPTURE).unwrap();
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let mut child = std::process::Command::new("zsh")
+        .arg("-f")
+        .arg(&capture)
+        .arg(&functions)
+        .arg(line)
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("HOME", &t.home)
+        .env("MODAL_CONFIG_PATH", &t.config)
+        .current_dir(t.dir())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("zsh did not finish completing {line:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A profile name is data in every shell: offered as it is, never expanded or run.
+#[test]
+fn profile_names_are_offered_literally_and_never_run() {
+    let t = TestEnv::new();
+    let marker = t.dir().join("PWNED");
+    let hostile = [
+        format!("$(touch {})", marker.display()),
+        format!("`touch {}`", marker.display()),
+        "has space".to_owned(),
+        "a:b".to_owned(),
+    ];
+    let tables: String = hostile.iter().map(|n| format!("[\"{n}\"]\n")).collect();
+    t.write(&format!("{tables}[plain]\n"));
+    let mut tried = Vec::new();
+    if !missing("bash") {
+        let offered = bash_complete(&t, "modal-setup --profile ");
+        let quoted = format!("\\$\\(touch\\ {}\\)", marker.display());
+        assert!(offered.lines().any(|l| l == quoted), "{offered}");
+        assert!(offered.lines().any(|l| l == "has\\ space"), "{offered}");
+        assert_eq!(
+            bash_complete(&t, "modal-setup profile remove pl"),
+            "plain\n"
+        );
+        tried.push("bash");
+    }
+    if !missing("fish") {
+        let offered = fish_complete(&t, "modal-setup --profile ");
+        for name in &hostile {
+            assert!(offered.contains(name), "{name}: {offered:?}");
+        }
+        tried.push("fish");
+    }
+    if !missing("zsh") {
+        let offered = zsh_complete(&t, "modal-setup --profile ");
+        assert!(offered.iter().any(|o| o == "plain"), "{offered:?}");
+        assert!(offered.iter().any(|o| o == "a:b"), "{offered:?}");
+        tried.push("zsh");
+    }
+    assert!(
+        !marker.exists(),
+        "completing ran a profile name ({tried:?})"
+    );
+    // PowerShell and elvish complete no profile names: nothing of the file reaches them.
+    for shell in [Shell::PowerShell, Shell::Elvish] {
+        assert!(!script(shell).contains("profile list --names"));
+    }
 }
 
 /// Fails unless completing `line` offered every one of `expected`.
@@ -193,29 +308,7 @@ fn fish_completes_subcommands_flags_values_and_profile_names() {
     }
     let t = TestEnv::new();
     t.write("[alpha]\n[beta]\n");
-    let script_path = t.dir().join("completion.fish");
-    std::fs::write(&script_path, script(Shell::Fish)).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
-    let complete = |line: &str| -> Vec<String> {
-        let output = std::process::Command::new("fish")
-            .arg("--no-config")
-            .arg("-c")
-            .arg(format!(
-                "source {}; complete -C '{line}'",
-                script_path.display()
-            ))
-            .env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-            .env("HOME", &t.home)
-            .env("MODAL_CONFIG_PATH", &t.config)
-            .output()
-            .unwrap();
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| l.split('\t').next().unwrap().to_owned())
-            .collect()
-    };
+    let complete = |line: &str| fish_complete(&t, line);
     let equals = (
         "modal-setup --color=",
         &["--color=auto", "--color=never"][..],
@@ -260,40 +353,7 @@ fn zsh_completes_subcommands_flags_values_and_profile_names() {
     }
     let t = TestEnv::new();
     t.write("[alpha]\n[beta]\n");
-    let functions = t.dir().join("zsh-functions");
-    std::fs::create_dir(&functions).unwrap();
-    std::fs::write(functions.join("_modal-setup"), script(Shell::Zsh)).unwrap();
-    let capture = t.dir().join("capture.zsh");
-    std::fs::write(&capture, ZSH_CAPTURE).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
-    let complete = |line: &str| -> Vec<String> {
-        let mut child = std::process::Command::new("zsh")
-            .arg("-f")
-            .arg(&capture)
-            .arg(&functions)
-            .arg(line)
-            .env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-            .env("HOME", &t.home)
-            .env("MODAL_CONFIG_PATH", &t.config)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > std::time::Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("zsh did not finish completing {line:?}");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let output = child.wait_with_output().unwrap();
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    };
+    let complete = |line: &str| zsh_complete(&t, line);
     // zsh offers the value alone after `--color=`.
     let equals = ("modal-setup --color=", &["auto", "never"][..]);
     for (line, expected) in COMPLETED.iter().copied().chain([equals]) {
