@@ -28,10 +28,15 @@ pub fn script(shell: Shell) -> String {
     script
 }
 
+/// Prints the script; a closed pipe (`| head`) is a quiet end, as for every command.
 pub fn print(shell: Shell) -> Result<()> {
-    std::io::stdout()
-        .write_all(script(shell).as_bytes())
-        .map_err(|e| Error::io("write the completion script to", "stdout", e))
+    let mut out = std::io::stdout().lock();
+    out.write_all(script(shell).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Error::BrokenPipe,
+            _ => Error::io("write the completion script to", "stdout", e),
+        })
 }
 
 const BASH_PROFILES: &str = r#"

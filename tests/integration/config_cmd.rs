@@ -173,3 +173,40 @@ fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
     assert_eq!(output.status.code(), Some(Exit::Ok as i32));
     assert!(String::from_utf8_lossy(&output.stdout).contains("a"));
 }
+
+#[test]
+fn every_command_ends_quietly_on_a_closed_pipe() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&t.config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["profile", "list"],
+        &["config", "show"],
+        &["config", "path"],
+        &["doctor", "--no-verify"],
+    ] {
+        // A pipe whose reading end is closed before the command writes: EPIPE every time.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = t.cmd(args);
+        let output = cmd
+            .command
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(Exit::Ok as i32),
+            "{args:?}: {output:?}"
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
