@@ -75,6 +75,9 @@ pub enum Error {
     #[error("{path} is a directory, not a config file")]
     IsDirectory { path: PathBuf },
 
+    #[error("{path} is {kind}, not a regular file")]
+    NotAFile { path: PathBuf, kind: &'static str },
+
     #[error("{path} is part of a symlink loop")]
     SymlinkLoop { path: PathBuf },
 
@@ -296,6 +299,7 @@ impl Error {
             ),
             Self::IsDirectory { .. } => "pass --config with the path of a file".into(),
             Self::SymlinkLoop { .. } => "point the link at a regular file".into(),
+            Self::NotAFile { .. } => "pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file; modal-setup never reads from or replaces anything else".into(),
             Self::LockTimeout { .. } => format!(
                 "if no other modal-setup is running, run the command again; raise the wait with {}=SECONDS",
                 crate::env::MODAL_SETUP_LOCK_TIMEOUT

@@ -149,18 +149,64 @@ impl Store {
     }
 }
 
-/// The file's bytes; `None` when it does not exist (a dangling symlink included).
+/// The file's bytes; `None` when it does not exist (a dangling symlink included). Anything but
+/// a regular file (a device, a FIFO, a socket) is refused; opening never blocks on a FIFO.
 fn read(path: &Path) -> Result<Option<Vec<u8>>> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::IsADirectory => Err(Error::IsDirectory {
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .and_then(|file| Ok((file.metadata()?, file)));
+    let (meta, mut file) = match opened {
+        Ok(opened) => opened,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(read_error(path, e)),
+    };
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
             path: path.to_owned(),
-        }),
-        Err(e) if e.raw_os_error() == Some(ELOOP) => Err(Error::SymlinkLoop {
+        });
+    }
+    if !meta.is_file() {
+        return Err(not_a_file(path, &meta));
+    }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| read_error(path, e))?;
+    Ok(Some(bytes))
+}
+
+fn read_error(path: &Path, e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::IsADirectory {
+        Error::IsDirectory {
             path: path.to_owned(),
-        }),
-        Err(e) => Err(Error::io("read", path, e)),
+        }
+    } else if e.raw_os_error() == Some(ELOOP) {
+        Error::SymlinkLoop {
+            path: path.to_owned(),
+        }
+    } else {
+        Error::io("read", path, e)
+    }
+}
+
+/// The error for a config path that names a device, a FIFO or a socket.
+fn not_a_file(path: &Path, meta: &fs::Metadata) -> Error {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    let kind = if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Error::NotAFile {
+        path: path.to_owned(),
+        kind,
     }
 }
 
@@ -176,6 +222,8 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
                 current = parent_dir(&current).join(link);
             }
             Ok(meta) if meta.is_dir() => return Err(Error::IsDirectory { path: current }),
+            // Never replace a device or a FIFO (as root, /dev/null) with a file.
+            Ok(meta) if !meta.is_file() => return Err(not_a_file(&current, &meta)),
             _ => return Ok(current),
         }
     }

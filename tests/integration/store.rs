@@ -249,3 +249,67 @@ fn concurrent_writers_lose_nothing() {
     assert_eq!(text.matches("active = true").count(), 1, "{text}");
     assert!(temp_files(&t.home).is_empty());
 }
+
+/// A FIFO, a device or a socket at the config path is refused, read or write, without
+/// blocking; nothing is created or replaced.
+#[test]
+fn anything_but_a_regular_file_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = TestEnv::new();
+    let fifo = t.dir().join("fifo.toml");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let link = t.dir().join("link.toml");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let wait = std::time::Duration::from_secs(10);
+    for config in [&fifo, &link] {
+        let config = config.to_str().unwrap();
+        for args in [
+            &["--config", config, "profile", "list"][..],
+            &["--config", config, "config", "show"],
+            &["--config", config, "doctor", "--no-verify"],
+            &[
+                "--config",
+                config,
+                "token",
+                "set",
+                "--id",
+                "ak-1",
+                "--secret",
+                "as-1",
+                "--no-verify",
+            ],
+            &["--config", config, "profile", "activate", "a"],
+        ] {
+            let run = t.cmd(args).spawn().finish(wait);
+            run.code(Exit::Failure).stderr_has(&format!(
+                "is a FIFO (named pipe), not a regular file\nhint: pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file"
+            ));
+        }
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // A device, read only: a write test on /dev/null would, if it regressed, replace the
+    // machine's /dev/null when run as root.
+    let mut null = t.cmd(&["profile", "list"]);
+    null.command.env("MODAL_CONFIG_PATH", "/dev/null");
+    null.run()
+        .code(Exit::Failure)
+        .stderr_has("error: /dev/null is a character device, not a regular file");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
