@@ -282,9 +282,9 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
             &["--config", config, "profile", "activate", "a"],
         ] {
             let run = t.cmd(args).spawn().finish(wait);
-            run.code(Exit::Failure).stderr_has(&format!(
-                "is a FIFO (named pipe), not a regular file\nhint: pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file"
-            ));
+            run.code(Exit::Failure).stderr_has(
+                "is a FIFO (named pipe), not a regular file\nhint: pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file",
+            );
         }
     }
     assert!(
