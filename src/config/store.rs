@@ -83,7 +83,10 @@ impl Store {
         let target = resolve_symlinks(&self.path)?;
         let dir = parent_dir(&target);
         create_dir_private(&dir)?;
-        let _lock = self.lock(&dir, &target)?;
+        // Who the file belongs to (the directory's owner for a new one): a write as root
+        // (`sudo -E`) must not hand a user's file, or its lock, to root.
+        let owner = owner_of(&target).or_else(|| owner_of(&dir));
+        let _lock = self.lock(&dir, &target, owner)?;
 
         let original = read(&target)?;
         let mode = match fs::metadata(&target) {
@@ -105,7 +108,7 @@ impl Store {
 
         remove_stale_temp_files(&dir, &target);
         if changed {
-            write_atomic(&dir, &target, text.as_bytes())?;
+            write_atomic(&dir, &target, text.as_bytes(), owner)?;
         } else if tightened_from.is_some() {
             fs::set_permissions(&target, fs::Permissions::from_mode(0o600))
                 .map_err(|e| Error::io("change the permissions of", &target, e))?;
@@ -119,7 +122,7 @@ impl Store {
         })
     }
 
-    fn lock(&self, dir: &Path, target: &Path) -> Result<File> {
+    fn lock(&self, dir: &Path, target: &Path, owner: Option<Owner>) -> Result<File> {
         let lock_path = dir.join(hidden_sibling(target, ".lock"));
         let file = OpenOptions::new()
             .create(true)
@@ -128,6 +131,7 @@ impl Store {
             .mode(0o600)
             .open(&lock_path)
             .map_err(|e| Error::io("create the lock file", &lock_path, e))?;
+        give_to(&file, owner);
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -287,7 +291,26 @@ fn remove_stale_temp_files(dir: &Path, target: &Path) {
     }
 }
 
-fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+/// A file's owning user and group.
+type Owner = (u32, u32);
+
+fn owner_of(path: &Path) -> Option<Owner> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().map(|m| (m.uid(), m.gid()))
+}
+
+/// Gives `file` to `owner` when it belongs to someone else: only root can, and only root
+/// needs to (a file it creates is root's). Anyone else keeps the file as created.
+fn give_to(file: &File, owner: Option<Owner>) {
+    use std::os::unix::fs::MetadataExt;
+    let Some((uid, gid)) = owner else { return };
+    let Ok(meta) = file.metadata() else { return };
+    if (meta.uid(), meta.gid()) != (uid, gid) {
+        let _ = std::os::unix::fs::fchown(file, Some(uid), Some(gid));
+    }
+}
+
+fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], owner: Option<Owner>) -> Result<()> {
     // tempfile creates the file with mode 0600 from the start, never wider.
     let mut temp = tempfile::Builder::new()
         .prefix(&temp_prefix(target))
@@ -295,6 +318,7 @@ fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
         .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temp file in", dir, e))?;
+    give_to(temp.as_file(), owner);
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io("write", target, e))?;

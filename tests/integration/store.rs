@@ -313,3 +313,39 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
             .is_char_device()
     );
 }
+
+/// `sudo -E modal-setup token set …` on a user's file: the file, and its lock, stay the
+/// user's. Needs root (CI runs as root); elsewhere it says it is skipped.
+#[test]
+fn a_write_as_root_keeps_the_owner_of_the_file_and_of_its_lock() {
+    use std::io::Write as _;
+    use std::os::unix::fs::MetadataExt;
+    if unsafe { libc::geteuid() } != 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED store::a_write_as_root…: not root"
+        );
+        return;
+    }
+    const USER: (u32, u32) = (65534, 65534);
+    let owner = |path: &std::path::Path| {
+        let meta = fs::metadata(path).unwrap();
+        (meta.uid(), meta.gid())
+    };
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n");
+    std::os::unix::fs::chown(&t.home, Some(USER.0), Some(USER.1)).unwrap();
+    std::os::unix::fs::chown(&t.config, Some(USER.0), Some(USER.1)).unwrap();
+    set(&t, "b").success();
+    assert!(t.read().contains("[b]"));
+    assert_eq!(owner(&t.config), USER, "the file was handed to root");
+    assert_eq!(
+        owner(&t.home.join(".modal.toml.lock")),
+        USER,
+        "the lock was handed to root"
+    );
+    // A new file in the user's directory is the user's too.
+    fs::remove_file(&t.config).unwrap();
+    set(&t, "c").success();
+    assert_eq!(owner(&t.config), USER);
+}
