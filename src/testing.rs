@@ -20,6 +20,9 @@ impl TempConfig {
         let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("modal.toml");
         std::fs::write(&path, text).expect("write the config");
+        // 0600 as modal-setup leaves it, so that no "tightened" note joins what is asserted.
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .expect("chmod the config");
         Self {
             store: Store::new(&path),
             _dir: dir,

@@ -27,7 +27,7 @@ use crate::config::clients;
 use crate::config::edit::Settled;
 use crate::config::path::config_path;
 use crate::config::resolve::{self, Explicit, Origin, Resolved, Sourced};
-use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store};
+use crate::config::store::{DEFAULT_LOCK_TIMEOUT, Store, Written};
 use crate::env::{
     Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS,
     MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
@@ -235,11 +235,24 @@ impl Context {
     }
 }
 
-/// Says what a write did so that exactly one profile is active (see
-/// [`Config::settle_active`]); nothing when it did nothing.
-pub(crate) fn report_settled(printer: &Printer, settled: &Settled) {
+/// Says what a write did besides the edit asked for: the permissions tightened, the file
+/// rewritten in place, another profile made (or left not) active (see
+/// [`Config::settle_active`]). Nothing when it did none of these.
+pub(crate) fn report_write<T>(printer: &Printer, written: &Written<T>) {
     use crate::config::clients::quoted;
-    match settled {
+    if let Some(mode) = written.tightened_from {
+        printer.note(format_args!(
+            "tightened the permissions of {} from {mode:04o} to 0600",
+            written.target.display()
+        ));
+    }
+    if let Some(why) = &written.in_place {
+        printer.note(format_args!(
+            "{} cannot be replaced ({why}: a bind mount?), so it was rewritten in place; a crash during such a write can leave it cut short",
+            written.target.display()
+        ));
+    }
+    match &written.settled {
         Settled::AsItWas => {}
         Settled::Activated(name) => printer.note(format_args!(
             "profile '{}' is active now: no profile was, and Modal's JS and Go SDKs use only an active one",

@@ -209,7 +209,7 @@ pub fn activate(
     };
     let written = store.update(|config| config.activate(&name))?;
     printer.success(format_args!("Active profile: {name}"));
-    super::report_settled(printer, &written.settled);
+    super::report_write(printer, &written);
     if let Some(env_profile) = env_profile.filter(|p| *p != name) {
         printer.warn(format_args!(
             "{MODAL_PROFILE}={env_profile} is set and overrides the active profile in {}; unset it to use '{name}'",
@@ -294,7 +294,7 @@ pub fn remove(
         "Removed profile {name} from {}",
         path.display()
     ));
-    super::report_settled(printer, &written.settled);
+    super::report_write(printer, &written);
     Ok(())
 }
 
@@ -357,7 +357,7 @@ pub fn rename(
         "Renamed profile {old} to {new} in {}",
         store.path().display()
     ));
-    super::report_settled(printer, &written.settled);
+    super::report_write(printer, &written);
     if env_profile == Some(old) {
         printer.warn(format_args!(
             "{MODAL_PROFILE}={old} is set; change it to {new}"

@@ -3,6 +3,7 @@
 //! A write is one read-modify-write under an exclusive lock on a sibling lock file. The new
 //! content goes to a temp file in the same directory, created 0600, fsynced and renamed over the
 //! target; then the directory is fsynced. A failure at any step leaves the original untouched.
+//! Only where a rename cannot replace the file (a bind-mounted file) is it rewritten in place.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -43,6 +44,9 @@ pub struct Written<T> {
     pub target: PathBuf,
     /// What was done so that exactly one profile is active (see [`Config::settle_active`]).
     pub settled: Settled,
+    /// Why the file was rewritten in place rather than replaced (a bind-mounted file cannot be
+    /// renamed over), when it was.
+    pub in_place: Option<io::Error>,
 }
 
 impl Store {
@@ -107,9 +111,11 @@ impl Store {
         let tightened_from = mode.filter(|m| m & 0o077 != 0);
 
         remove_stale_temp_files(&dir, &target);
+        let mut in_place = None;
         if changed {
-            write_atomic(&dir, &target, text.as_bytes(), owner)?;
-        } else if tightened_from.is_some() {
+            in_place = write_atomic(&dir, &target, text.as_bytes(), owner)?;
+        }
+        if tightened_from.is_some() && (!changed || in_place.is_some()) {
             fs::set_permissions(&target, fs::Permissions::from_mode(0o600))
                 .map_err(|e| Error::io("change the permissions of", &target, e))?;
         }
@@ -119,6 +125,7 @@ impl Store {
             tightened_from,
             target,
             settled,
+            in_place,
         })
     }
 
@@ -310,7 +317,17 @@ fn give_to(file: &File, owner: Option<Owner>) {
     }
 }
 
-fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], owner: Option<Owner>) -> Result<()> {
+/// Replaces `target` with `bytes` atomically: a 0600 temp file, fsynced, renamed over it. When
+/// the rename cannot work because `target` is a mount point (a single-file bind mount, as
+/// `docker run -v ~/.modal.toml:…` makes: EBUSY) or on another file system (EXDEV), the file
+/// is rewritten in place instead, still under the lock, and the reason is returned: a crash
+/// in the middle of that write can leave the file cut short, which the rename never does.
+fn write_atomic(
+    dir: &Path,
+    target: &Path,
+    bytes: &[u8],
+    owner: Option<Owner>,
+) -> Result<Option<io::Error>> {
     // tempfile creates the file with mode 0600 from the start, never wider.
     let mut temp = tempfile::Builder::new()
         .prefix(&temp_prefix(target))
@@ -329,10 +346,33 @@ fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], owner: Option<Owner>) -
     } else {
         crate::interrupt::Phase::NothingWritten
     });
-    renamed.map_err(|e| Error::io("replace", target, e.error))?;
+    match renamed {
+        Ok(_) => {}
+        Err(e) if matches!(e.error.raw_os_error(), Some(libc::EBUSY | libc::EXDEV)) => {
+            drop(e.file); // the temp file goes
+            write_in_place(target, bytes)?;
+            return Ok(Some(e.error));
+        }
+        Err(e) => return Err(Error::io("replace", target, e.error)),
+    }
     // Make the rename durable; a file system without directory fsync loses nothing here.
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
-    Ok(())
+    Ok(None)
+}
+
+/// Overwrites the file's bytes and cuts it to their length, then fsyncs it.
+fn write_in_place(target: &Path, bytes: &[u8]) -> Result<()> {
+    crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
+    let written = OpenOptions::new()
+        .write(true)
+        .open(target)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.set_len(bytes.len() as u64)?;
+            file.sync_all()
+        });
+    crate::interrupt::set_phase(crate::interrupt::Phase::Written);
+    written.map_err(|e| Error::io("write", target, e))
 }

@@ -349,3 +349,75 @@ fn a_write_as_root_keeps_the_owner_of_the_file_and_of_its_lock() {
     set(&t, "c").success();
     assert_eq!(owner(&t.config), USER);
 }
+
+/// A config file that is a single-file bind mount (`docker run -v ~/.modal.toml:…`) cannot be
+/// renamed over (EBUSY): it is rewritten in place, under the lock, saying so. Needs root and
+/// `unshare` (the mount lives in a mount namespace of its own and ends with it); elsewhere it
+/// says it is skipped.
+#[test]
+fn a_bind_mounted_file_is_rewritten_in_place() {
+    use std::io::Write as _;
+    let can = unsafe { libc::geteuid() } == 0
+        && std::process::Command::new("unshare")
+            .args(["-m", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !can {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED store::a_bind_mounted_file…: needs root and unshare -m"
+        );
+        return;
+    }
+    let t = TestEnv::new();
+    let source = t.dir().join("host.modal.toml");
+    let original =
+        "# the host's file\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
+    fs::write(&source, original).unwrap();
+    fs::set_permissions(&source, fs::Permissions::from_mode(0o644)).unwrap();
+    t.write("");
+    // The harness's environment for the command, around `unshare -m sh -c 'mount … && exec …'`.
+    let mut cmd = t.cmd(&[]);
+    let mut unshare = std::process::Command::new("unshare");
+    unshare
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+            "sh",
+        ])
+        .arg(&source)
+        .arg(&t.config)
+        .arg(crate::support::BIN)
+        .args([
+            "token",
+            "set",
+            "--id",
+            "ak-b",
+            "--secret",
+            "as-b",
+            "--profile",
+            "b",
+            "--no-verify",
+            "--no-activate",
+        ])
+        .env_clear()
+        .current_dir(t.dir());
+    for (name, value) in cmd.command.get_envs() {
+        if let Some(value) = value {
+            unshare.env(name, value);
+        }
+    }
+    cmd.command = unshare;
+    let run = cmd.run();
+    run.success().stderr_has(&format!(
+        "note: {} cannot be replaced (Device or resource busy (os error 16): a bind mount?), so it was rewritten in place",
+        t.config.display()
+    ));
+    let host = fs::read_to_string(&source).unwrap();
+    assert!(host.starts_with(original), "{host}");
+    assert!(host.contains("[b]\ntoken_id = \"ak-b\""), "{host}");
+    assert_eq!(mode(&source), 0o600, "tightened in place");
+    assert!(temp_files(t.dir().join("home").as_path()).is_empty());
+}

@@ -260,8 +260,8 @@ impl Writer<'_> {
         // was, and it is the only one holding a token).
         let mut written = written;
         written.value.1 |= written.settled == Settled::Activated(token.profile.to_owned());
+        super::report_write(self.printer, &written);
         self.report_written(token.profile, &written);
-        super::report_settled(self.printer, &written.settled);
         if failover_list {
             self.printer.warn(format_args!(
                 "profile '{}' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it",
@@ -354,12 +354,6 @@ impl Writer<'_> {
         let printer = self.printer;
         let path = self.store.path();
         let (change, activated) = &written.value;
-        if let Some(mode) = written.tightened_from {
-            printer.note(format_args!(
-                "tightened the permissions of {} from {mode:04o} to 0600",
-                written.target.display()
-            ));
-        }
         if let TokenChange::Replaced {
             previous_token_id: Some(previous),
             ..
