@@ -177,27 +177,43 @@ impl Printer {
     /// A success line, on stderr; hidden by `--quiet`.
     pub fn success(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
-            self.say(format_args!("{} {text}", self.paint(GREEN, "✓")));
+            self.say(format_args!(
+                "{} {}",
+                self.paint(GREEN, "✓"),
+                one_line(text)
+            ));
         }
     }
 
     /// A note, on stderr; hidden by `--quiet`.
     pub fn note(&self, text: impl Display) {
         if self.verbosity != Verbosity::Quiet {
-            self.say(format_args!("{} {text}", self.paint(CYAN, "note:")));
+            self.say(format_args!(
+                "{} {}",
+                self.paint(CYAN, "note:"),
+                one_line(text)
+            ));
         }
     }
 
     /// A warning, on stderr; shown even with `--quiet` because it asks the user to act.
     pub fn warn(&self, text: impl Display) {
-        self.say(format_args!("{} {text}", self.paint(YELLOW, "warning:")));
+        self.say(format_args!(
+            "{} {}",
+            self.paint(YELLOW, "warning:"),
+            one_line(text)
+        ));
     }
 
     /// Detail for `-v`, on stderr. Never pass a secret: none reaches here by construction,
     /// since [`crate::Secret`] has no `Display`.
     pub fn debug(&self, text: impl Display) {
         if self.verbosity == Verbosity::Verbose {
-            self.say(format_args!("{} {text}", self.paint(DIM, "debug:")));
+            self.say(format_args!(
+                "{} {}",
+                self.paint(DIM, "debug:"),
+                one_line(text)
+            ));
         }
     }
 
@@ -230,20 +246,28 @@ impl Printer {
 
     /// An error with its cause chain and hint; `main` is the only caller.
     pub fn error(&self, error: &crate::Error) {
-        self.say(format_args!("{} {error}", self.paint(RED, "error:")));
+        self.say(format_args!(
+            "{} {}",
+            self.paint(RED, "error:"),
+            one_line(error)
+        ));
         // Causes are kept as sources; most messages already say theirs, on the one line.
         let mut said = error.to_string();
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
             let text = cause.to_string();
             if !said.contains(&text) {
-                self.say(format_args!("  caused by: {text}"));
+                self.say(format_args!("  caused by: {}", shown(&text)));
                 said.push_str(&text);
             }
             source = cause.source();
         }
         if let Some(hint) = error.hint() {
-            self.say(format_args!("{} {hint}", self.paint(BOLD, "hint:")));
+            self.say(format_args!(
+                "{} {}",
+                self.paint(BOLD, "hint:"),
+                shown(&hint)
+            ));
         }
     }
 }
@@ -267,6 +291,36 @@ fn paint(color: bool, style: &str, text: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// A message as one line that cannot act on the terminal: whatever text from the config file,
+/// the environment or a server it holds (a profile name with an escape sequence) is shown, not
+/// obeyed. The printer's own colours are added around it.
+fn one_line(text: impl Display) -> String {
+    shown(&text.to_string()).into_owned()
+}
+
+/// Text from the config file (a profile name, a URL) as it can be printed on a terminal:
+/// control characters and bidirectional overrides shown as `\u{..}`, nothing else changed.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters a terminal acts on, or that reorder what it shows, instead of printing them.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The most characters of server-sent text shown in one message.
@@ -296,9 +350,7 @@ pub fn sanitize(text: &str) -> String {
             continue;
         }
         previous_alphanumeric = c.is_alphanumeric();
-        if c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
+        if is_hidden(c) {
             shown.push_str(&c.escape_unicode().to_string());
         } else {
             shown.push(c);

@@ -40,9 +40,11 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
             Some((value, origin)) => (value, Some(origin)),
             None => ("(not set)".to_owned(), None),
         };
-        out.push_str(&format!("{key:<width$}  {shown}"));
+        // Text from the file or the environment: it cannot act on the terminal.
+        out.push_str(&format!("{key:<width$}  {}", crate::output::shown(&shown)));
         if let (true, Some(origin)) = (with_origin, origin) {
-            out.push_str(&printer.data_dim(&format!("  ({origin})")));
+            let origin = origin.to_string();
+            out.push_str(&printer.data_dim(&format!("  ({})", crate::output::shown(&origin))));
         }
         out.push('\n');
     }

@@ -17,7 +17,7 @@ use crate::config::clients::{self, Client, Finding, Reading};
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::{Printer, sanitize};
+use crate::output::{Printer, sanitize, shown};
 
 /// What the caller found out about the config file, offline.
 #[derive(Clone, Debug, Default)]
@@ -326,7 +326,11 @@ fn as_text(
     checks: &[Check],
 ) -> String {
     let columns = columns(resolved, readings);
-    let none = |value: &Option<String>| value.as_deref().map_or("(none)".to_owned(), sanitize);
+    let none = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map_or("(none)".to_owned(), |v| shown(v).into_owned())
+    };
     let rows: Vec<(&str, Vec<String>)> = vec![
         ("", columns.iter().map(|c| c.label.to_owned()).collect()),
         (
@@ -343,7 +347,10 @@ fn as_text(
         ),
         (
             "server_url",
-            columns.iter().map(|c| sanitize(&c.server_url)).collect(),
+            columns
+                .iter()
+                .map(|c| shown(&c.server_url).into_owned())
+                .collect(),
         ),
         (
             "environment",

@@ -10,7 +10,7 @@ use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
 use crate::error::{Error, Result};
-use crate::output::Printer;
+use crate::output::{Printer, shown};
 use crate::prompt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,7 +121,11 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
-            let mut cells = vec![row.name.to_owned(), row.token_id.unwrap_or("-").to_owned()];
+            // Text from the file: a name or URL cannot act on the terminal.
+            let mut cells = vec![
+                shown(row.name).into_owned(),
+                shown(row.token_id.unwrap_or("-")).into_owned(),
+            ];
             if check {
                 cells.push(row.shown_status.clone().unwrap_or_default());
             }
@@ -129,7 +133,7 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
                 cells.push(asked.clone().unwrap_or_else(|| "-".into()));
             } else if show_server {
                 let server = row.server_url.filter(|u| *u != DEFAULT_SERVER_URL);
-                cells.push(server.unwrap_or("").to_owned());
+                cells.push(shown(server.unwrap_or("")).into_owned());
             }
             cells
         })
@@ -171,7 +175,7 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
 /// `profile current`: the profile in effect and, with `-v`, what chose it.
 pub fn current(printer: &Printer, in_effect: &Sourced<String>) -> Result<()> {
     printer.debug(format_args!("chosen by the {}", in_effect.origin));
-    printer.data(&in_effect.value)?;
+    printer.data(shown(&in_effect.value))?;
     Ok(())
 }
 
@@ -208,7 +212,7 @@ pub fn activate(
         }
     };
     let written = store.update(|config| config.activate(&name))?;
-    printer.success(format_args!("Active profile: {name}"));
+    printer.success(format_args!("Active profile: {}", shown(&name)));
     super::report_write(printer, &written);
     if let Some(env_profile) = env_profile.filter(|p| *p != name) {
         printer.warn(format_args!(

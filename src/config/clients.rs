@@ -164,7 +164,7 @@ impl Cause {
 pub fn quoted(names: &[String]) -> String {
     names
         .iter()
-        .map(|n| format!("'{}'", crate::output::sanitize(n)))
+        .map(|n| format!("'{}'", crate::output::shown(n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -182,7 +182,7 @@ fn shell_word(name: &str) -> String {
     if plain {
         name.to_owned()
     } else {
-        format!("'{}'", crate::output::sanitize(name).replace('\'', r"'\''"))
+        format!("'{}'", crate::output::shown(name).replace('\'', r"'\''"))
     }
 }
 

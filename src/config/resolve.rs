@@ -45,6 +45,7 @@ impl fmt::Display for Origin {
             Self::Flag(flag) => write!(f, "{flag} flag"),
             Self::Env(var) => write!(f, "{var} environment variable"),
             Self::File { path, profile } => {
+                let profile = crate::output::shown(profile);
                 write!(f, "profile '{profile}' in {}", path.display())
             }
             Self::Active { path } => write!(f, "active = true in {}", path.display()),
@@ -90,7 +91,8 @@ impl fmt::Display for Problem {
         match self {
             Self::MissingProfile { name, origin } => write!(
                 f,
-                "profile '{name}' (from the {origin}) is not in the config file; run `modal-setup profile list` to see the profiles"
+                "profile '{}' (from the {origin}) is not in the config file; run `modal-setup profile list` to see the profiles",
+                crate::output::shown(name)
             ),
         }
     }

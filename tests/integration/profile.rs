@@ -336,3 +336,35 @@ fn removing_profiles_never_grows_the_blank_space() {
         "# my profiles\n\n[a]\ntoken_id = \"ak-a\"\n\n[d]\ntoken_id = \"ak-d\"\n"
     );
 }
+
+/// A profile name or URL from the file holding escape sequences (a title change, a screen
+/// clear, a bell) is shown, never obeyed, by every command that prints it.
+#[test]
+fn control_characters_from_the_file_never_reach_the_terminal() {
+    let t = TestEnv::new();
+    let evil = r"evil\u001b]0;pwned\u0007\u001b[2J";
+    t.write(&format!(
+        "[\"{evil}\"]\ntoken_id = \"ak-1\\u001b[31m\"\ntoken_secret = \"as-1\"\nserver_url = \"http://127.0.0.1:9/\\u001b[2J\"\nactive = true\n"
+    ));
+    for args in [
+        &["profile", "list"][..],
+        &["profile", "current"],
+        &["config", "show"],
+        &["config", "show", "--origin"],
+        &["token", "info", "--no-verify"],
+        &["doctor", "--no-verify"],
+        &["--profile", "evil\u{1b}[2J", "profile", "current"],
+        &["profile", "activate", "nope\u{7}"],
+    ] {
+        let run = t.run(args);
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}']),
+                "{args:?} printed a control character on {stream}: {text:?}"
+            );
+        }
+    }
+    t.run(&["profile", "current"])
+        .success()
+        .stdout_is("evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\n");
+}

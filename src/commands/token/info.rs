@@ -33,7 +33,11 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
     let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
     if !json {
         // What is known locally comes first, so that it shows even when the server check fails.
-        printer.data(local_lines(resolved).join("\n"))?;
+        let lines: Vec<String> = local_lines(resolved)
+            .iter()
+            .map(|line| crate::output::shown(line).into_owned())
+            .collect();
+        printer.data(lines.join("\n"))?;
     }
     let info = if let Some(ask) = ask {
         let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
