@@ -516,3 +516,40 @@ fn token_env_prints_what_a_shell_and_a_dotenv_file_take() {
         .stderr_has("error: no token in effect");
     assert!(run.stdout.is_empty());
 }
+
+#[test]
+fn secret_from_stdin_is_bounded() {
+    let t = TestEnv::new();
+    let mut cmd = t.cmd(&[
+        "token",
+        "set",
+        "--id",
+        "ak-1",
+        "--secret",
+        "-",
+        "--no-verify",
+    ]);
+    let mut child = cmd
+        .command
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("token set kept reading stdin");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(Exit::Failure as i32), "{stderr}");
+    assert!(
+        stderr.contains("the first line of stdin is longer than 4096 bytes"),
+        "{stderr}"
+    );
+    assert!(!t.config.exists());
+}

@@ -389,11 +389,24 @@ impl Writer<'_> {
     }
 }
 
-fn read_secret_line(mut input: impl BufRead) -> Result<Secret> {
+/// The most bytes `--secret -` reads: a token secret is a short line, and `< /dev/zero` must
+/// not fill the memory.
+const MAX_SECRET_LINE: u64 = 4096;
+
+fn read_secret_line(input: impl BufRead) -> Result<Secret> {
     let mut line = String::new();
     input
+        .take(MAX_SECRET_LINE + 1)
         .read_line(&mut line)
         .map_err(|e| Error::io("read the secret from", "stdin", e))?;
+    if line.len() as u64 > MAX_SECRET_LINE {
+        return Err(Error::InvalidInput {
+            what: "token secret",
+            problem: format!("the first line of stdin is longer than {MAX_SECRET_LINE} bytes"),
+            hint: "--secret - reads one line holding the secret (as-…); pipe only that line in"
+                .into(),
+        });
+    }
     if line.is_empty() {
         return Err(Error::MissingInput {
             what: "token secret",
