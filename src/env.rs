@@ -113,6 +113,15 @@ impl Env {
             .or_else(|| self.not_utf8.get(name).map(|v| v.as_os_str()))
     }
 
+    /// The MODAL_* variables set to bytes that are not UTF-8, which cannot be used as the text
+    /// they stand for (MODAL_CONFIG_PATH, a path, can: it is left out).
+    pub fn modal_variables_not_utf8(&self) -> impl Iterator<Item = &str> {
+        self.not_utf8
+            .keys()
+            .map(String::as_str)
+            .filter(|name| name.starts_with("MODAL_") && *name != MODAL_CONFIG_PATH)
+    }
+
     /// The value of `name` when it is set, also when it is empty (Modal's Python client reads
     /// MODAL_TOKEN_ID="" as an empty token id; modal-setup and the SDKs as unset).
     pub fn get_even_empty(&self, name: &str) -> Option<&str> {

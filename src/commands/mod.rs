@@ -32,7 +32,7 @@ use crate::env::{
     Env, HTTP_PROXY_VARIABLES, HTTPS_PROXY_VARIABLES, MODAL_OVERRIDE_HEADERS,
     MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flow::browser::BrowserEnv;
 use crate::output::Printer;
 
@@ -320,6 +320,17 @@ fn with_writer<T>(
 /// Runs the command the user asked for.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let command = cli.command.unwrap_or(Command::Setup(cli.setup));
+    // A variable that cannot be read is an error, not silently unset: MODAL_SERVER_URL ignored
+    // would send the token to Modal's default server.
+    if !matches!(command, Command::Completions(_))
+        && let Some(name) = ctx.env.modal_variables_not_utf8().next()
+    {
+        return Err(Error::InvalidInput {
+            what: "environment variable",
+            problem: format!("{name} is set to bytes that are not UTF-8 text"),
+            hint: format!("set {name} to UTF-8 text, or unset it"),
+        });
+    }
     match command {
         Command::Setup(args) => login(ctx, setup_args(args, "/home")),
         Command::Token(TokenCommand::New(args)) => login(ctx, setup_args(args, "")),

@@ -210,3 +210,34 @@ fn every_command_ends_quietly_on_a_closed_pipe() {
         );
     }
 }
+
+#[test]
+fn a_modal_variable_that_is_not_utf8_is_an_error_not_ignored() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n");
+    for name in [
+        "MODAL_PROFILE",
+        "MODAL_SERVER_URL",
+        "MODAL_TOKEN_ID",
+        "MODAL_ENVIRONMENT",
+    ] {
+        for args in [
+            &["profile", "current"][..],
+            &["token", "info", "--no-verify"],
+        ] {
+            let mut cmd = t.cmd(args);
+            cmd.command.env(name, std::ffi::OsStr::from_bytes(b"b\xff"));
+            cmd.run()
+                .code(Exit::Failure)
+                .stderr_has(&format!(
+                    "error: invalid environment variable: {name} is set to bytes that are not UTF-8 text\nhint: set {name} to UTF-8 text, or unset it"
+                ));
+        }
+    }
+    // Completion scripts print whatever the environment holds.
+    let mut cmd = t.cmd(&["completions", "bash"]);
+    cmd.command
+        .env("MODAL_PROFILE", std::ffi::OsStr::from_bytes(b"b\xff"));
+    cmd.run().success();
+}
