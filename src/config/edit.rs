@@ -386,7 +386,10 @@ fn set_value(table: &mut dyn TableLike, key: &str, mut value: Value) {
     }
 }
 
-/// Removes `key`; a comment written above it moves to the key that followed it.
+/// Removes `key`; a comment written above it moves to the key that followed it. Where removing
+/// would lose something, `key` is set to `false` instead: when it is the only key of a dotted
+/// table (a profile written as `staging.active = true` would vanish, comment and all), or
+/// when a comment above it has no key after it to move to.
 fn remove_key(table: &mut dyn TableLike, key: &str) {
     let comment = table
         .key(key)
@@ -394,11 +397,18 @@ fn remove_key(table: &mut dyn TableLike, key: &str) {
         .and_then(|p| p.as_str())
         .filter(|p| p.contains('#'))
         .map(str::to_owned);
-    let next_key = comment.as_ref().and_then(|_| {
+    let next_key = {
         let mut keys = table.iter().map(|(k, _)| k.to_owned());
         keys.by_ref().find(|k| k == key);
         keys.next()
-    });
+    };
+    // A dotted table (`staging.active = true`) has no header of its own to outlive its keys.
+    let last_of_dotted = table.len() == 1 && table.is_dotted();
+    if last_of_dotted || (comment.is_some() && next_key.is_none()) {
+        set_value(table, key, Value::from(false));
+        return;
+    }
+    let next_key = next_key.filter(|_| comment.is_some());
     table.remove(key);
     if let (Some(comment), Some(next)) = (comment, next_key)
         && let Some(mut next_key) = table.key_mut(&next)

@@ -368,3 +368,29 @@ fn control_characters_from_the_file_never_reach_the_terminal() {
         .success()
         .stdout_is("evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\n");
 }
+
+#[test]
+fn activating_never_deletes_another_profile_or_a_comment() {
+    let t = TestEnv::new();
+    // A profile written only as a dotted key, then a comment above a trailing `active`.
+    let dotted = "# staging, kept\nstaging.active = true\n\n[prod]\ntoken_id = \"ak-p\"\n";
+    t.write(dotted);
+    t.run(&["profile", "activate", "prod"]).success();
+    assert_eq!(
+        t.read(),
+        "# staging, kept\nstaging.active = false\n\n[prod]\ntoken_id = \"ak-p\"\nactive = true\n"
+    );
+    assert!(
+        t.run(&["profile", "list", "--names"])
+            .stdout
+            .contains("staging")
+    );
+    let commented =
+        "[a]\ntoken_id = \"ak-a\"\n# why a is active\nactive = true\n\n[b]\ntoken_id = \"ak-b\"\n";
+    t.write(commented);
+    t.run(&["profile", "activate", "b"]).success();
+    assert_eq!(
+        t.read(),
+        "[a]\ntoken_id = \"ak-a\"\n# why a is active\nactive = false\n\n[b]\ntoken_id = \"ak-b\"\nactive = true\n"
+    );
+}
