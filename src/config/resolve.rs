@@ -121,21 +121,30 @@ pub fn chosen_profile(env: &Env, explicit: Option<&Sourced<String>>) -> Option<S
 }
 
 /// The server for `profile`: MODAL_SERVER_URL, else the profile's `server_url`, else the
-/// default.
+/// default. With no profile named, the profile in effect's (the active one's), as Modal's
+/// `config.get("server_url", profile=None)`: a login or `token set` without `--profile` goes
+/// where the active profile points, not to Modal's default server.
 pub fn server_url_for(config: &Config, env: &Env, profile: Option<&str>) -> Sourced<String> {
     if let Some(url) = env.get(MODAL_SERVER_URL) {
         return Sourced::new(url.to_owned(), Origin::Env(MODAL_SERVER_URL));
     }
-    profile
-        .and_then(|name| {
-            let url = config.profile(name)?.server_url()?;
-            Some(Sourced::new(
-                url.to_owned(),
-                Origin::File {
-                    path: config.path().to_owned(),
-                    profile: name.to_owned(),
-                },
-            ))
+    let in_effect;
+    let name = match profile {
+        Some(name) => name,
+        None => {
+            in_effect = profile_in_effect(config, env, None).value;
+            in_effect.as_str()
+        }
+    };
+    config
+        .profile(name)
+        .and_then(|p| p.server_url())
+        .map(|url| {
+            let origin = Origin::File {
+                path: config.path().to_owned(),
+                profile: name.to_owned(),
+            };
+            Sourced::new(url.to_owned(), origin)
         })
         .unwrap_or_else(|| Sourced::new(DEFAULT_SERVER_URL.to_owned(), Origin::Default))
 }

@@ -553,3 +553,27 @@ fn secret_from_stdin_is_bounded() {
     );
     assert!(!t.config.exists());
 }
+
+#[test]
+fn without_a_profile_the_token_is_verified_where_the_active_profile_points() {
+    let mut server = TestServer::start();
+    server.expect("ClientHello", 1);
+    let (corp_id, corp_secret) = server.mint_token();
+    let (id, secret) = server.mint_token();
+    let t = TestEnv::new();
+    t.write(&format!(
+        "[corp]\ntoken_id = \"{corp_id}\"\ntoken_secret = \"{corp_secret}\"\nserver_url = \"{}\"\nactive = true\n",
+        server.url()
+    ));
+    // No --profile, no MODAL_SERVER_URL: Modal's client asks the active profile's server.
+    t.token_set(&id, &secret)
+        .run()
+        .success()
+        .stderr_has("Token verified successfully!");
+    assert!(
+        t.read()
+            .contains(&format!("[demo-workspace]\ntoken_id = \"{id}\"")),
+        "{}",
+        t.read()
+    );
+}
