@@ -19,6 +19,9 @@ pub const MODAL_ENVIRONMENT: &str = "MODAL_ENVIRONMENT";
 pub const MODAL_SETUP_LOCK_TIMEOUT: &str = "MODAL_SETUP_LOCK_TIMEOUT";
 /// Seconds an API request may take before it is given up (default 30).
 pub const MODAL_SETUP_HTTP_TIMEOUT: &str = "MODAL_SETUP_HTTP_TIMEOUT";
+/// `1` lets a token travel in clear text to an `http://` server that is not on this machine
+/// (refused otherwise: a typo of `https`). Loopback servers never need it.
+pub const MODAL_SETUP_ALLOW_HTTP: &str = "MODAL_SETUP_ALLOW_HTTP";
 /// `name:value,…` headers set on every API call over modal-setup's own, as Modal's client does.
 pub const MODAL_OVERRIDE_HEADERS: &str = "MODAL_OVERRIDE_HEADERS";
 /// Any non-empty value turns colours off (<https://no-color.org>).
@@ -48,6 +51,7 @@ const CAPTURED: &[&str] = &[
     MODAL_ENVIRONMENT,
     MODAL_SETUP_LOCK_TIMEOUT,
     MODAL_SETUP_HTTP_TIMEOUT,
+    MODAL_SETUP_ALLOW_HTTP,
     MODAL_OVERRIDE_HEADERS,
     NO_COLOR,
 ];

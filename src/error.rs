@@ -78,6 +78,11 @@ pub enum Error {
     #[error("{path} is {kind}, not a regular file")]
     NotAFile { path: PathBuf, kind: &'static str },
 
+    #[error(
+        "{url} (from the {origin}) is plain http:// on another machine: the token would cross the network readable by anyone on the way"
+    )]
+    ClearTextServer { url: String, origin: String },
+
     #[error("{path} is part of a symlink loop")]
     SymlinkLoop { path: PathBuf },
 
@@ -299,6 +304,10 @@ impl Error {
             ),
             Self::IsDirectory { .. } => "pass --config with the path of a file".into(),
             Self::SymlinkLoop { .. } => "point the link at a regular file".into(),
+            Self::ClearTextServer { .. } => format!(
+                "write it as https://; if the network between you and it is trusted, set {}=1",
+                crate::env::MODAL_SETUP_ALLOW_HTTP
+            ),
             Self::NotAFile { .. } => "pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file; modal-setup never reads from or replaces anything else".into(),
             Self::LockTimeout { .. } => format!(
                 "if no other modal-setup is running, run the command again; raise the wait with {}=SECONDS",

@@ -27,6 +27,8 @@ pub enum Status {
     NoToken,
     /// The profile's server URL is not a URL.
     Misconfigured,
+    /// Not asked: the server is plain http:// on another machine (MODAL_SETUP_ALLOW_HTTP).
+    ClearText,
 }
 
 impl Status {
@@ -40,6 +42,7 @@ impl Status {
             Self::Failed(_) => "error",
             Self::NoToken => "no token",
             Self::Misconfigured => "misconfigured",
+            Self::ClearText => "not asked: http",
         }
     }
 
@@ -101,8 +104,11 @@ pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
                 });
                 lookups.push((index, server, credentials));
             }
-            Err(_) => checked.push(Checked {
-                status: Status::Misconfigured,
+            Err(error) => checked.push(Checked {
+                status: match error {
+                    Error::ClearTextServer { .. } => Status::ClearText,
+                    _ => Status::Misconfigured,
+                },
                 server_url: Some(crate::output::sanitize(&server_url.value)),
             }),
         }

@@ -136,8 +136,23 @@ impl Context {
     }
 
     /// `server_url` parsed: a clear error names where a malformed one came from.
+    /// A server reached in clear text (`http://`) must be on this machine, unless
+    /// MODAL_SETUP_ALLOW_HTTP=1 says the network is trusted: every call carries a token or,
+    /// for a login, brings one back.
     pub fn server(&self, server_url: &Sourced<String>) -> Result<ServerUrl> {
-        ServerUrl::parse(&server_url.value, &server_url.origin.to_string())
+        let server = ServerUrl::parse(&server_url.value, &server_url.origin.to_string())?;
+        let allowed = self.env.get(crate::env::MODAL_SETUP_ALLOW_HTTP) == Some("1");
+        let remote_http = server
+            .candidates
+            .iter()
+            .find(|c| c.scheme == api::Scheme::Http && !c.is_loopback());
+        match remote_http {
+            Some(candidate) if !allowed => Err(Error::ClearTextServer {
+                url: candidate.origin().to_owned(),
+                origin: server_url.origin.to_string(),
+            }),
+            _ => Ok(server),
+        }
     }
 
     /// A duration in seconds from the variable `name`, else `default`; a value that is not a

@@ -577,3 +577,50 @@ fn without_a_profile_the_token_is_verified_where_the_active_profile_points() {
         t.read()
     );
 }
+
+#[test]
+fn a_token_never_goes_in_clear_text_to_another_machine_unless_allowed() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n");
+    let before = t.read();
+    // 192.0.2.1 (TEST-NET-1) is never dialled: the refusal comes first.
+    for args in [
+        &["token", "set", "--id", "ak-2", "--secret", "as-2"][..],
+        &["token", "info"],
+        &["setup", "--no-browser", "--timeout", "1"],
+    ] {
+        let run = t
+            .cmd(args)
+            .env("MODAL_SERVER_URL", "http://192.0.2.1:8080")
+            .run();
+        let text = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            text.contains("http://192.0.2.1:8080 (from the MODAL_SERVER_URL environment variable) is plain http:// on another machine"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("MODAL_SETUP_ALLOW_HTTP=1"),
+            "{args:?}: {text}"
+        );
+        assert_eq!(t.read(), before, "{args:?}");
+    }
+    t.cmd(&["profile", "list", "--check"])
+        .env("MODAL_SERVER_URL", "http://192.0.2.1:8080")
+        .run()
+        .stdout_is("  PROFILE  TOKEN ID  STATUS           SERVER\n• a        ak-1      not asked: http  http://192.0.2.1:8080\n");
+    // Loopback is never refused: the call is made (and fails to connect: nothing listens).
+    // (MODAL_SETUP_ALLOW_HTTP=1 lifting the refusal is not tried: the tests reach no other
+    // machine.)
+    let run = t
+        .cmd(&["token", "info"])
+        .env(
+            "MODAL_SERVER_URL",
+            &crate::support::closed_port_url().replace("127.0.0.1", "localhost"),
+        )
+        .run();
+    assert!(
+        !run.stderr.contains("plain http://"),
+        "loopback is never refused: {}",
+        run.stderr
+    );
+}
