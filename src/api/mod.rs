@@ -69,6 +69,8 @@ pub struct Settings {
     /// MODAL_OVERRIDE_HEADERS, parsed: set on every call, over the headers modal-setup sends.
     pub override_headers: Vec<(String, String)>,
     pub on_warning: WarningSink,
+    /// Where detail for `-v` goes (never a secret).
+    pub on_debug: WarningSink,
 }
 
 impl fmt::Debug for Settings {
@@ -88,6 +90,7 @@ impl Default for Settings {
             proxies: Proxies::default(),
             override_headers: Vec::new(),
             on_warning: Arc::new(|_| {}),
+            on_debug: Arc::new(|_| {}),
         }
     }
 }

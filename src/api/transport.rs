@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tonic::transport::{Channel, Endpoint};
 
-use super::{Client, MAX_MESSAGE, Settings, USER_AGENT, status};
+use super::{Client, MAX_MESSAGE, Settings, USER_AGENT, WarningSink, status};
 use crate::error::{Error, Result};
 use crate::server_url::{Candidate, Scheme, ServerUrl, parse_candidate};
 
@@ -170,6 +170,7 @@ pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connecti
         proxies: settings.proxies.clone(),
         timeout: settings.timeout,
         tls: OnceLock::new(),
+        on_debug: Arc::clone(&settings.on_debug),
         verdicts: Arc::default(),
     });
     let mut attempts = tokio::task::JoinSet::new();
@@ -247,6 +248,8 @@ struct Dialer {
     timeout: Duration,
     /// Built at the first https connection: loading the system's roots takes a few ms.
     tls: OnceLock<Arc<rustls::ClientConfig>>,
+    /// Where `-v` detail goes (which roots were loaded).
+    on_debug: WarningSink,
     /// Per server URL, why its first bytes were not HTTP/2 (see [`Preface`]).
     verdicts: Verdicts,
 }
@@ -292,7 +295,7 @@ impl Dialer {
     }
 
     async fn tls(&self, tcp: TcpStream, candidate: &Candidate) -> Result<Stream, DialError> {
-        let config = self.tls.get_or_init(tls_config);
+        let config = self.tls.get_or_init(|| tls_config(&self.on_debug));
         let name =
             rustls::pki_types::ServerName::try_from(candidate.host.clone()).map_err(|_| {
                 DialError {
@@ -439,12 +442,29 @@ fn tls_error(error: &std::io::Error, candidate: &Candidate) -> DialError {
 
 /// TLS 1.2 and 1.3 with ring, ALPN h2, and as roots the system's certificates (or
 /// SSL_CERT_FILE / SSL_CERT_DIR when set) plus the bundled web roots.
-fn tls_config() -> Arc<rustls::ClientConfig> {
+fn tls_config(debug: &WarningSink) -> Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let bundled = roots.len();
     // The platform store may be empty or partly unreadable; the bundled roots still apply.
     let native = rustls_native_certs::load_native_certs();
-    let _ = roots.add_parsable_certificates(native.certs);
+    let (from_native, _) = roots.add_parsable_certificates(native.certs);
+    let file = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty());
+    let dir_set = std::env::var_os("SSL_CERT_DIR").is_some_and(|d| !d.is_empty());
+    let (from_system, _) =
+        roots.add_parsable_certificates(system_roots_beside(file.is_some(), dir_set));
+    let native_source = match &file {
+        Some(file) => format!("SSL_CERT_FILE ({})", std::path::Path::new(file).display()),
+        None if dir_set => "SSL_CERT_DIR".to_owned(),
+        None => "the system's store".to_owned(),
+    };
+    let mut said = format!("TLS roots: {bundled} bundled, {from_native} from {native_source}");
+    if file.is_some() && !dir_set {
+        said.push_str(&format!(
+            ", {from_system} from the system's certificate directories"
+        ));
+    }
+    debug(&said);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -453,6 +473,42 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec()];
     Arc::new(config)
+}
+
+/// The system's certificate directories, when SSL_CERT_FILE is set and SSL_CERT_DIR is not.
+/// rustls-native-certs then reads that file alone; OpenSSL (and so Python's `ssl` and curl built
+/// on it) keeps reading its default directory beside it, so a corporate CA installed in the
+/// system store is still trusted when a Python setup exports certifi's bundle. SSL_CERT_DIR set
+/// replaces the directories, as in OpenSSL.
+fn system_roots_beside(
+    file_set: bool,
+    dir_set: bool,
+) -> Vec<rustls::pki_types::CertificateDer<'static>> {
+    if !file_set || dir_set {
+        return Vec::new();
+    }
+    certificates_in(platform_cert_dirs())
+}
+
+#[cfg(unix)]
+fn platform_cert_dirs() -> Vec<std::path::PathBuf> {
+    openssl_probe::candidate_cert_dirs()
+        .map(ToOwned::to_owned)
+        .collect()
+}
+
+/// Elsewhere the system store is not a directory OpenSSL would read.
+#[cfg(not(unix))]
+fn platform_cert_dirs() -> Vec<std::path::PathBuf> {
+    Vec::new()
+}
+
+fn certificates_in(
+    dirs: Vec<std::path::PathBuf>,
+) -> Vec<rustls::pki_types::CertificateDer<'static>> {
+    dirs.iter()
+        .flat_map(|dir| rustls_native_certs::load_certs_from_paths(None, Some(dir)).certs)
+        .collect()
 }
 
 /// A connection, plain or TLS, that checks the server's first bytes are HTTP/2's.
@@ -621,6 +677,17 @@ mod tests {
             check(b"").is_ok(),
             "nothing at all: a closed connection, not a verdict"
         );
+    }
+
+    #[test]
+    fn the_system_directories_are_read_beside_ssl_cert_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = rcgen::generate_simple_self_signed(vec!["corp.example".into()]).unwrap();
+        std::fs::write(dir.path().join("corp.pem"), ca.cert.pem()).unwrap();
+        assert_eq!(certificates_in(vec![dir.path().to_owned()]).len(), 1);
+        // Only SSL_CERT_FILE set adds the directories; SSL_CERT_DIR replaces them.
+        assert!(system_roots_beside(false, false).is_empty());
+        assert!(system_roots_beside(true, true).is_empty());
     }
 
     #[test]

@@ -114,6 +114,7 @@ impl Context {
             .transpose()?
             .unwrap_or_default();
         let printer = self.printer.clone();
+        let debug = self.printer.clone();
         Ok(api::Settings {
             timeout: self.http_timeout(),
             proxies: Proxies {
@@ -123,6 +124,7 @@ impl Context {
             },
             override_headers,
             on_warning: std::sync::Arc::new(move |warning| printer.warn(warning)),
+            on_debug: std::sync::Arc::new(move |detail| debug.debug(detail)),
         })
     }
 

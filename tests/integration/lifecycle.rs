@@ -354,7 +354,9 @@ fn tls_and_proxy_failures_say_so() {
 #[test]
 fn the_api_goes_through_the_proxy_unless_no_proxy_or_loopback_say_not() {
     let server = TestServer::start();
-    let (t, _, _) = with_token(&server);
+    let (mut t, _, _) = with_token(&server);
+    // A plain http:// server on another machine, allowed on purpose (it is this test's).
+    t.set_env("MODAL_SETUP_ALLOW_HTTP", "1");
     let address: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
     let proxy = ConnectProxy::start(address, None);
     // A name that resolves nowhere: only the proxy can reach it (it tunnels to the server).

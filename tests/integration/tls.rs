@@ -36,7 +36,12 @@ fn setup(
 fn a_certificate_from_a_ca_in_ssl_cert_file_is_trusted() {
     let ca = TestCa::new("modal-setup test CA");
     let (server, t) = setup(&ca, &["localhost"], None, &ca);
-    t.run(&["token", "info"]).success();
+    // -v says where the roots came from: SSL_CERT_FILE adds to the system's directories.
+    t.run(&["-v", "token", "info"])
+        .success()
+        .stderr_has("debug: TLS roots: ")
+        .stderr_has(" bundled, 1 from SSL_CERT_FILE (")
+        .stderr_has(" from the system's certificate directories");
     t.token_set("ak-new1", "as-new1").run().success();
     assert_eq!(
         server.calls(),
