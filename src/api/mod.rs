@@ -240,36 +240,67 @@ impl Api {
 pub struct Lookup {
     /// The URL that was asked (the one that answered, for a failover list).
     pub asked: String,
-    pub result: Result<String>,
+    /// The workspace's username, or why there is none (shared by every lookup of a server
+    /// that could not be reached).
+    pub result: std::result::Result<String, Arc<Error>>,
 }
 
-/// WorkspaceNameLookup for many tokens at once, each against its own server, each bounded by
-/// `settings.timeout` (connecting included). Answers are in the order of `checks`.
+/// How many servers are dialled at once by [`lookup_usernames`].
+const MAX_CONNECTING: usize = 16;
+
+/// WorkspaceNameLookup for many tokens at once, each against its own server. One connection
+/// per server carries all of that server's lookups (HTTP/2 multiplexes them), and at most
+/// [`MAX_CONNECTING`] servers are dialled together, so 400 profiles stay far from macOS's
+/// default of 256 open files. Everything ends within `settings.timeout`. Answers are in the
+/// order of `checks`.
 pub fn lookup_usernames(
     checks: Vec<(ServerUrl, Credentials)>,
     settings: &Settings,
 ) -> Result<Vec<Lookup>> {
     let runtime = runtime()?;
+    let deadline = tokio::time::Instant::now() + settings.timeout;
+    let mut servers: Vec<&ServerUrl> = Vec::new();
+    for (server, _) in &checks {
+        if !servers.iter().any(|known| known.raw == server.raw) {
+            servers.push(server);
+        }
+    }
     Ok(runtime.block_on(async {
-        let lookups = checks.iter().map(|(server, credentials)| async move {
-            let lookup = async {
-                let connection = transport::connect(server, settings).await;
+        use futures_util::StreamExt;
+        let dialled = servers.iter().map(|server| async move {
+            tokio::time::timeout_at(deadline, transport::connect(server, settings))
+                .await
+                .unwrap_or_else(|_| Err(status::timed_out(server, settings.timeout, false)))
+                .map_err(Arc::new)
+        });
+        let connections: Vec<_> = futures_util::stream::iter(dialled)
+            .buffered(MAX_CONNECTING)
+            .collect()
+            .await;
+        let lookups = checks.iter().map(|(server, credentials)| {
+            let index = servers
+                .iter()
+                .position(|known| known.raw == server.raw)
+                .expect("every server is listed");
+            let connection = &connections[index];
+            async move {
                 let asked = connection
                     .as_ref()
                     .map_or(&server.candidates[0].url, |c| &c.candidate.url)
                     .clone();
                 let result = match connection {
-                    Ok(connection) => connection.username(credentials).await,
-                    Err(error) => Err(error),
+                    Ok(connection) => {
+                        tokio::time::timeout_at(deadline, connection.username(credentials))
+                            .await
+                            .unwrap_or_else(|_| {
+                                Err(status::timed_out(server, settings.timeout, false))
+                            })
+                            .map_err(Arc::new)
+                    }
+                    Err(error) => Err(Arc::clone(error)),
                 };
                 Lookup { asked, result }
-            };
-            tokio::time::timeout(settings.timeout, lookup)
-                .await
-                .unwrap_or_else(|_| Lookup {
-                    asked: server.candidates[0].url.clone(),
-                    result: Err(status::timed_out(server, settings.timeout, false)),
-                })
+            }
         });
         futures_util::future::join_all(lookups).await
     }))

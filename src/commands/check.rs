@@ -55,18 +55,21 @@ impl Status {
         }
     }
 
-    fn of(result: Result<String>) -> Self {
-        match result {
-            Ok(workspace) => Self::Ok { workspace },
-            Err(Error::Rejected { .. }) => Self::Rejected,
-            Err(Error::Unreachable {
+    fn of(result: std::result::Result<String, std::sync::Arc<Error>>) -> Self {
+        let error = match result {
+            Ok(workspace) => return Self::Ok { workspace },
+            Err(error) => error,
+        };
+        match &*error {
+            Error::Rejected { .. } => Self::Rejected,
+            Error::Unreachable {
                 failure: NetFailure::Timeout(_),
                 ..
-            }) => Self::TimedOut,
-            Err(Error::Server { code, .. }) => Self::Failed(code),
-            Err(Error::ClientRefused { .. }) => Self::Failed("FAILED_PRECONDITION".into()),
-            Err(Error::NotModalApi { .. } | Error::InvalidServerUrl { .. }) => Self::Misconfigured,
-            Err(_) => Self::Unreachable,
+            } => Self::TimedOut,
+            Error::Server { code, .. } => Self::Failed(code.clone()),
+            Error::ClientRefused { .. } => Self::Failed("FAILED_PRECONDITION".into()),
+            Error::NotModalApi { .. } | Error::InvalidServerUrl { .. } => Self::Misconfigured,
+            _ => Self::Unreachable,
         }
     }
 }
@@ -80,6 +83,9 @@ pub struct Checked {
 
 /// The status of every profile of `config`, in the file's order.
 pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
+    // Many servers can mean many sockets at once: use what the hard limit allows (macOS's
+    // soft default is 256).
+    crate::flow::loopback::raise_open_file_limit();
     let mut settings = ctx.api_settings()?;
     settings.timeout = settings.timeout.min(PER_PROFILE);
     let mut checked = Vec::new();

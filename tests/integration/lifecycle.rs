@@ -766,3 +766,48 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     assert!(t.read().contains(&new_id));
     assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
 }
+
+/// 300 profiles on one server under an open-file limit of 64: one connection carries every
+/// lookup, so none is "unreachable" for want of a socket.
+#[test]
+fn check_reaches_hundreds_of_profiles_under_a_small_open_file_limit() {
+    let server = TestServer::start();
+    let t = TestEnv::new();
+    let mut text = String::new();
+    for i in 0..300 {
+        let (id, secret) = server.mint_token();
+        text.push_str(&format!(
+            "[p{i}]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\nserver_url = \"{}\"\n",
+            server.url()
+        ));
+    }
+    t.write(&text);
+    let mut cmd = t.cmd(&[]);
+    let mut limited = std::process::Command::new("sh");
+    limited
+        .args([
+            "-c",
+            "ulimit -n 64 && exec \"$0\" profile list --check --json",
+        ])
+        .arg(crate::support::BIN)
+        .env_clear()
+        .current_dir(t.dir());
+    for (name, value) in cmd.command.get_envs() {
+        if let Some(value) = value {
+            limited.env(name, value);
+        }
+    }
+    cmd.command = limited;
+    let run = cmd.run();
+    run.success();
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 300);
+    let not_ok: Vec<_> = rows.iter().filter(|r| r["status"] != "ok").collect();
+    assert!(
+        not_ok.is_empty(),
+        "{} not ok, e.g. {:?}",
+        not_ok.len(),
+        not_ok.first()
+    );
+}
