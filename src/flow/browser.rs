@@ -1,6 +1,7 @@
 //! Opening the user's browser: `$BROWSER` when set, else the `open` crate; or saying why not.
 
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::env::{BROWSER, DISPLAY_VARIABLES, SSH_VARIABLES};
 
@@ -36,6 +37,10 @@ impl BrowserEnv {
     }
 }
 
+/// How long a started browser is watched: one that fails (`BROWSER=false`, xdg-open with no X
+/// server behind DISPLAY) exits at once, and is then reported as not opened.
+const LAUNCH_CHECK: Duration = Duration::from_millis(800);
+
 /// Opens `url`, not waiting for the browser to exit. `Ok(how)` names what was started.
 pub fn open(url: &str, env: &BrowserEnv, no_browser: bool) -> Result<String, NotOpened> {
     if no_browser {
@@ -43,7 +48,7 @@ pub fn open(url: &str, env: &BrowserEnv, no_browser: bool) -> Result<String, Not
     }
     // An explicit $BROWSER is the user's choice, even over SSH (e.g. a forwarding helper).
     if let Some(browser) = &env.browser {
-        return spawn_browser_command(browser, url);
+        return open_with_browser_variable(browser, url);
     }
     if env.ssh {
         return Err(NotOpened::Ssh);
@@ -51,32 +56,122 @@ pub fn open(url: &str, env: &BrowserEnv, no_browser: bool) -> Result<String, Not
     if !env.display {
         return Err(NotOpened::NoDisplay);
     }
-    open::that_detached(url)
-        .map(|()| "the default browser".to_owned())
-        .map_err(|e| NotOpened::Failed(e.to_string()))
+    // The system's openers (`xdg-open`, `open`, `start`), tried in turn until one works.
+    let mut failures = Vec::new();
+    for command in open::commands(url) {
+        let program = command.get_program().to_string_lossy().into_owned();
+        match launch(command, &program) {
+            Ok(()) => return Ok("the default browser".to_owned()),
+            Err(why) => failures.push(why),
+        }
+    }
+    Err(NotOpened::Failed(failures.join("; ")))
 }
 
-/// Runs `$BROWSER`: words split on whitespace, `%s` replaced by the URL, else the URL appended.
-fn spawn_browser_command(browser: &str, url: &str) -> Result<String, NotOpened> {
-    let mut words: Vec<String> = browser.split_whitespace().map(str::to_owned).collect();
-    let Some(program) = words.first().cloned() else {
-        return Err(NotOpened::Failed("BROWSER is empty".into()));
-    };
-    if words.iter().any(|w| w.contains("%s")) {
-        for word in &mut words {
-            *word = word.replace("%s", url);
+/// `$BROWSER` as Python's `webbrowser` and xdg-utils take it: a list of commands separated by
+/// `:` (`;` on Windows), tried in turn until one starts and does not fail at once; in each,
+/// `%s` stands for the URL (else the URL is added at the end), and words may be quoted.
+fn open_with_browser_variable(browser: &str, url: &str) -> Result<String, NotOpened> {
+    let separator = if cfg!(windows) { ';' } else { ':' };
+    let mut failures = Vec::new();
+    for entry in browser.split(separator).filter(|e| !e.trim().is_empty()) {
+        let mut words = split_words(entry);
+        if words.iter().any(|w| w.contains("%s")) {
+            for word in &mut words {
+                *word = word.replace("%s", url);
+            }
+        } else {
+            words.push(url.to_owned());
         }
-    } else {
-        words.push(url.to_owned());
+        let program = words.remove(0);
+        let mut command = Command::new(&program);
+        command.args(&words);
+        match launch(command, &format!("$BROWSER ({program})")) {
+            Ok(()) => return Ok(format!("$BROWSER ({program})")),
+            Err(why) => failures.push(why),
+        }
     }
-    Command::new(&program)
-        .args(&words[1..])
+    if failures.is_empty() {
+        failures.push("BROWSER names no command".into());
+    }
+    Err(NotOpened::Failed(failures.join("; ")))
+}
+
+/// Starts `command` detached from the terminal and watches it for [`LAUNCH_CHECK`]: one that
+/// exits with a failure by then did not open anything.
+fn launch(mut command: Command, what: &str) -> Result<(), String> {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map(|_child| format!("$BROWSER ({program})"))
-        .map_err(|e| NotOpened::Failed(format!("could not run $BROWSER ({program}): {e}")))
+        .map_err(|e| format!("could not run {what}: {e}"))?;
+    let started = Instant::now();
+    while started.elapsed() < LAUNCH_CHECK {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("{what} failed ({status})")),
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => return Ok(()),
+        }
+    }
+    // Still running: a browser that stays open with the page.
+    Ok(())
+}
+
+/// Words of a command line as a shell would split them, without any expansion: whitespace
+/// separates, `'…'` is literal, `"…"` takes `\"` and `\\`, a backslash elsewhere takes the
+/// next character as it is.
+fn split_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some(next @ ('"' | '\\')) => word.push(next),
+                            Some(next) => {
+                                word.push('\\');
+                                word.push(next);
+                            }
+                            None => word.push('\\'),
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(next) = chars.next() {
+                    word.push(next);
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -109,5 +204,45 @@ mod tests {
             open(url, &missing, false),
             Err(NotOpened::Failed(_))
         ));
+    }
+
+    #[test]
+    fn browser_words_are_split_as_a_shell_would_without_expanding() {
+        assert_eq!(
+            split_words(r#"cmd --new-window '%s' "a b" c\ d "q\"x" $HOME"#),
+            ["cmd", "--new-window", "%s", "a b", "c d", "q\"x", "$HOME"]
+        );
+        assert_eq!(split_words("  "), Vec::<String>::new());
+        assert_eq!(split_words("''"), [""]);
+    }
+
+    #[test]
+    fn a_browser_that_fails_at_once_is_not_opened_and_the_next_one_is_tried() {
+        let url = "http://127.0.0.1:1/";
+        let env = |browser: &str| BrowserEnv {
+            browser: Some(browser.into()),
+            ..BrowserEnv::default()
+        };
+        let Err(NotOpened::Failed(why)) = open(url, &env("false"), false) else {
+            panic!("BROWSER=false opened something")
+        };
+        assert!(why.contains("$BROWSER (false) failed"), "{why}");
+        assert_eq!(
+            open(url, &env("false:/nonexistent/x::true"), false),
+            Ok("$BROWSER (true)".to_owned())
+        );
+        // The URL replaces %s inside a quoted word, and nothing is expanded.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let browser = format!("sh -c 'echo \"$1\" > {}' sh '--url=%s'", out.display());
+        assert!(open(url, &env(&browser), false).is_ok());
+        let started = Instant::now();
+        while !out.exists() && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            format!("--url={url}\n")
+        );
     }
 }

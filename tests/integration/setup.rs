@@ -592,3 +592,25 @@ fn without_a_terminal_replacing_a_token_says_so() {
         .success()
         .stderr_has("replaced token ak-personal in profile 'personal'");
 }
+
+/// A browser that fails at once (`BROWSER=false`) is reported as not opened, and the next of
+/// a `:` list is tried.
+#[test]
+fn a_browser_that_fails_is_not_reported_as_opened() {
+    let server = TestServer::start();
+    let t = TestEnv::new();
+    let run = |browser: &str| {
+        t.cmd(&["setup", "--timeout", "1"])
+            .env("MODAL_SERVER_URL", server.url())
+            .env("BROWSER", browser)
+            .run()
+    };
+    let failed = run("false");
+    failed
+        .code(Exit::TimedOut)
+        .stderr_has("warning: $BROWSER (false) failed (exit status: 1); open the URL yourself");
+    assert!(!failed.stderr.contains("Opened"), "{}", failed.stderr);
+    run("false:true")
+        .code(Exit::TimedOut)
+        .stderr_has("Opened $BROWSER (true).");
+}
