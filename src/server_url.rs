@@ -60,12 +60,30 @@ impl Candidate {
         format!("{}://{host}:{}", self.scheme.as_str(), self.port)
     }
 
+    /// Whether the host is this machine, however written: `localhost` (and `localhost.`,
+    /// `*.localhost`), 127.0.0.0/8 (also as `127.1`), `::1`, `::ffff:127.x.y.z`, `0.0.0.0`.
     pub fn is_loopback(&self) -> bool {
-        self.host.eq_ignore_ascii_case("localhost")
-            || self
-                .host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
+        let host = self.host.trim_end_matches('.').to_ascii_lowercase();
+        if host == "localhost" || host.ends_with(".localhost") {
+            return true;
+        }
+        match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+            Ok(std::net::IpAddr::V6(ip)) => {
+                ip.is_loopback()
+                    || ip.is_unspecified()
+                    || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+            // inet_aton's short forms, which the resolver takes: `127.1`, `127.0.1`.
+            Err(_) => {
+                let parts: Vec<&str> = host.split('.').collect();
+                (2..=3).contains(&parts.len())
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    && parts[0] == "127"
+            }
+        }
     }
 }
 
@@ -221,6 +239,31 @@ mod tests {
             canonical("https://a.example , https://b.example:8443/"),
             "https://a.example:443,https://b.example:8443"
         );
+        let loopback = |raw: &str| ServerUrl::parse(raw, "t").unwrap().candidates[0].is_loopback();
+        for host in [
+            "localhost",
+            "LOCALHOST.",
+            "a.localhost",
+            "127.0.0.1",
+            "127.1",
+            "127.0.1",
+            "0.0.0.0",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "[::]",
+        ] {
+            assert!(loopback(&format!("http://{host}:1")), "{host}");
+        }
+        for host in [
+            "example.com",
+            "128.0.0.1",
+            "1.2.3.4",
+            "[::ffff:10.0.0.1]",
+            "localhost.example.com",
+            "127.example",
+        ] {
+            assert!(!loopback(&format!("http://{host}:1")), "{host}");
+        }
         let url = ServerUrl::parse("https://a.example,https://b.example", "t").unwrap();
         assert!(url.is_list());
         assert!(

@@ -8,8 +8,9 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tonic::transport::{Channel, Endpoint};
@@ -21,106 +22,100 @@ use crate::server_url::{Candidate, Scheme, ServerUrl, parse_candidate};
 /// How long the next URL of a failover list waits for the one before it, as 1.6.4 does.
 pub const STAGGER: Duration = Duration::from_secs(3);
 
-/// A proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Proxy {
-    /// The variable it came from.
-    pub variable: &'static str,
-    pub host: String,
-    pub port: u16,
-    /// `user:password` from the URL, sent as Proxy-Authorization: Basic.
-    credentials: Option<String>,
+/// The proxy settings in effect: the first set of HTTPS_PROXY/https_proxy/ALL_PROXY/all_proxy
+/// for https:// servers, of HTTP_PROXY/http_proxy/ALL_PROXY/all_proxy for http:// ones, and
+/// NO_PROXY, as the environment snapshot holds them. They are matched by hyper-util's
+/// curl-compatible matcher (the rules reqwest uses: `http://`, `socks5://`, `socks5h://`,
+/// `socks4://` proxies, NO_PROXY with domains, IPs, CIDR ranges and `*`), and a value is read
+/// only for a connection that would go through it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proxies {
+    /// The variable and value for https:// servers.
+    pub https: Option<(&'static str, String)>,
+    /// The variable and value for http:// servers.
+    pub http: Option<(&'static str, String)>,
+    pub no_proxy: Option<String>,
 }
 
-impl fmt::Debug for Proxy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.address(), self.variable)
-    }
+/// The proxy one connection goes through.
+#[derive(Clone, Debug)]
+pub struct Proxy {
+    /// The variable it came from, for messages.
+    pub variable: &'static str,
+    intercept: Intercept,
 }
 
 impl Proxy {
-    /// Parses `http://[user:password@]host[:port]` (the scheme may be left out).
-    pub fn parse(variable: &'static str, raw: &str) -> Result<Self> {
-        let invalid = |problem: &str| Error::InvalidInput {
-            what: "proxy",
-            problem: format!("{variable} {problem}"),
-            hint: format!("set {variable} to http://host:port, or unset it"),
-        };
-        let rest = match raw.split_once("://") {
-            Some(("http", rest)) => rest,
-            Some((_, _)) => return Err(invalid("is not an http:// proxy")),
-            None => raw,
-        };
-        let authority = rest.split('/').next().unwrap_or_default();
-        let (credentials, host_port) = match authority.rsplit_once('@') {
-            Some((userinfo, host_port)) => (
-                Some(
-                    percent_encoding::percent_decode_str(userinfo)
-                        .decode_utf8_lossy()
-                        .into_owned(),
-                ),
-                host_port,
-            ),
-            None => (None, authority),
-        };
-        let uri: http::Uri = format!("http://{host_port}")
-            .parse()
-            .map_err(|_| invalid("is not a proxy URL"))?;
-        let host = uri
-            .host()
-            .ok_or_else(|| invalid("has no host"))?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        Ok(Self {
-            variable,
-            host,
-            port: uri.port_u16().unwrap_or(80),
-            credentials,
-        })
-    }
-
-    /// `host:port`, for messages.
+    /// `host:port`, for messages (never the credentials).
     pub fn address(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
+        let uri = self.intercept.uri();
+        let host = uri.host().unwrap_or_default();
+        let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
+            Some("https") => 443,
+            Some("http") => 80,
+            _ => 1080,
+        });
+        format!("{host}:{port}")
     }
-}
-
-/// The proxies in effect, from the environment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Proxies {
-    pub https: Option<Proxy>,
-    pub http: Option<Proxy>,
-    /// NO_PROXY: hosts (and their subdomains), IP addresses, or `*`.
-    pub no_proxy: Vec<String>,
 }
 
 impl Proxies {
-    /// The proxy a connection to `candidate` goes through. Loopback never does.
-    pub fn for_candidate(&self, candidate: &Candidate) -> Option<&Proxy> {
-        if candidate.is_loopback() || self.bypassed(&candidate.host) {
-            return None;
+    /// The proxy a connection to `candidate` goes through, if any. Loopback never does. A
+    /// variable that holds no proxy URL is an error here, for a connection that would use it,
+    /// and nowhere else.
+    pub fn for_candidate(&self, candidate: &Candidate) -> Result<Option<Proxy>, DialError> {
+        if candidate.is_loopback() {
+            return Ok(None);
         }
-        match candidate.scheme {
-            Scheme::Https => self.https.as_ref(),
-            Scheme::Http => self.http.as_ref(),
+        let setting = match candidate.scheme {
+            Scheme::Https => &self.https,
+            Scheme::Http => &self.http,
+        };
+        let Some((variable, value)) = setting else {
+            return Ok(None);
+        };
+        let destination = destination(candidate, candidate.scheme.as_str());
+        let matcher = |no_proxy: &str| {
+            Matcher::builder()
+                .https(value.as_str())
+                .http(value.as_str())
+                .no(no_proxy)
+                .build()
+        };
+        if let Some(intercept) =
+            matcher(self.no_proxy.as_deref().unwrap_or_default()).intercept(&destination)
+        {
+            return Ok(Some(Proxy {
+                variable,
+                intercept,
+            }));
+        }
+        // NO_PROXY bypasses it, or the value is no proxy URL at all.
+        match matcher("").intercept(&destination) {
+            Some(_) => Ok(None),
+            None => Err(DialError {
+                failure: crate::error::NetFailure::Other,
+                detail: format!(
+                    "{variable} holds '{}', which is not a proxy URL (http://, socks5://, socks5h://, socks4://); fix or unset it",
+                    crate::output::sanitize(value)
+                ),
+            }),
         }
     }
+}
 
-    fn bypassed(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
-        self.no_proxy.iter().any(|entry| {
-            let entry = entry.trim().to_ascii_lowercase();
-            let entry = entry.split(':').next().unwrap_or_default();
-            let domain = entry.trim_start_matches("*.").trim_start_matches('.');
-            entry == "*"
-                || (!domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}"))))
-        })
-    }
+/// `scheme://host:port/` of a candidate, for the matcher and the proxy connectors; a trailing
+/// `.` of a host name is left out (`example.com.` is `example.com` to NO_PROXY).
+fn destination(candidate: &Candidate, scheme: &str) -> http::Uri {
+    let host = candidate.host.trim_end_matches('.');
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    format!("{scheme}://{host}:{}/", candidate.port)
+        .parse()
+        .expect("a parsed candidate makes a URI")
 }
 
 /// Why a connection could not be made, carried through tonic's error chain.
@@ -284,8 +279,8 @@ impl Dialer {
     }
 
     async fn dial_candidate(&self, candidate: &Candidate) -> Result<Stream, DialError> {
-        let tcp = match self.proxies.for_candidate(candidate) {
-            Some(proxy) => tunnel(proxy, candidate).await?,
+        let tcp = match self.proxies.for_candidate(candidate)? {
+            Some(proxy) => through(&proxy, candidate).await?,
             None => tcp(&candidate.host, candidate.port).await?,
         };
         match candidate.scheme {
@@ -339,65 +334,117 @@ async fn tcp(host: &str, port: u16) -> Result<TcpStream, DialError> {
     Ok(stream)
 }
 
-/// The largest answer to CONNECT read before giving up on the proxy.
-const MAX_PROXY_ANSWER: usize = 16 * 1024;
-
-/// Opens an HTTP CONNECT tunnel to `candidate` through `proxy`.
-async fn tunnel(proxy: &Proxy, candidate: &Candidate) -> Result<TcpStream, DialError> {
-    let failed = |problem: String| DialError {
+/// A connection to `candidate` through `proxy`: an HTTP CONNECT tunnel (hyper-util's
+/// `Tunnel`) or a SOCKS handshake (`SocksV5`, `SocksV4`), on a TCP connection to the proxy.
+async fn through(proxy: &Proxy, candidate: &Candidate) -> Result<TcpStream, DialError> {
+    use hyper_util::client::legacy::connect::proxy::{SocksV4, SocksV5, Tunnel};
+    use tower::ServiceExt;
+    let failed = |detail: String| DialError {
         failure: crate::error::NetFailure::Proxy {
             proxy: proxy.address(),
             variable: proxy.variable,
         },
-        detail: problem,
+        detail,
     };
-    let mut stream = tcp(&proxy.host, proxy.port)
-        .await
-        .map_err(|e| failed(format!("could not connect to the proxy: {e}")))?;
-    let target = if candidate.host.contains(':') {
-        format!("[{}]:{}", candidate.host, candidate.port)
-    } else {
-        format!("{}:{}", candidate.host, candidate.port)
-    };
-    let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
-    if let Some(credentials) = &proxy.credentials {
-        use base64::Engine;
-        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
-        request.push_str(&format!("Proxy-Authorization: Basic {encoded}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .map_err(|e| failed(format!("could not talk to the proxy: {e}")))?;
-    // Read the answer a byte at a time: whatever follows its blank line is the server's and
-    // must stay in the stream (an HTTP/2 server speaks first, with its SETTINGS).
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        if head.len() > MAX_PROXY_ANSWER {
-            return Err(failed("the proxy answered too much".into()));
-        }
-        let mut byte = [0u8; 1];
-        let n = stream
-            .read(&mut byte)
+    let target = format!("{}:{}", candidate.host, candidate.port);
+    // While the proxy answers, reads take one byte at a time: what follows its answer is the
+    // server's (an HTTP/2 server speaks first) and must stay in the stream, but hyper-util's
+    // connectors read into a buffer of their own and drop what they do not need.
+    let connect = tower::service_fn(|uri: http::Uri| async move {
+        let host = uri.host().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let port = uri.port_u16().unwrap_or(1080);
+        tcp(host, port)
             .await
-            .map_err(|e| failed(format!("the proxy's answer could not be read: {e}")))?;
-        if n == 0 {
-            return Err(failed("the proxy closed the connection".into()));
+            .map(|tcp| TokioIo::new(OneByteReads(tcp)))
+            .map_err(|e| e.detail)
+    });
+    let uri = proxy.intercept.uri().clone();
+    let scheme = uri.scheme_str().unwrap_or_default().to_owned();
+    let tunnelled = match scheme.as_str() {
+        "http" => {
+            let mut tunnel = Tunnel::new(uri, connect);
+            if let Some(auth) = proxy.intercept.basic_auth() {
+                tunnel = tunnel.with_auth(auth.clone());
+            }
+            tunnel
+                .oneshot(destination(candidate, "http"))
+                .await
+                .map_err(|e| describe(&e, &target))
         }
-        head.push(byte[0]);
+        "socks5" | "socks5h" => {
+            // socks5: this machine resolves the name; socks5h: the proxy does.
+            let mut socks = SocksV5::new(uri, connect).local_dns(scheme == "socks5");
+            if let Some((user, password)) = proxy.intercept.raw_auth() {
+                socks = socks.with_auth(user.to_owned(), password.to_owned());
+            }
+            socks
+                .oneshot(destination(candidate, "http"))
+                .await
+                .map_err(|e| describe(&e, &target))
+        }
+        "socks4" | "socks4a" => SocksV4::new(uri, connect)
+            .local_dns(scheme == "socks4")
+            .oneshot(destination(candidate, "http"))
+            .await
+            .map_err(|e| describe(&e, &target)),
+        _ => {
+            Err("an https:// proxy (TLS to the proxy itself) is not supported; use http://".into())
+        }
+    };
+    tunnelled.map(|io| io.into_inner().0).map_err(failed)
+}
+
+/// A proxy's failure in words: what the connector said, and its cause.
+fn describe(error: &dyn std::error::Error, target: &str) -> String {
+    let said = error.to_string();
+    let cause = error.source().map(|s| format!(": {s}")).unwrap_or_default();
+    if said.contains("authorization required") {
+        format!("the proxy wants authentication ({said})")
+    } else if said.contains("underlying connection") {
+        format!("could not connect to the proxy{cause}")
+    } else {
+        format!("the proxy did not open a way to {target} ({said}{cause})")
     }
-    let head = String::from_utf8_lossy(&head);
-    let status_line = head.lines().next().unwrap_or_default();
-    let code = status_line.split_whitespace().nth(1).unwrap_or_default();
-    if !status_line.starts_with("HTTP/1.") || code != "200" {
-        let shown = crate::output::sanitize(status_line);
-        return Err(failed(match code {
-            "407" => format!("the proxy wants authentication ({shown})"),
-            _ => format!("the proxy refused the tunnel to {target} ({shown})"),
-        }));
+}
+
+/// A TCP stream whose reads return at most one byte, while a proxy answers (see [`through`]).
+struct OneByteReads(TcpStream);
+
+impl AsyncRead for OneByteReads {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let mut byte = [0u8; 1];
+        let mut one = ReadBuf::new(&mut byte);
+        match Pin::new(&mut self.0).poll_read(cx, &mut one) {
+            Poll::Ready(Ok(())) => {
+                buf.put_slice(one.filled());
+                Poll::Ready(Ok(()))
+            }
+            other => other,
+        }
     }
-    Ok(stream)
+}
+
+impl AsyncWrite for OneByteReads {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
 }
 
 fn tls_error(error: &std::io::Error, candidate: &Candidate) -> DialError {
@@ -691,55 +738,80 @@ mod tests {
     }
 
     #[test]
-    fn no_proxy_and_loopback_bypass_the_proxy() {
-        let proxy = Proxy::parse("HTTPS_PROXY", "http://u:p%40ss@proxy.corp:3128").unwrap();
-        assert_eq!(proxy.address(), "proxy.corp:3128");
-        assert_eq!(proxy.credentials.as_deref(), Some("u:p@ss"));
-        let proxies = Proxies {
-            https: Some(proxy),
-            http: None,
-            no_proxy: vec![".internal.example".into(), "modal2.com".into()],
+    fn no_proxy_and_loopback_bypass_the_proxy_with_curl_s_rules() {
+        let proxies = |value: &str, no_proxy: &str| Proxies {
+            https: Some(("HTTPS_PROXY", value.to_owned())),
+            http: Some(("ALL_PROXY", value.to_owned())),
+            no_proxy: Some(no_proxy.to_owned()),
         };
         let candidate = |url: &str| ServerUrl::parse(url, "t").unwrap().candidates[0].clone();
-        assert!(
+        let via = |proxies: &Proxies, url: &str| {
             proxies
-                .for_candidate(&candidate("https://api.modal.com"))
+                .for_candidate(&candidate(url))
+                .map(|p| p.map(|p| (p.variable, p.address())))
+        };
+        let corp = proxies(
+            "http://u:p%40ss@proxy.corp:3128",
+            ".internal.example,modal2.com,10.0.0.0/8,::ffff:127.0.0.1",
+        );
+        assert_eq!(
+            via(&corp, "https://api.modal.com").unwrap(),
+            Some(("HTTPS_PROXY", "proxy.corp:3128".to_owned()))
+        );
+        assert_eq!(
+            via(&corp, "http://api.modal.com").unwrap(),
+            Some(("ALL_PROXY", "proxy.corp:3128".to_owned()))
+        );
+        for bypassed in [
+            "https://api.modal2.com",
+            "https://a.internal.example",
+            "https://10.1.2.3",
+            "https://127.0.0.1:1",
+            "https://127.1:1",
+            "https://localhost.:1",
+            "https://[::ffff:127.0.0.1]:1",
+            "https://0.0.0.0:1",
+        ] {
+            assert_eq!(via(&corp, bypassed).unwrap(), None, "{bypassed}");
+        }
+        assert_eq!(
+            via(&proxies("http://proxy:1", "*"), "https://api.modal.com").unwrap(),
+            None
+        );
+        // SOCKS works; an unknown value is an error only for a connection that would use it.
+        assert!(
+            via(
+                &proxies("socks5h://127.0.0.1:1080", ""),
+                "https://api.modal.com"
+            )
+            .unwrap()
+            .is_some()
+        );
+        assert!(
+            via(&proxies("HTTP://proxy:1", ""), "https://api.modal.com")
+                .unwrap()
                 .is_some()
         );
-        assert!(
-            proxies
-                .for_candidate(&candidate("https://api.modal2.com"))
-                .is_none()
-        );
-        assert!(
-            proxies
-                .for_candidate(&candidate("https://a.internal.example"))
-                .is_none()
-        );
-        assert!(
-            proxies
-                .for_candidate(&candidate("https://127.0.0.1:1"))
-                .is_none()
-        );
-        assert!(
-            proxies
-                .for_candidate(&candidate("https://localhost:1"))
-                .is_none()
-        );
-        assert!(
-            proxies
-                .for_candidate(&candidate("http://api.modal.com"))
-                .is_none()
-        );
-        let everything = Proxies {
-            no_proxy: vec!["*".into()],
-            ..proxies.clone()
-        };
-        assert!(
-            everything
-                .for_candidate(&candidate("https://api.modal.com"))
-                .is_none()
-        );
-        assert!(Proxy::parse("HTTPS_PROXY", "socks5://x:1").is_err());
+        let broken = proxies("ftp://proxy:1", "");
+        assert!(via(&broken, "https://api.modal.com").is_err());
+        assert_eq!(via(&broken, "http://127.0.0.1:9").unwrap(), None);
+        // RFC 7617: a user without a password is sent as `user:`.
+        let alice = proxies("http://alice@proxy:1", "");
+        let proxy = alice
+            .for_candidate(&candidate("https://api.modal.com"))
+            .unwrap()
+            .unwrap();
+        use base64::Engine;
+        let sent = proxy
+            .intercept
+            .basic_auth()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(sent.trim_start_matches("Basic "))
+            .unwrap();
+        assert_eq!(decoded, b"alice:");
     }
 }

@@ -20,7 +20,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{self, Api, Proxies, Proxy, ServerUrl};
+use crate::api::{self, Api, Proxies, ServerUrl};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
 use crate::config::Config;
 use crate::config::clients;
@@ -95,18 +95,18 @@ impl Context {
     /// What every API call needs: the deadline, the proxies and MODAL_OVERRIDE_HEADERS from
     /// the environment, and the printer for the server's warnings.
     pub fn api_settings(&self) -> Result<api::Settings> {
-        let proxy = |names: &[&'static str]| -> Result<Option<Proxy>> {
+        // The first variable of each list that is set; its value is judged only by a
+        // connection that would use it.
+        let first = |names: &[&'static str]| {
             names
                 .iter()
-                .find_map(|name| self.env.get(name).map(|value| (name, value)))
-                .map(|(name, value)| Proxy::parse(name, value))
-                .transpose()
+                .find_map(|name| self.env.get(name).map(|value| (*name, value.to_owned())))
         };
-        let no_proxy = NO_PROXY_VARIABLES
-            .iter()
-            .find_map(|name| self.env.get(name))
-            .map(|list| list.split(',').map(str::to_owned).collect())
-            .unwrap_or_default();
+        let proxies = Proxies {
+            https: first(HTTPS_PROXY_VARIABLES),
+            http: first(HTTP_PROXY_VARIABLES),
+            no_proxy: first(NO_PROXY_VARIABLES).map(|(_, list)| list),
+        };
         let override_headers = self
             .env
             .get(MODAL_OVERRIDE_HEADERS)
@@ -117,11 +117,7 @@ impl Context {
         let debug = self.printer.clone();
         Ok(api::Settings {
             timeout: self.http_timeout(),
-            proxies: Proxies {
-                https: proxy(HTTPS_PROXY_VARIABLES)?,
-                http: proxy(HTTP_PROXY_VARIABLES)?,
-                no_proxy,
-            },
+            proxies,
             override_headers,
             on_warning: std::sync::Arc::new(move |warning| printer.warn(warning)),
             on_debug: std::sync::Arc::new(move |detail| debug.debug(detail)),

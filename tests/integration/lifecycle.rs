@@ -397,15 +397,14 @@ fn the_api_goes_through_the_proxy_unless_no_proxy_or_loopback_say_not() {
             .env("HTTPS_PROXY", &closed_port_url())
             .env("HTTP_PROXY", &refusing.url)
             .run();
-        run.code(Exit::Failure)
-            .stderr_has(&format!(" {status} "))
-            .stderr_has(&format!(
-                "{} from HTTP_PROXY",
-                refusing.url.trim_start_matches("http://")
-            ));
-        if status == 407 {
-            run.stderr_has("wants authentication");
-        }
+        run.code(Exit::Failure).stderr_has(&format!(
+            "{} from HTTP_PROXY",
+            refusing.url.trim_start_matches("http://")
+        ));
+        run.stderr_has(match status {
+            407 => "the proxy wants authentication",
+            _ => "the proxy did not open a way to api.modal-setup.invalid:",
+        });
     }
 }
 
@@ -810,4 +809,37 @@ fn check_reaches_hundreds_of_profiles_under_a_small_open_file_limit() {
         not_ok.len(),
         not_ok.first()
     );
+}
+
+/// SOCKS proxies work (`socks5h://`: the proxy resolves the name), and a proxy variable that
+/// holds no proxy URL breaks only the connections that would use it, never loopback.
+#[test]
+fn socks5_proxies_work_and_a_bad_proxy_variable_breaks_only_what_uses_it() {
+    let server = TestServer::start();
+    let (mut t, _, _) = with_token(&server);
+    t.set_env("MODAL_SETUP_ALLOW_HTTP", "1");
+    let address: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
+    let socks = crate::support::Socks5Proxy::start(address);
+    let remote = format!("http://api.modal-setup.invalid:{}", address.port());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &remote)
+        .env("ALL_PROXY", &socks.url)
+        .run()
+        .success();
+    assert_eq!(
+        socks.seen(),
+        [format!("api.modal-setup.invalid:{}", address.port())]
+    );
+    // An unusable proxy variable: loopback is unaffected; a server that would use it is told.
+    t.cmd(&["token", "info"])
+        .env("ALL_PROXY", "ftp://proxy.invalid:21")
+        .env("HTTPS_PROXY", "not a url at all")
+        .run()
+        .success();
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &remote)
+        .env("ALL_PROXY", "ftp://proxy.invalid:21")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has("ALL_PROXY holds 'ftp://proxy.invalid:21', which is not a proxy URL");
 }

@@ -489,6 +489,89 @@ impl ConnectProxy {
     }
 }
 
+/// A SOCKS5 proxy on 127.0.0.1 (RFC 1928, no authentication) that connects every request to
+/// `target`, whatever address it names (so a name that resolves nowhere reaches the reference
+/// server, as through `socks5h://`). It records the destinations asked for, as `host:port`
+/// (a name when the client left resolving to the proxy, an address when it resolved it).
+pub struct Socks5Proxy {
+    pub url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Socks5Proxy {
+    pub fn start(target: std::net::SocketAddr) -> Self {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("socks5h://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let record = std::sync::Arc::clone(&record);
+                std::thread::spawn(move || {
+                    let mut client = client;
+                    let read = |client: &mut std::net::TcpStream, n: usize| {
+                        let mut buf = vec![0u8; n];
+                        client.read_exact(&mut buf).map(|()| buf)
+                    };
+                    // Greeting: VER NMETHODS METHODS…; answer "no authentication".
+                    let Ok(head) = read(&mut client, 2) else {
+                        return;
+                    };
+                    if read(&mut client, usize::from(head[1])).is_err()
+                        || client.write_all(&[5, 0]).is_err()
+                    {
+                        return;
+                    }
+                    let Ok(request) = read(&mut client, 4) else {
+                        return;
+                    };
+                    let host = match request[3] {
+                        1 => read(&mut client, 4)
+                            .map(|a| format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+                        3 => read(&mut client, 1)
+                            .and_then(|len| read(&mut client, usize::from(len[0])))
+                            .map(|name| String::from_utf8_lossy(&name).into_owned()),
+                        4 => read(&mut client, 16).map(|a| {
+                            let bytes: [u8; 16] = a.try_into().unwrap();
+                            format!("[{}]", std::net::Ipv6Addr::from(bytes))
+                        }),
+                        _ => return,
+                    };
+                    let (Ok(host), Ok(port)) = (host, read(&mut client, 2)) else {
+                        return;
+                    };
+                    let port = u16::from_be_bytes([port[0], port[1]]);
+                    record.lock().unwrap().push(format!("{host}:{port}"));
+                    let Ok(upstream) = std::net::TcpStream::connect(target) else {
+                        let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
+                        return;
+                    };
+                    if client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).is_err() {
+                        return;
+                    }
+                    let (mut client_read, mut upstream_write) =
+                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let forward = std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut client_read, &mut upstream_write);
+                        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
+                    });
+                    let (mut upstream_read, mut client_write) = (upstream, client);
+                    let _ = std::io::copy(&mut upstream_read, &mut client_write);
+                    let _ = client_write.shutdown(std::net::Shutdown::Write);
+                    let _ = forward.join();
+                });
+            }
+        });
+        Self { url, seen }
+    }
+
+    /// The destinations asked for so far.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
 /// `token set --id ID --secret SECRET` and the flags the tests add to it again and again.
 pub struct TokenSet<'a> {
     env: &'a TestEnv,
