@@ -215,6 +215,19 @@ impl Api {
         self.runtime.block_on(connection.hello(credentials))
     }
 
+    /// ClientHello and WorkspaceNameLookup sent together on the one connection (HTTP/2 carries
+    /// both at once): one round trip where Modal's client spends two.
+    pub fn hello_and_username(&self, credentials: &Credentials) -> (Result<()>, Result<String>) {
+        let connection = match self.connection() {
+            Ok(connection) => connection,
+            Err(error) => return (Err(error), Err(Error::Internal("not connected".into()))),
+        };
+        self.runtime.block_on(futures_util::future::join(
+            connection.hello(credentials),
+            connection.username(credentials),
+        ))
+    }
+
     /// WorkspaceNameLookup: the username the token belongs to (1.6.4 names profiles after it).
     pub fn username(&self, credentials: &Credentials) -> Result<String> {
         let connection = self.connection()?;

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::token::{NewToken, Writer, check_minted, verify, workspace_profile};
+use super::token::{NewToken, Writer, check_minted, verify_and_name};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
 use crate::config::Config;
 use crate::config::edit::validate_new_profile_name;
@@ -114,12 +114,17 @@ pub fn setup(
             crate::output::sanitize(workspace)
         ));
     }
-    if args.verify {
-        verify(w.printer, &api, &credentials)?;
-    }
-    let profile = match chosen {
-        Some(profile) => profile,
-        None => workspace_profile(w.printer, &api, &credentials, minted.workspace_username)?,
+    let named = verify_and_name(
+        w.printer,
+        &api,
+        &credentials,
+        args.verify,
+        chosen.is_none(),
+        minted.workspace_username,
+    )?;
+    let profile = match (chosen, named) {
+        (Some(profile), _) => profile,
+        (None, named) => named.expect("asked for"),
     };
 
     // The profile was named after the workspace only now: ask now. A token refused here is

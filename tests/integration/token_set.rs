@@ -624,3 +624,26 @@ fn a_token_never_goes_in_clear_text_to_another_machine_unless_allowed() {
         run.stderr
     );
 }
+
+/// ClientHello and WorkspaceNameLookup go out together on one connection (one round trip):
+/// with ClientHello held by the server, the lookup has arrived all the same.
+#[test]
+fn verifying_and_naming_go_out_together() {
+    let server = TestServer::start();
+    server.set_fault("ClientHello", Some(reference_server::Fault::Hang));
+    let (id, secret) = server.mint_token();
+    let t = TestEnv::new();
+    t.token_set(&id, &secret)
+        .cmd()
+        .env("MODAL_SERVER_URL", server.url())
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "1")
+        .run()
+        .code(Exit::Failure);
+    assert_eq!(server.count("ClientHello"), 1);
+    assert_eq!(
+        server.count("WorkspaceNameLookup"),
+        1,
+        "the lookup waited for ClientHello"
+    );
+    assert!(!t.config.exists());
+}

@@ -133,13 +133,12 @@ pub fn set(
         let server_url =
             resolve::server_url_for(&config, w.env, chosen.as_ref().map(|p| p.value.as_str()));
         let api = (w.connect)(&server_url)?;
-        verify(w.printer, &api, credentials).map_err(Error::skippable)?;
-        let profile = match chosen {
-            Some(chosen) => chosen.value,
-            // As 1.6.4: the profile is named after the token's workspace.
-            None => {
-                workspace_profile(w.printer, &api, credentials, None).map_err(Error::skippable)?
-            }
+        // As 1.6.4: without a chosen profile, it is named after the token's workspace.
+        let named = verify_and_name(w.printer, &api, credentials, true, chosen.is_none(), None)
+            .map_err(Error::skippable)?;
+        let profile = match (chosen, named) {
+            (Some(chosen), _) => chosen.value,
+            (None, named) => named.expect("asked for"),
         };
         (profile, Some(server_url))
     } else {
@@ -160,27 +159,42 @@ pub fn set(
     Ok(())
 }
 
-/// Asks the server whether it accepts `credentials` (ClientHello), saying so.
-pub fn verify(printer: &Printer, api: &Api, credentials: &Credentials) -> Result<()> {
-    printer.status(format_args!(
-        "Verifying token against {}",
-        api.dialled_url()
-    ));
-    api.hello(credentials)?;
-    printer.success("Token verified successfully!");
-    Ok(())
-}
-
-/// The profile for a token when none was chosen, named after its workspace as 1.6.4 does:
-/// WorkspaceNameLookup's `username`, else `fallback` (the login's `workspace_username`), else
-/// `default`. A failed lookup is an error only when there is no fallback.
-pub fn workspace_profile(
+/// Verifies a token (ClientHello) and, when `name_it`, names its profile after its workspace
+/// (WorkspaceNameLookup's `username`, else `fallback`, the login's `workspace_username`, else
+/// `default`), as 1.6.4 does. Both calls go out together on one connection: one round trip,
+/// where Modal's client waits for the first before the second. `verify: false` makes only the
+/// lookup. A failed lookup is an error only when there is no fallback.
+pub fn verify_and_name(
     printer: &Printer,
     api: &Api,
     credentials: &Credentials,
+    verify: bool,
+    name_it: bool,
     fallback: Option<String>,
-) -> Result<String> {
-    let looked_up = match api.username(credentials) {
+) -> Result<Option<String>> {
+    if verify {
+        printer.status(format_args!(
+            "Verifying token against {}",
+            api.dialled_url()
+        ));
+    }
+    let (hello, looked_up) = match (verify, name_it) {
+        (true, true) => {
+            let (hello, username) = api.hello_and_username(credentials);
+            (hello, Some(username))
+        }
+        (true, false) => (api.hello(credentials), None),
+        (false, true) => (Ok(()), Some(api.username(credentials))),
+        (false, false) => return Ok(None),
+    };
+    hello?;
+    if verify {
+        printer.success("Token verified successfully!");
+    }
+    let Some(looked_up) = looked_up else {
+        return Ok(None);
+    };
+    let looked_up = match looked_up {
         Ok(name) if !name.is_empty() => Some(name),
         Ok(_) => None,
         Err(error) if fallback.is_none() => return Err(error),
@@ -190,8 +204,8 @@ pub fn workspace_profile(
         }
     };
     match looked_up.or(fallback) {
-        Some(name) => profile_from_server(name),
-        None => Ok(DEFAULT_PROFILE.to_owned()),
+        Some(name) => profile_from_server(name).map(Some),
+        None => Ok(Some(DEFAULT_PROFILE.to_owned())),
     }
 }
 
