@@ -155,7 +155,12 @@ pub enum Error {
     },
 
     #[error("the server at {url} refused this client: {message}")]
-    ClientRefused { url: String, message: String },
+    ClientRefused {
+        url: String,
+        message: String,
+        /// The version of Modal's client modal-setup speaks as.
+        speaks_as: &'static str,
+    },
 
     #[error("the server at {url} answered {code}: {message}")]
     Server {
@@ -386,9 +391,8 @@ impl Error {
             Self::NotModalApi { server_source, .. } => format!(
                 "check the server URL (from the {server_source}); Modal's is https://api.modal.com"
             ),
-            Self::ClientRefused { .. } => format!(
-                "this modal-setup speaks as Modal's client {}; upgrade modal-setup (cargo install modal-setup), or adapt the headers with {}",
-                crate::api::CLIENT_VERSION,
+            Self::ClientRefused { speaks_as, .. } => format!(
+                "this modal-setup speaks as Modal's client {speaks_as}; upgrade modal-setup (cargo install modal-setup), or adapt the headers with {}",
                 crate::env::MODAL_OVERRIDE_HEADERS
             ),
             Self::Server { .. } => "the server had a problem; try again later".into(),

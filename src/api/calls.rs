@@ -3,42 +3,18 @@
 
 use std::time::Duration;
 
-use super::Client;
-use super::transport::Connection;
+use super::transport::{Client, Connection};
+use super::types::{Credentials, Flow, FlowRequest, Identity, Minted, Rpc, TokenInfo};
 use super::wire::{
     TokenDeleteRequest, TokenFlowCreateRequest, TokenFlowWaitRequest, TokenInfoGetRequest,
 };
-use super::{Credentials, Flow, FlowRequest, Identity, Minted, TokenInfo, headers, status};
+use super::{headers, status};
 use crate::error::{Error, Result};
 use crate::output::sanitize;
 use crate::secret::Secret;
 
 /// At most this many warnings of one answer are shown.
 const MAX_WARNINGS: usize = 5;
-
-/// The RPCs, named as in the method path `/modal.client.ModalClient/<name>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rpc {
-    TokenFlowCreate,
-    TokenFlowWait,
-    ClientHello,
-    WorkspaceNameLookup,
-    TokenInfoGet,
-    TokenDelete,
-}
-
-impl Rpc {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::TokenFlowCreate => "TokenFlowCreate",
-            Self::TokenFlowWait => "TokenFlowWait",
-            Self::ClientHello => "ClientHello",
-            Self::WorkspaceNameLookup => "WorkspaceNameLookup",
-            Self::TokenInfoGet => "TokenInfoGet",
-            Self::TokenDelete => "TokenDelete",
-        }
-    }
-}
 
 impl Connection {
     /// Makes one call: the headers (the token's when `credentials` is given), the deadline
@@ -70,7 +46,8 @@ impl Connection {
             Err(status) => status.metadata(),
         };
         self.report_warnings(headers::warnings(metadata));
-        let response = answer.map_err(|s| status::from_status(&s, rpc, self, deadline))?;
+        let response =
+            answer.map_err(|s| status::from_status(&s, rpc, &self.answered(), deadline))?;
         // tonic reads any body as gRPC frames; a server that says it sent something else
         // (a JSON API, a proxy's page) is not Modal's, whatever the bytes decode to.
         let content_type = response

@@ -3,7 +3,7 @@
 
 use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 
-use super::Credentials;
+use super::types::Credentials;
 use crate::error::{Error, Result};
 
 /// `x-modal-client-type`: ClientType.CLIENT_TYPE_CLIENT, the type Modal's Python client sends.

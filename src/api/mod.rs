@@ -5,30 +5,26 @@
 //! The async runtime lives here and starts only when a call is made, so offline commands never
 //! pay for it.
 
+// One way down: types <- wire <- headers <- status <- transport <- calls <- this facade.
 mod calls;
 mod headers;
 mod status;
 mod transport;
+mod types;
 pub mod wire;
 
 use std::cell::OnceCell;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tonic::transport::Channel;
-
 use crate::error::{Error, Result};
-use crate::secret::Secret;
 pub use crate::server_url::{Candidate, Scheme, ServerUrl};
 pub use headers::{
     CLIENT_TYPE, CLIENT_VERSION, PYTHON_VERSION, USER_AGENT, parse_override_headers,
 };
-pub use transport::{Proxies, Proxy, STAGGER};
-use wire::modal_client_client::ModalClientClient;
+pub use transport::{DEFAULT_TIMEOUT, MAX_MESSAGE, Proxies, Proxy, STAGGER, Settings, WarningSink};
+pub use types::{Credentials, Flow, FlowRequest, Identity, Minted, TokenInfo};
 
-/// How long a call may take by default (MODAL_SETUP_HTTP_TIMEOUT changes it).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long one TokenFlowWait asks the server to hold the call, as 1.6.4 does.
 pub const FLOW_WAIT: Duration = Duration::from_secs(40);
 /// The client's deadline for one TokenFlowWait: the server's hold plus this margin (45 s in
@@ -37,118 +33,6 @@ pub const FLOW_WAIT_MARGIN: Duration = Duration::from_secs(5);
 /// How long past the login's own timeout the last TokenFlowWait may run: a server that
 /// holds the call to the end gets this long to answer.
 pub const LOGIN_GRACE: Duration = Duration::from_secs(1);
-/// The largest message decoded from the server: a login's answers are a few hundred bytes.
-pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
-
-/// A token id and secret, for the calls that are authenticated.
-#[derive(Clone, Debug)]
-pub struct Credentials {
-    pub token_id: String,
-    pub token_secret: Secret,
-}
-
-impl Credentials {
-    pub fn new(token_id: impl Into<String>, token_secret: Secret) -> Self {
-        Self {
-            token_id: token_id.into(),
-            token_secret,
-        }
-    }
-}
-
-/// Receives each warning the server sends (ClientHello's `server_warnings`, `x-modal-warning`
-/// metadata), already made safe to print.
-pub type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// What every call needs besides its own arguments.
-#[derive(Clone)]
-pub struct Settings {
-    /// The deadline of one call (and of connecting to one server).
-    pub timeout: Duration,
-    pub proxies: Proxies,
-    /// MODAL_OVERRIDE_HEADERS, parsed: set on every call, over the headers modal-setup sends.
-    pub override_headers: Vec<(String, String)>,
-    pub on_warning: WarningSink,
-    /// Where detail for `-v` goes (never a secret).
-    pub on_debug: WarningSink,
-}
-
-impl fmt::Debug for Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Settings")
-            .field("timeout", &self.timeout)
-            .field("proxies", &self.proxies)
-            .field("override_headers", &self.override_headers.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            timeout: DEFAULT_TIMEOUT,
-            proxies: Proxies::default(),
-            override_headers: Vec::new(),
-            on_warning: Arc::new(|_| {}),
-            on_debug: Arc::new(|_| {}),
-        }
-    }
-}
-
-/// What TokenFlowCreate is asked.
-#[derive(Clone, Debug, Default)]
-pub struct FlowRequest {
-    /// The loopback port the browser's page may check.
-    pub localhost_port: u16,
-    pub utm_source: String,
-    pub next_url: String,
-    /// 0: the workspace's default lifetime.
-    pub expires_in_seconds: u32,
-}
-
-/// A login in progress, as TokenFlowCreate answered it.
-#[derive(Clone, Debug)]
-pub struct Flow {
-    pub token_flow_id: String,
-    pub web_url: String,
-    /// The code the page shows; may be empty.
-    pub code: String,
-    pub wait_secret: Secret,
-}
-
-/// A token minted by an approved login.
-#[derive(Clone, Debug)]
-pub struct Minted {
-    pub credentials: Credentials,
-    /// The workspace's username, when the server sends it.
-    pub workspace_username: Option<String>,
-}
-
-/// What TokenInfoGet says about a token.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TokenInfo {
-    pub token_id: String,
-    pub token_name: Option<String>,
-    pub workspace_id: String,
-    pub workspace_name: String,
-    pub identity: Option<Identity>,
-    /// Seconds since the Unix epoch.
-    pub created_at: Option<i64>,
-    pub expires_at: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Identity {
-    User {
-        id: String,
-        name: String,
-    },
-    ServiceUser {
-        id: String,
-        name: String,
-        created_by: Option<String>,
-    },
-}
 
 /// A client for one `server_url` (a failover list is dialled as 1.6.4 does). The connection
 /// is made at the first call and reused.
@@ -326,5 +210,3 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| Error::io("start the network runtime for", "the API client", e))
 }
-
-type Client = ModalClientClient<Channel>;

@@ -1,12 +1,12 @@
 //! What a failed call becomes: a gRPC status, a connection that could not be made, or a call
 //! past its deadline, each turned into the one [`Error`] that says what to do about it.
 
+use std::fmt;
 use std::time::Duration;
 
 use tonic::Code;
 
-use super::calls::Rpc;
-use super::transport::{Connection, DialError};
+use super::types::Rpc;
 use crate::error::{Error, NetFailure};
 use crate::output::{sanitize, seconds};
 use crate::server_url::{Candidate, ServerUrl};
@@ -36,13 +36,37 @@ const UNREADABLE: [&str; 5] = [
 /// tonic's words for an answer that stopped before its status.
 const NO_STATUS: &str = "missing grpc-status trailer";
 
+/// Why a connection could not be made, carried through tonic's error chain.
+#[derive(Debug)]
+pub struct DialError {
+    pub failure: crate::error::NetFailure,
+    pub detail: String,
+}
+
+impl fmt::Display for DialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for DialError {}
+
+/// The connection a call was answered on, as far as its error needs it.
+pub struct Answered<'a> {
+    /// The URL of the list that was dialled.
+    pub url: &'a str,
+    pub server: &'a ServerUrl,
+    /// What was wrong with the server's first bytes, when they were not HTTP/2.
+    pub not_http2: Option<&'static str>,
+}
+
 pub fn from_status(
     status: &tonic::Status,
     rpc: Rpc,
-    connection: &Connection,
+    connection: &Answered<'_>,
     deadline: Duration,
 ) -> Error {
-    let url = connection.candidate.url.clone();
+    let url = connection.url.to_owned();
     let server_source = connection.server.source.clone();
     let message = sanitize(status.message());
     let not_modal = |detail: String| Error::NotModalApi {
@@ -51,7 +75,7 @@ pub fn from_status(
         detail,
     };
     let chain = status_chain(status);
-    if let Some(what) = connection.not_http2() {
+    if let Some(what) = connection.not_http2 {
         return not_modal(format!("it does not answer HTTP/2 ({what})"));
     }
     if NOT_GRPC.iter().any(|needle| chain.contains(needle)) {
@@ -70,7 +94,7 @@ pub fn from_status(
         ));
     }
     if status.code() == Code::Cancelled && chain.contains("Timeout expired") {
-        return timed_out(&connection.server, deadline, false);
+        return timed_out(connection.server, deadline, false);
     }
     // A status the server sent has no source; one with a source is tonic reporting that the
     // connection or the stream broke.
@@ -121,9 +145,10 @@ pub fn from_status(
         Code::FailedPrecondition => Error::ClientRefused {
             url,
             message: or_code(message, status.code()),
+            speaks_as: super::headers::CLIENT_VERSION,
         },
         Code::Unimplemented => not_modal(format!("it does not implement {}", rpc.name())),
-        Code::DeadlineExceeded => timed_out(&connection.server, deadline, false),
+        Code::DeadlineExceeded => timed_out(connection.server, deadline, false),
         Code::Unavailable => Error::Unreachable {
             url,
             cause: or_code(message, status.code()),

@@ -15,9 +15,58 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tonic::transport::{Channel, Endpoint};
 
-use super::{Client, MAX_MESSAGE, Settings, USER_AGENT, WarningSink, status};
+use super::headers::USER_AGENT;
+use super::status::{self, DialError};
+use super::wire::modal_client_client::ModalClientClient;
 use crate::error::{Error, Result};
 use crate::server_url::{Candidate, Scheme, ServerUrl, parse_candidate};
+
+/// How long a call may take by default (MODAL_SETUP_HTTP_TIMEOUT changes it).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest message decoded from the server: a login's answers are a few hundred bytes.
+pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
+/// Receives each warning the server sends (ClientHello's `server_warnings`, `x-modal-warning`
+/// metadata), already made safe to print.
+pub type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What every call needs besides its own arguments.
+#[derive(Clone)]
+pub struct Settings {
+    /// The deadline of one call (and of connecting to one server).
+    pub timeout: Duration,
+    pub proxies: Proxies,
+    /// MODAL_OVERRIDE_HEADERS, parsed: set on every call, over the headers modal-setup sends.
+    pub override_headers: Vec<(String, String)>,
+    pub on_warning: WarningSink,
+    /// Where detail for `-v` goes (never a secret).
+    pub on_debug: WarningSink,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("timeout", &self.timeout)
+            .field("proxies", &self.proxies)
+            .field("override_headers", &self.override_headers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+            proxies: Proxies::default(),
+            override_headers: Vec::new(),
+            on_warning: Arc::new(|_| {}),
+            on_debug: Arc::new(|_| {}),
+        }
+    }
+}
+
+/// The generated client over one connection.
+pub type Client = ModalClientClient<Channel>;
 
 /// How long the next URL of a failover list waits for the one before it, as 1.6.4 does.
 pub const STAGGER: Duration = Duration::from_secs(3);
@@ -118,21 +167,6 @@ fn destination(candidate: &Candidate, scheme: &str) -> http::Uri {
         .expect("a parsed candidate makes a URI")
 }
 
-/// Why a connection could not be made, carried through tonic's error chain.
-#[derive(Debug)]
-pub struct DialError {
-    pub failure: crate::error::NetFailure,
-    pub detail: String,
-}
-
-impl fmt::Display for DialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.detail)
-    }
-}
-
-impl std::error::Error for DialError {}
-
 /// A connection to one server of the list, ready for calls.
 pub struct Connection {
     pub client: Client,
@@ -143,6 +177,15 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// What an error of a call on this connection needs to know of it.
+    pub fn answered(&self) -> status::Answered<'_> {
+        status::Answered {
+            url: &self.candidate.url,
+            server: &self.server,
+            not_http2: self.not_http2(),
+        }
+    }
+
     /// What was wrong with the server's first bytes, when they were not HTTP/2. h2 reports
     /// the broken connection to the call in more than one way; this is what it broke on.
     pub fn not_http2(&self) -> Option<&'static str> {

@@ -5,7 +5,7 @@
 
 tonic::include_proto!("modal.client");
 
-use super::Identity;
+use super::types::Identity;
 use crate::output::sanitize;
 
 impl From<token_info_get_response::Identity> for Identity {
