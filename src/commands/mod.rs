@@ -4,7 +4,7 @@
 //! in effect, the environment, whether questions can be asked, a way to reach a server) and a
 //! [`Printer`]; `run` and `run_profile` resolve those from the [`Context`] first, so the
 //! commands run in tests without a process. Every command that writes a token (`setup`,
-//! `token new`, `token rotate`, `token set`) writes it through [`token::Writer`], which
+//! `token new`, `token rotate`, `token set`) writes it through [`writer::Writer`], which
 //! carries those values.
 
 pub mod check;
@@ -15,6 +15,7 @@ mod git;
 pub mod profile;
 pub mod setup;
 pub mod token;
+pub mod writer;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -314,15 +315,15 @@ pub fn login(ctx: &Context, args: setup::SetupArgs) -> Result<()> {
     })
 }
 
-/// Runs `write` with a [`token::Writer`] for `store` that reaches servers as the context
+/// Runs `write` with a [`writer::Writer`] for `store` that reaches servers as the context
 /// says (MODAL_SETUP_HTTP_TIMEOUT, proxies, MODAL_OVERRIDE_HEADERS).
 fn with_writer<T>(
     ctx: &Context,
     store: &Store,
-    write: impl FnOnce(&token::Writer<'_>) -> Result<T>,
+    write: impl FnOnce(&writer::Writer<'_>) -> Result<T>,
 ) -> Result<T> {
     let connect = |server_url: &Sourced<String>| ctx.api(server_url);
-    write(&token::Writer {
+    write(&writer::Writer {
         printer: &ctx.printer,
         store,
         env: &ctx.env,

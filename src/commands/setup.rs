@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::token::{NewToken, Writer, check_minted, verify_and_name};
+use super::writer::{NewToken, Writer, check_minted, verify_and_name};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
 use crate::config::Config;
 use crate::config::edit::validate_new_profile_name;

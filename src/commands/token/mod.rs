@@ -7,20 +7,16 @@ mod info;
 pub use export::env;
 pub use info::{AskServer, info};
 
-use std::fmt;
 use std::io::{BufRead, IsTerminal};
 
-use crate::api::{Api, Credentials};
-use crate::config::edit::{Settled, TokenChange, validate_new_profile_name};
+use super::writer::{NewToken, Writer, verify_and_name};
+use crate::api::Credentials;
+use crate::config::DEFAULT_PROFILE;
+use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
-use crate::config::store::{Store, Written};
-use crate::config::{DEFAULT_PROFILE, DEFAULT_SERVER_URL};
-use crate::env::{Env, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::Printer;
 use crate::prompt;
 use crate::secret::Secret;
-use crate::server_url::ServerUrl;
 use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
 
 /// Where the secret comes from.
@@ -47,25 +43,6 @@ pub struct SetArgs {
     pub verify: bool,
     /// Revoke the token the profile held before, once the new one is written.
     pub delete_existing: bool,
-}
-
-/// What writing a token needs besides the token, resolved by the caller: the file, the
-/// environment (the server URL, the variables that override the file), a way to reach a
-/// server, and the printer. `setup`, `token new`, `token rotate` and `token set` all write
-/// through it.
-pub struct Writer<'a> {
-    pub printer: &'a Printer,
-    pub store: &'a Store,
-    pub env: &'a Env,
-    pub connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
-}
-
-impl fmt::Debug for Writer<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Writer")
-            .field("store", &self.store.path())
-            .finish_non_exhaustive()
-    }
 }
 
 /// The id and secret of `token set`, from the flags, stdin or the terminal, and checked.
@@ -157,250 +134,6 @@ pub fn set(
         w.revoke_replaced(&token, &saved)?;
     }
     Ok(())
-}
-
-/// Verifies a token (ClientHello) and, when `name_it`, names its profile after its workspace
-/// (WorkspaceNameLookup's `username`, else `fallback`, the login's `workspace_username`, else
-/// `default`), as 1.6.4 does. Both calls go out together on one connection: one round trip,
-/// where Modal's client waits for the first before the second. `verify: false` makes only the
-/// lookup. A failed lookup is an error only when there is no fallback.
-pub fn verify_and_name(
-    printer: &Printer,
-    api: &Api,
-    credentials: &Credentials,
-    verify: bool,
-    name_it: bool,
-    fallback: Option<String>,
-) -> Result<Option<String>> {
-    if verify {
-        printer.status(format_args!(
-            "Verifying token against {}",
-            api.dialled_url()
-        ));
-    }
-    let (hello, looked_up) = match (verify, name_it) {
-        (true, true) => {
-            let (hello, username) = api.hello_and_username(credentials);
-            (hello, Some(username))
-        }
-        (true, false) => (api.hello(credentials), None),
-        (false, true) => (Ok(()), Some(api.username(credentials))),
-        (false, false) => return Ok(None),
-    };
-    hello?;
-    if verify {
-        printer.success("Token verified successfully!");
-    }
-    let Some(looked_up) = looked_up else {
-        return Ok(None);
-    };
-    let looked_up = match looked_up {
-        Ok(name) if !name.is_empty() => Some(name),
-        Ok(_) => None,
-        Err(error) if fallback.is_none() => return Err(error),
-        Err(error) => {
-            printer.debug(format_args!("WorkspaceNameLookup failed: {error}"));
-            None
-        }
-    };
-    match looked_up.or(fallback) {
-        Some(name) => profile_from_server(name).map(Some),
-        None => Ok(Some(DEFAULT_PROFILE.to_owned())),
-    }
-}
-
-/// A profile name that comes from the server: used only if it is a name a user could type,
-/// so that a server can never put TOML (or anything odd) into the file.
-pub fn profile_from_server(name: String) -> Result<String> {
-    validate_new_profile_name(&name).map_err(|_| Error::InvalidInput {
-        what: "profile name from the server",
-        problem: format!(
-            "the workspace name '{}' is not a valid profile name",
-            crate::output::sanitize(&name)
-        ),
-        hint: "nothing was written; run the command again with --profile NAME".into(),
-    })?;
-    Ok(name)
-}
-
-/// A token about to be written.
-#[derive(Debug)]
-pub struct NewToken<'a> {
-    pub profile: &'a str,
-    pub credentials: &'a Credentials,
-    /// The server the token was checked against; `None`: the profile's in the file (read
-    /// under the lock), else MODAL_SERVER_URL or the default.
-    pub server_url: Option<&'a Sourced<String>>,
-}
-
-/// What [`save`] did.
-#[derive(Debug)]
-pub struct Saved {
-    /// The different token the profile held before, with its secret.
-    pub replaced: Option<Credentials>,
-    /// The server the token belongs to.
-    pub server_url: Sourced<String>,
-}
-
-impl Writer<'_> {
-    /// Writes a token into `profile` under the lock, activates the profile when asked to (the
-    /// store settles which one is active otherwise), and reports what was done.
-    pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
-        let mut server_url = token.server_url.cloned();
-        let mut failover_list = false;
-        let written = self.store.update(|config| {
-            if !config.contains(token.profile) {
-                validate_new_profile_name(token.profile)?;
-            }
-            let server = server_url.get_or_insert_with(|| {
-                resolve::server_url_for(config, self.env, Some(token.profile))
-            });
-            let to_write = server_url_to_write(server)?;
-            failover_list = to_write.as_ref().is_some_and(ServerUrl::is_list);
-            let change = config.set_token(
-                token.profile,
-                &token.credentials.token_id,
-                &token.credentials.token_secret,
-                to_write.as_ref().map(ServerUrl::canonical).as_deref(),
-            )?;
-            if activate {
-                config.activate(token.profile)?;
-            }
-            // What the file says now, whether or not this write made it so.
-            let active = config.active_profiles().contains(&token.profile);
-            Ok((change, active))
-        })?;
-        // Without --activate, the store's rule may still make it the active one (no profile
-        // was, and it is the only one holding a token).
-        let mut written = written;
-        written.value.1 |= written.settled == Settled::Activated(token.profile.to_owned());
-        super::report_write(self.printer, &written);
-        self.report_written(token.profile, &written);
-        if failover_list {
-            self.printer.warn(format_args!(
-                "profile '{}' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it",
-                token.profile
-            ));
-        }
-        let replaced = match &written.value.0 {
-            TokenChange::Replaced {
-                previous_token_id: Some(previous),
-                previous_token_secret: Some(secret),
-            } if *previous != token.credentials.token_id => {
-                Some(Credentials::new(previous.clone(), secret.clone()))
-            }
-            _ => None,
-        };
-        Ok(Saved {
-            replaced,
-            server_url: server_url.expect("set by the edit"),
-        })
-    }
-
-    /// Revokes the token a new one replaced (`--delete-existing`, `token rotate`): TokenDelete
-    /// authenticated as the old token itself, as 1.6.4 does. The new token is already written and
-    /// stays whatever happens here; the token just written is never revoked.
-    pub fn revoke_replaced(&self, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
-        let Some(previous) = &saved.replaced else {
-            self.printer.note(format_args!(
-                "profile '{}' held no other token, so there is nothing to revoke",
-                token.profile
-            ));
-            return Ok(());
-        };
-        let revoked = (self.connect)(&saved.server_url)
-            .and_then(|api| api.delete_token(previous, &previous.token_id));
-        match revoked {
-            Ok(()) => {}
-            // A token the server rejects is unusable already: nothing is left to revoke.
-            Err(Error::Rejected {
-                permission: false, ..
-            }) => {
-                self.printer.note(format_args!(
-                    "the server no longer accepts the previous token {}, so it needs no revoking",
-                    previous.token_id
-                ));
-                return Ok(());
-            }
-            Err(cause) => {
-                return Err(Error::RevokeFailed {
-                    token_id: previous.token_id.clone(),
-                    cause: Box::new(cause),
-                    kept: true,
-                });
-            }
-        }
-        self.printer.success(format_args!(
-            "Revoked the previous token {} of profile '{}'",
-            previous.token_id, token.profile
-        ));
-        Ok(())
-    }
-}
-
-/// The `server_url` a token's profile gets: nothing for Modal's default (as Modal writes it),
-/// else the URL in the one form every Modal client reads ([`ServerUrl::canonical`]). A value
-/// that cannot be put in that form is refused, and nothing is written.
-fn server_url_to_write(server: &Sourced<String>) -> Result<Option<ServerUrl>> {
-    if server.value == DEFAULT_SERVER_URL {
-        return Ok(None);
-    }
-    ServerUrl::parse(&server.value, &server.origin.to_string()).map(Some)
-}
-
-/// A token minted by a login, checked before anything is done with it: a server can send
-/// anything, but only an `ak-`/`as-` pair is ever verified or written.
-pub fn check_minted(credentials: Credentials) -> Result<Credentials> {
-    let shaped =
-        is_token_id(&credentials.token_id) && is_token_secret(credentials.token_secret.expose());
-    if shaped {
-        return Ok(credentials);
-    }
-    Err(Error::FlowFailed {
-        reason: "the server sent a token that is not an ak-/as- pair; nothing was written".into(),
-    })
-}
-
-impl Writer<'_> {
-    /// Reports a written token; the last line is `Token written to PATH in profile NAME` and
-    /// whether it is active.
-    fn report_written(&self, profile: &str, written: &Written<(TokenChange, bool)>) {
-        let printer = self.printer;
-        let path = self.store.path();
-        let (change, activated) = &written.value;
-        if let TokenChange::Replaced {
-            previous_token_id: Some(previous),
-            ..
-        } = change
-        {
-            printer.note(format_args!(
-                "replaced token {previous} in profile '{profile}'"
-            ));
-        }
-        for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
-            if self.env.get(var).is_some() {
-                printer.warn(format_args!(
-                "{var} is set in the environment and overrides the token in the file; unset it to use the file"
-            ));
-            }
-        }
-        let state = if *activated {
-            "it is the active profile".to_owned()
-        } else {
-            format!(
-                "it is not active (use it with `--profile {profile}` or `modal-setup profile activate {profile}`)"
-            )
-        };
-        let verb = if *change == TokenChange::Unchanged {
-            "Token already in"
-        } else {
-            "Token written to"
-        };
-        printer.success(format_args!(
-            "{verb} {} in profile {profile}; {state}",
-            path.display()
-        ));
-    }
 }
 
 /// The most bytes `--secret -` reads: a token secret is a short line, and `< /dev/zero` must
@@ -532,6 +265,9 @@ mod tests {
 #[cfg(test)]
 mod writer_tests {
     use super::*;
+    use crate::api::Api;
+    use crate::config::resolve::Sourced;
+    use crate::env::{Env, MODAL_TOKEN_ID};
     use crate::testing::TempConfig;
 
     const FILE: &str =
