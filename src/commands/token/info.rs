@@ -205,8 +205,9 @@ fn as_json(resolved: &Resolved, info: Option<&TokenInfo>, both_env: bool) -> Val
             "workspace": info.workspace_name,
             "workspace_id": info.workspace_id,
             "identity": info.identity.as_ref().map(identity),
-            "created_at": info.created_at.map(crate::time::utc),
-            "expires_at": info.expires_at.map(crate::time::utc),
+            // RFC 3339 for machines; the text output keeps the friendly form.
+            "created_at": info.created_at.map(crate::time::rfc3339),
+            "expires_at": info.expires_at.map(crate::time::rfc3339),
         })),
     })
 }
@@ -248,6 +249,21 @@ mod tests {
         let online = printer.captured().stdout;
         assert!(online.starts_with(&offline), "{online}");
         assert!(online.contains("acme"), "{online}");
+    }
+
+    #[test]
+    fn dates_in_json_are_rfc_3339() {
+        let printer = Printer::capturing(Verbosity::Normal);
+        let dated = |credentials: &Credentials| {
+            answer(credentials).map(|info| TokenInfo {
+                created_at: Some(1_796_185_000),
+                ..info
+            })
+        };
+        info(&printer, &resolved(FILE, &[]), true, Some(&dated)).unwrap();
+        let json: Value = serde_json::from_str(&printer.captured().stdout).unwrap();
+        assert_eq!(json["server"]["created_at"], "2026-12-02T04:16:40Z");
+        assert_eq!(json["server"]["expires_at"], Value::Null);
     }
 
     #[test]
