@@ -101,11 +101,11 @@ fn token_info_json_field_by_field() {
     assert_eq!(info["server"]["workspace"], "demo-workspace");
     assert_eq!(info["server"]["identity"]["kind"], "user");
     assert_eq!(info["server"]["identity"]["name"], "demo-user");
+    // RFC 3339: YYYY-MM-DDTHH:MM:SSZ.
+    let created = info["server"]["created_at"].as_str().unwrap();
     assert!(
-        info["server"]["created_at"]
-            .as_str()
-            .unwrap()
-            .ends_with(" UTC")
+        created.len() == 20 && created.as_bytes()[10] == b'T' && created.ends_with('Z'),
+        "{created}"
     );
     assert_eq!(info["server"]["expires_at"], Value::Null);
     let offline: Value =
