@@ -197,6 +197,9 @@ pub enum Error {
     #[error("could not use the terminal: {0}")]
     Terminal(io::Error),
 
+    #[error("{failed} of the {checked} profiles with a token cannot be used")]
+    ProfilesNotUsable { failed: usize, checked: usize },
+
     #[error("{problems} problem(s) found: Modal's clients will not all use the same valid token")]
     DoctorFound { problems: usize },
 
@@ -408,6 +411,9 @@ impl Error {
             }
             Self::TimedOut { .. } => {
                 "nothing was written; run `modal-setup setup` again, or pass --timeout SECS to wait longer".into()
+            }
+            Self::ProfilesNotUsable { .. } => {
+                "the STATUS column says why for each; `modal-setup doctor --profile NAME` looks closer".into()
             }
             Self::DoctorFound { .. } => {
                 "fix each finding and failed check the report lists, then run `modal-setup doctor` again".into()

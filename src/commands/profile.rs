@@ -61,6 +61,19 @@ pub fn list(
     format: ListFormat,
 ) -> Result<()> {
     let check = checked.is_some();
+    // With --check, the listing is printed whole first; then any profile holding a token that
+    // is not usable makes the command fail, as `gh auth status` does.
+    let failed = checked.as_ref().map(|checked| {
+        let held: Vec<&Checked> = checked
+            .iter()
+            .filter(|c| c.status != crate::commands::check::Status::NoToken)
+            .collect();
+        let failed = held
+            .iter()
+            .filter(|c| !matches!(c.status, crate::commands::check::Status::Ok { .. }))
+            .count();
+        (failed, held.len())
+    });
     let statuses: Vec<Option<Checked>> = match checked {
         Some(checked) => checked.into_iter().map(Some).collect(),
         None => vec![None; config.profiles().count()],
@@ -101,7 +114,10 @@ pub fn list(
         }
         ListFormat::Table => printer.data(table(printer, &rows, check))?,
     }
-    Ok(())
+    match failed {
+        Some((failed, checked)) if failed > 0 => Err(Error::ProfilesNotUsable { failed, checked }),
+        _ => Ok(()),
+    }
 }
 
 /// Aligned columns; the server column only when some profile has a non-default server (with

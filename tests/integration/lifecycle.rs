@@ -461,7 +461,10 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
     let started = Instant::now();
     let run = t.run(&["profile", "list", "--check", "--json"]);
     let took = started.elapsed();
-    run.success();
+    // The listing is whole, and the command fails: profiles with a token cannot be used.
+    run.code(Exit::Failure).stderr_has(
+        "error: 3 of the 4 profiles with a token cannot be used\nhint: the STATUS column says why",
+    );
     assert!(took < Duration::from_secs(9), "took {took:?}");
     let rows: Value = serde_json::from_str(&run.stdout).unwrap();
     let status: Vec<(&str, &str, Value)> = rows
