@@ -145,8 +145,9 @@ DELAY_MS = 50
 
 class DelayingProxy:
     """A TCP proxy on 127.0.0.1 that holds every chunk for DELAY_MS in each direction, as a
-    network 100 ms away would: the time a command takes through it, less its time without,
-    divided by 100 ms, is the number of round trips it waits for."""
+    network 100 ms away would. It also keeps, per connection, when the client's first bytes
+    came and when the last bytes reached it: that span, over 100 ms, is the number of round
+    trips the command waited for on the network, whatever its start-up costs."""
 
     def __init__(self, target_port):
         import socket
@@ -154,7 +155,19 @@ class DelayingProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.target_port = target_port
+        self.lock = threading.Lock()
+        self.spans = []
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self):
+        with self.lock:
+            self.spans = []
+
+    def round_trips(self):
+        """Round trips waited for on every connection since the last reset."""
+        with self.lock:
+            waited = sum(last - first for first, last in self.spans if first and last)
+        return waited / (2 * DELAY_MS / 1000)
 
     def _accept(self):
         import socket
@@ -167,11 +180,16 @@ class DelayingProxy:
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             for sock in (client, upstream):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
+            span = [None, None]
+            with self.lock:
+                self.spans.append(span)
+            threading.Thread(target=self._pipe, args=(client, upstream, span, 0), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, span, 1), daemon=True).start()
 
     @staticmethod
-    def _pipe(src, dst):
+    def _pipe(src, dst, span, mark):
+        """Copies src to dst, each chunk DELAY_MS late. mark 0: note the first chunk received
+        from the client; mark 1: note the last chunk delivered to it."""
         import queue
         import threading
         import time
@@ -189,6 +207,8 @@ class DelayingProxy:
                     dst.sendall(data)
                 except OSError:
                     break
+                if mark == 1:
+                    span[1] = time.monotonic()
             try:
                 dst.shutdown(1)
             except OSError:
@@ -203,6 +223,8 @@ class DelayingProxy:
             if not data:
                 held.put((0, None))
                 return
+            if mark == 0 and span[0] is None:
+                span[0] = time.monotonic()
             held.put((time.monotonic() + DELAY_MS / 1000, data))
 
     def close(self):
@@ -218,6 +240,7 @@ def measure_round_trips(bench, text):
         port = int(url.rsplit(":", 1)[1])
         proxy = DelayingProxy(port)
         minted = os.path.join(bench.workdir, "minted-rt.toml")
+        # A token the server minted, written by a login it approves by itself.
         env = bench.env(minted)
         env["MODAL_SERVER_URL"] = url
         subprocess.run([OURS, "setup", "--no-browser", "--no-verify", "--profile", "minted"], env=env, check=True, stdin=subprocess.DEVNULL, capture_output=True)
@@ -241,27 +264,25 @@ def measure_round_trips(bench, text):
         for name, (modal_argv, ours_argv) in cases.items():
             row = {}
             for tool, argv in (("modal", modal_argv), ("modal-setup", ours_argv)):
-                times = {}
-                for via, target in (("direct", url), ("delayed", f"http://127.0.0.1:{proxy.port}")):
-                    samples = []
-                    for _ in range(max(5, RUNS // 2)):
-                        config = os.path.join(bench.workdir, "rt.toml")
-                        with open(config, "w") as f:
-                            f.write(text)
-                        env = bench.env(config)
-                        env["MODAL_SERVER_URL"] = target
-                        if name == "token info":
-                            # The minted token, not the file's made-up ones.
-                            env["MODAL_TOKEN_ID"], env["MODAL_TOKEN_SECRET"] = token_id, secret
-                        start = _now()
-                        done = subprocess.run(argv(), env=env, stdin=subprocess.DEVNULL, capture_output=True)
-                        if done.returncode != 0:
-                            raise SystemExit(f"{argv()} failed: {done.stderr.decode()}")
-                        samples.append((_now() - start) * 1e3)
-                    # The best of the runs: start-up (hundreds of ms for Modal's client) varies
-                    # from run to run far more than a round trip, and least at its best.
-                    times[via] = min(samples)
-                row[tool] = (times["delayed"], (times["delayed"] - times["direct"]) / (2 * DELAY_MS))
+                samples, trips = [], []
+                for _ in range(max(5, RUNS // 2)):
+                    target = f"http://127.0.0.1:{proxy.port}"
+                    config = os.path.join(bench.workdir, "rt.toml")
+                    with open(config, "w") as f:
+                        f.write(text)
+                    env = bench.env(config)
+                    env["MODAL_SERVER_URL"] = target
+                    if name == "token info":
+                        # The minted token, not the file's made-up ones.
+                        env["MODAL_TOKEN_ID"], env["MODAL_TOKEN_SECRET"] = token_id, secret
+                    proxy.reset()
+                    start = _now()
+                    done = subprocess.run(argv(), env=env, stdin=subprocess.DEVNULL, capture_output=True)
+                    if done.returncode != 0:
+                        raise SystemExit(f"{argv()} failed: {done.stderr.decode()}")
+                    samples.append((_now() - start) * 1e3)
+                    trips.append(proxy.round_trips())
+                row[tool] = (statistics.median(samples), statistics.median(trips))
             results[name] = row
         proxy.close()
         return results
@@ -343,9 +364,10 @@ file, written afresh before every run, each run with a new token so that every r
 
 Against a real server the time of a network command is its round trips. Both tools against
 the same reference server through a proxy in the benchmark harness that holds every chunk
-{DELAY_MS} ms in each direction (a server 100 ms away): the best time through it, and the
-round trips waited for (that time less the best time without the delay, over 100 ms). TCP's own
-handshake is on loopback and not delayed, so these count the calls and HTTP/2's setup.
+{DELAY_MS} ms in each direction (a server 100 ms away): the median time of the whole command
+through it, and the round trips it waited for on the network (from the client's first bytes
+to the last bytes it received, over 100 ms: start-up is not counted). TCP's own handshake is
+on loopback and not delayed, so these count the calls and HTTP/2's setup.
 Goal: never more round trips than Modal's client.
 
 | command | modal 1.6.4 | modal-setup | never more |

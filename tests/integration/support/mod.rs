@@ -467,16 +467,7 @@ impl ConnectProxy {
                     let mut answer = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
                     answer.extend_from_slice(&first[..n]);
                     let _ = client.write_all(&answer);
-                    let (mut client_read, mut upstream_write) =
-                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-                    let forward = std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut client_read, &mut upstream_write);
-                        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
-                    });
-                    let (mut upstream_read, mut client_write) = (upstream, client);
-                    let _ = std::io::copy(&mut upstream_read, &mut client_write);
-                    let _ = client_write.shutdown(std::net::Shutdown::Write);
-                    let _ = forward.join();
+                    relay(client, upstream);
                 });
             }
         });
@@ -550,16 +541,7 @@ impl Socks5Proxy {
                     if client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).is_err() {
                         return;
                     }
-                    let (mut client_read, mut upstream_write) =
-                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-                    let forward = std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut client_read, &mut upstream_write);
-                        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
-                    });
-                    let (mut upstream_read, mut client_write) = (upstream, client);
-                    let _ = std::io::copy(&mut upstream_read, &mut client_write);
-                    let _ = client_write.shutdown(std::net::Shutdown::Write);
-                    let _ = forward.join();
+                    relay(client, upstream);
                 });
             }
         });
@@ -570,6 +552,20 @@ impl Socks5Proxy {
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
     }
+}
+
+/// Copies bytes both ways between a proxy's client and the server until both ends close.
+fn relay(client: std::net::TcpStream, upstream: std::net::TcpStream) {
+    let (mut client_read, mut upstream_write) =
+        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+    let forward = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut client_read, &mut upstream_write);
+        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut upstream_read, mut client_write) = (upstream, client);
+    let _ = std::io::copy(&mut upstream_read, &mut client_write);
+    let _ = client_write.shutdown(std::net::Shutdown::Write);
+    let _ = forward.join();
 }
 
 /// `token set --id ID --secret SECRET` and the flags the tests add to it again and again.
