@@ -241,9 +241,17 @@ fn modal_profile_list_tells_live_from_rejected_profiles() {
     };
     assert_eq!(workspace("live"), "demo-workspace");
     assert_eq!(workspace("dead"), "Unknown (authentication failure)");
-    // modal-setup agrees on both, with the same call.
-    let ours = s.ours(&["profile", "list", "--check", "--json"], &[]);
-    let ours: serde_json::Value = serde_json::from_str(&ours).unwrap();
+    // modal-setup agrees on both, with the same call; and, unlike Modal, exits 1 because one
+    // profile cannot be used (as `gh auth status` does), after printing the whole listing.
+    let checked = s
+        .prepared(
+            std::path::Path::new(crate::OURS),
+            &["profile", "list", "--check", "--json"],
+        )
+        .output()
+        .unwrap();
+    assert_eq!(checked.status.code(), Some(1));
+    let ours: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
     assert_eq!(ours[0]["workspace"], "demo-workspace");
     assert_eq!(ours[1]["status"], "rejected");
 }
