@@ -204,29 +204,53 @@ pub struct Reading {
     pub causes: Vec<Cause>,
 }
 
-/// What each of Modal's clients reads from `config` and `env`.
+/// What every client's reading needs of the file, found once for all three (a file can hold
+/// 10,000 profiles).
+struct Shape {
+    /// The profile a fix names: modal-setup's when it is in the file, else the only one
+    /// holding a token, else `NAME`.
+    ours: String,
+    /// The tables with `active = true`, in the order of the file.
+    active: Vec<String>,
+    count: usize,
+}
+
+impl Shape {
+    fn of(config: &Config, ours: &str) -> Self {
+        let ours = if config.contains(ours) {
+            ours.to_owned()
+        } else {
+            match config.token_holders().as_slice() {
+                [only] => only.clone(),
+                _ => "NAME".to_owned(),
+            }
+        };
+        Self {
+            ours,
+            active: config
+                .active_profiles()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            count: config.profiles().count(),
+        }
+    }
+}
+
+/// What each of Modal's clients reads from `config` and `env`. `ours` is the profile
+/// modal-setup uses, named in the fixes.
 pub fn read_all(config: &Config, env: &Env, ours: &str) -> Vec<Reading> {
+    let shape = Shape::of(config, ours);
     Client::ALL
         .iter()
-        .map(|&client| read(client, config, env, ours))
+        .map(|&client| read(client, config, env, &shape))
         .collect()
 }
 
-/// What `client` reads. `ours` is the profile modal-setup uses, named in the fixes.
-pub fn read(client: Client, config: &Config, env: &Env, ours: &str) -> Reading {
-    // A fix names the profile to activate: modal-setup's when it is in the file, else the
-    // only one holding a token.
-    let holders = config.token_holders();
-    let ours = match holders.as_slice() {
-        _ if config.contains(ours) => ours,
-        [only] => only.as_str(),
-        _ => "NAME",
-    };
-    let active: Vec<String> = config
-        .active_profiles()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+/// What `client` reads.
+fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
+    let ours = shape.ours.as_str();
+    let active = &shape.active;
     let named = env.get(MODAL_PROFILE).map(str::to_owned);
     let mut causes = Vec::new();
     let mut fails = None;
@@ -243,7 +267,7 @@ pub fn read(client: Client, config: &Config, env: &Env, ours: &str) -> Reading {
                 .cloned()
                 .unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
         ),
-        (None, Client::Js) => js_first_active(names_of(&active)).map(str::to_owned),
+        (None, Client::Js) => js_first_active(names_of(active)).map(str::to_owned),
         (None, Client::Go) if active.len() > 1 => None,
         (None, Client::Go) => active.first().cloned(),
     };
@@ -262,13 +286,13 @@ pub fn read(client: Client, config: &Config, env: &Env, ours: &str) -> Reading {
     if client == Client::Python
         && profile.as_deref() == Some(DEFAULT_PROFILE)
         && active.is_empty()
-        && config.profiles().count() > 1
+        && shape.count > 1
     {
         fails.get_or_insert(Cause::NoneActiveOfSeveral {
             ours: ours.to_owned(),
         });
     }
-    if profile.is_none() && active.is_empty() && !config.is_empty() {
+    if profile.is_none() && active.is_empty() && shape.count > 0 {
         causes.push(Cause::NoneActive {
             ours: ours.to_owned(),
         });
