@@ -846,3 +846,25 @@ fn socks5_proxies_work_and_a_bad_proxy_variable_breaks_only_what_uses_it() {
         .code(Exit::Failure)
         .stderr_has("ALL_PROXY holds 'ftp://proxy.invalid:21', which is not a proxy URL");
 }
+
+/// `token info --json` keeps stdout whole when the server check fails: the local fields,
+/// `verified: false` and the error; the exit code is the failure's.
+#[test]
+fn token_info_json_is_whole_when_the_server_check_fails() {
+    let server = TestServer::start();
+    let (t, id, _) = with_token(&server);
+    let unreachable = t
+        .cmd(&["token", "info", "--json"])
+        .env("MODAL_SERVER_URL", &closed_port_url())
+        .run();
+    unreachable.code(Exit::Failure);
+    let json: Value = serde_json::from_str(&unreachable.stdout).expect("whole JSON");
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["token_id"]["value"], id.as_str());
+    assert_eq!(json["error"]["kind"], "unreachable");
+    server.set_token_state(&id, TokenState::Revoked);
+    let rejected = t.run(&["token", "info", "--json"]);
+    rejected.code(Exit::Rejected);
+    let json: Value = serde_json::from_str(&rejected.stdout).expect("whole JSON");
+    assert_eq!(json["error"]["kind"], "rejected");
+}

@@ -55,8 +55,24 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
                 overridden_by: overridden_by.clone(),
             },
             other => other,
-        })?;
-        Some(info)
+        });
+        match info {
+            Ok(info) => Some(info),
+            // JSON stays whole: what is known locally, `verified: false` and the error; the
+            // exit code is the error's.
+            Err(error) if json => {
+                let mut local = as_json(resolved, None, both_env);
+                local["error"] = json!({
+                    "kind": error_kind(&error),
+                    "message": error.to_string(),
+                    "hint": error.hint(),
+                });
+                printer
+                    .data(serde_json::to_string_pretty(&local).expect("plain data serializes"))?;
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        }
     } else {
         None
     };
@@ -75,6 +91,19 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
         }
     }
     Ok(())
+}
+
+/// What kind of failure, for scripts: `rejected`, `timed_out`, `unreachable` or `error`.
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Rejected { .. } => "rejected",
+        Error::Unreachable {
+            failure: crate::error::NetFailure::Timeout(_),
+            ..
+        } => "timed_out",
+        Error::Unreachable { .. } => "unreachable",
+        _ => "error",
+    }
 }
 
 /// The variables the credentials in effect came from, for the hint when they are rejected.
@@ -288,5 +317,19 @@ mod tests {
         );
         // What is known locally was printed before the error.
         assert!(printer.captured().stdout.starts_with("Token: ak-env\n"));
+        // In JSON too: whole, with `verified: false` and the error, and the error returned.
+        let printer = Printer::capturing(Verbosity::Normal);
+        let error = info(&printer, &resolved(FILE, &env), true, Some(&reject)).unwrap_err();
+        assert!(matches!(error, Error::Rejected { .. }));
+        let json: Value = serde_json::from_str(&printer.captured().stdout).unwrap();
+        assert_eq!(json["verified"], false);
+        assert_eq!(json["token_id"]["value"], "ak-env");
+        assert_eq!(json["error"]["kind"], "rejected");
+        assert!(
+            json["error"]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("MODAL_TOKEN_ID")
+        );
     }
 }
