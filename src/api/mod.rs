@@ -22,7 +22,7 @@ pub use crate::server_url::{Candidate, Scheme, ServerUrl};
 pub use headers::{
     CLIENT_TYPE, CLIENT_VERSION, PYTHON_VERSION, USER_AGENT, parse_override_headers,
 };
-pub use transport::{DEFAULT_TIMEOUT, MAX_MESSAGE, Proxies, Proxy, STAGGER, Settings, WarningSink};
+pub use transport::{DEFAULT_TIMEOUT, Proxies, STAGGER, Settings};
 pub use types::{Credentials, Flow, FlowRequest, Identity, Minted, TokenInfo};
 
 /// How long one TokenFlowWait asks the server to hold the call, as 1.6.4 does.

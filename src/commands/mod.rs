@@ -269,12 +269,10 @@ pub(crate) fn report_write<T>(printer: &Printer, written: &Written<T>) {
     match &written.settled {
         Settled::AsItWas => {}
         Settled::Activated(name) => printer.note(format_args!(
-            "profile '{}' is active now: no profile was, and Modal's JS and Go SDKs use only an active one",
-            crate::output::sanitize(name)
+            "profile '{name}' is active now: no profile was, and Modal's JS and Go SDKs use only an active one"
         )),
         Settled::Deactivated { kept, others } => printer.note(format_args!(
-            "only '{}' is active now: {} also said active = true, which Modal's clients read three different ways",
-            crate::output::sanitize(kept),
+            "only '{kept}' is active now: {} also said active = true, which Modal's clients read three different ways",
             quoted(others)
         )),
         Settled::NoneActive { holding_tokens } => printer.warn(format_args!(

@@ -112,11 +112,24 @@ fn bash_completes_profile_names() {
     assert!(complete("modal-setup prof").contains("profile"));
 }
 
+/// A shell of the test's own: nothing of the caller's environment but the binary on PATH, the
+/// test's HOME and config file, started in its directory.
+fn shell(t: &TestEnv, program: &str) -> std::process::Command {
+    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
+    let mut command = std::process::Command::new(program);
+    command
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("HOME", &t.home)
+        .env("MODAL_CONFIG_PATH", &t.config)
+        .current_dir(t.dir());
+    command
+}
+
 /// What bash's completion of `line` puts in COMPREPLY, a line each.
 fn bash_complete(t: &TestEnv, line: &str) -> String {
     let script_path = t.dir().join("completion.bash");
     std::fs::write(&script_path, script(Shell::Bash)).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
     let words: Vec<&str> = line.split(' ').collect();
     let program = format!(
         "source {}; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _modal_setup_with_profiles modal-setup \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
@@ -128,16 +141,7 @@ fn bash_complete(t: &TestEnv, line: &str) -> String {
             .join(" "),
         words.len() - 1
     );
-    let output = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(program)
-        .env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-        .env("HOME", &t.home)
-        .env("MODAL_CONFIG_PATH", &t.config)
-        .current_dir(t.dir())
-        .output()
-        .unwrap();
+    let output = shell(t, "bash").arg("-c").arg(program).output().unwrap();
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -145,19 +149,13 @@ fn bash_complete(t: &TestEnv, line: &str) -> String {
 fn fish_complete(t: &TestEnv, line: &str) -> Vec<String> {
     let script_path = t.dir().join("completion.fish");
     std::fs::write(&script_path, script(Shell::Fish)).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
-    let output = std::process::Command::new("fish")
+    let output = shell(t, "fish")
         .arg("--no-config")
         .arg("-c")
         .arg(format!(
             "source {}; complete -C '{line}'",
             script_path.display()
         ))
-        .env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-        .env("HOME", &t.home)
-        .env("MODAL_CONFIG_PATH", &t.config)
-        .current_dir(t.dir())
         .output()
         .unwrap();
     String::from_utf8(output.stdout)
@@ -174,17 +172,11 @@ fn zsh_complete(t: &TestEnv, line: &str) -> Vec<String> {
     std::fs::write(functions.join("_modal-setup"), script(Shell::Zsh)).unwrap();
     let capture = t.dir().join("capture.zsh");
     std::fs::write(&capture, ZSH_CAPTURE).unwrap();
-    let bin_dir = std::path::Path::new(crate::support::BIN).parent().unwrap();
-    let mut child = std::process::Command::new("zsh")
+    let mut child = shell(t, "zsh")
         .arg("-f")
         .arg(&capture)
         .arg(&functions)
         .arg(line)
-        .env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-        .env("HOME", &t.home)
-        .env("MODAL_CONFIG_PATH", &t.config)
-        .current_dir(t.dir())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -427,49 +427,40 @@ pub struct ConnectProxy {
 impl ConnectProxy {
     pub fn start(target: std::net::SocketAddr, refuse: Option<u16>) -> Self {
         use std::io::{BufRead, BufReader};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let record = std::sync::Arc::clone(&seen);
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let record = std::sync::Arc::clone(&record);
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(client.try_clone().unwrap());
-                    let mut first = String::new();
-                    let _ = reader.read_line(&mut first);
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                            break;
-                        }
-                    }
-                    record.lock().unwrap().push(first.trim_end().to_owned());
-                    let mut client = client;
-                    if let Some(status) = refuse {
-                        let _ = write!(
-                            client,
-                            "HTTP/1.1 {status} Refused\r\nContent-Length: 0\r\n\r\n"
-                        );
-                        return;
-                    }
-                    let Ok(mut upstream) = std::net::TcpStream::connect(target) else {
-                        let _ = write!(client, "HTTP/1.1 502 Bad Gateway\r\n\r\n");
-                        return;
-                    };
-                    // An HTTP/2 server speaks first (SETTINGS): send its first bytes in the
-                    // same write as the answer, as a busy proxy may, so that a client which
-                    // reads past the answer's blank line loses them every time.
-                    let mut first = vec![0u8; 4096];
-                    let _ = upstream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
-                    let n = std::io::Read::read(&mut upstream, &mut first).unwrap_or(0);
-                    let _ = upstream.set_read_timeout(None);
-                    let mut answer = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
-                    answer.extend_from_slice(&first[..n]);
-                    let _ = client.write_all(&answer);
-                    relay(client, upstream);
-                });
+        let (url, seen) = serve_each("http", move |client, record| {
+            let mut reader = BufReader::new(client.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
             }
+            record.lock().unwrap().push(first.trim_end().to_owned());
+            let mut client = client;
+            if let Some(status) = refuse {
+                let _ = write!(
+                    client,
+                    "HTTP/1.1 {status} Refused\r\nContent-Length: 0\r\n\r\n"
+                );
+                return;
+            }
+            let Ok(mut upstream) = std::net::TcpStream::connect(target) else {
+                let _ = write!(client, "HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                return;
+            };
+            // An HTTP/2 server speaks first (SETTINGS): send its first bytes in the
+            // same write as the answer, as a busy proxy may, so that a client which
+            // reads past the answer's blank line loses them every time.
+            let mut first = vec![0u8; 4096];
+            let _ = upstream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let n = std::io::Read::read(&mut upstream, &mut first).unwrap_or(0);
+            let _ = upstream.set_read_timeout(None);
+            let mut answer = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
+            answer.extend_from_slice(&first[..n]);
+            let _ = client.write_all(&answer);
+            relay(client, upstream);
         });
         Self { url, seen }
     }
@@ -492,58 +483,48 @@ pub struct Socks5Proxy {
 impl Socks5Proxy {
     pub fn start(target: std::net::SocketAddr) -> Self {
         use std::io::Read;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("socks5h://{}", listener.local_addr().unwrap());
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let record = std::sync::Arc::clone(&seen);
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let record = std::sync::Arc::clone(&record);
-                std::thread::spawn(move || {
-                    let mut client = client;
-                    let read = |client: &mut std::net::TcpStream, n: usize| {
-                        let mut buf = vec![0u8; n];
-                        client.read_exact(&mut buf).map(|()| buf)
-                    };
-                    // Greeting: VER NMETHODS METHODS…; answer "no authentication".
-                    let Ok(head) = read(&mut client, 2) else {
-                        return;
-                    };
-                    if read(&mut client, usize::from(head[1])).is_err()
-                        || client.write_all(&[5, 0]).is_err()
-                    {
-                        return;
-                    }
-                    let Ok(request) = read(&mut client, 4) else {
-                        return;
-                    };
-                    let host = match request[3] {
-                        1 => read(&mut client, 4)
-                            .map(|a| format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
-                        3 => read(&mut client, 1)
-                            .and_then(|len| read(&mut client, usize::from(len[0])))
-                            .map(|name| String::from_utf8_lossy(&name).into_owned()),
-                        4 => read(&mut client, 16).map(|a| {
-                            let bytes: [u8; 16] = a.try_into().unwrap();
-                            format!("[{}]", std::net::Ipv6Addr::from(bytes))
-                        }),
-                        _ => return,
-                    };
-                    let (Ok(host), Ok(port)) = (host, read(&mut client, 2)) else {
-                        return;
-                    };
-                    let port = u16::from_be_bytes([port[0], port[1]]);
-                    record.lock().unwrap().push(format!("{host}:{port}"));
-                    let Ok(upstream) = std::net::TcpStream::connect(target) else {
-                        let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
-                        return;
-                    };
-                    if client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).is_err() {
-                        return;
-                    }
-                    relay(client, upstream);
-                });
+        let (url, seen) = serve_each("socks5h", move |client, record| {
+            let mut client = client;
+            let read = |client: &mut std::net::TcpStream, n: usize| {
+                let mut buf = vec![0u8; n];
+                client.read_exact(&mut buf).map(|()| buf)
+            };
+            // Greeting: VER NMETHODS METHODS…; answer "no authentication".
+            let Ok(head) = read(&mut client, 2) else {
+                return;
+            };
+            if read(&mut client, usize::from(head[1])).is_err()
+                || client.write_all(&[5, 0]).is_err()
+            {
+                return;
             }
+            let Ok(request) = read(&mut client, 4) else {
+                return;
+            };
+            let host = match request[3] {
+                1 => read(&mut client, 4).map(|a| format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+                3 => read(&mut client, 1)
+                    .and_then(|len| read(&mut client, usize::from(len[0])))
+                    .map(|name| String::from_utf8_lossy(&name).into_owned()),
+                4 => read(&mut client, 16).map(|a| {
+                    let bytes: [u8; 16] = a.try_into().unwrap();
+                    format!("[{}]", std::net::Ipv6Addr::from(bytes))
+                }),
+                _ => return,
+            };
+            let (Ok(host), Ok(port)) = (host, read(&mut client, 2)) else {
+                return;
+            };
+            let port = u16::from_be_bytes([port[0], port[1]]);
+            record.lock().unwrap().push(format!("{host}:{port}"));
+            let Ok(upstream) = std::net::TcpStream::connect(target) else {
+                let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
+                return;
+            };
+            if client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).is_err() {
+                return;
+            }
+            relay(client, upstream);
         });
         Self { url, seen }
     }
@@ -552,6 +533,29 @@ impl Socks5Proxy {
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
     }
+}
+
+/// A listener on 127.0.0.1 that runs `handle` for every connection on a thread of its own,
+/// with a list to record what it saw. Returns its URL (`scheme://127.0.0.1:port`) and the list.
+fn serve_each(
+    scheme: &str,
+    handle: impl Fn(std::net::TcpStream, &std::sync::Mutex<Vec<String>>) + Send + Sync + 'static,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("{scheme}://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&seen);
+    let handle = std::sync::Arc::new(handle);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let (record, handle) = (
+                std::sync::Arc::clone(&record),
+                std::sync::Arc::clone(&handle),
+            );
+            std::thread::spawn(move || handle(client, &record));
+        }
+    });
+    (url, seen)
 }
 
 /// Copies bytes both ways between a proxy's client and the server until both ends close.
