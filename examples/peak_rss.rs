@@ -7,10 +7,18 @@
 //! `peak_rss --out FILE PROGRAM [ARGS...]`: writes the KiB to FILE and exits as the program
 //! did (128 + the signal if one ended it); the program dies with this process.
 
-use std::os::unix::process::CommandExt;
-use std::process::Command;
-
+/// Elsewhere there is no wait4 and no parent-death signal: the benchmarks run on Linux.
+#[cfg(not(target_os = "linux"))]
 fn main() {
+    eprintln!("peak_rss measures on Linux only");
+    std::process::exit(2);
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    use std::os::unix::process::CommandExt;
+    use std::process::Command;
+
     let mut args = std::env::args_os().skip(1).peekable();
     let out = if args.peek().is_some_and(|a| a == "--out") {
         args.next();

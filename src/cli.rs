@@ -9,6 +9,8 @@ use crate::output::ColorChoice;
 #[derive(Debug, Parser)]
 #[command(
     name = "modal-setup",
+    // Not argv[0]: usage lines read `modal-setup`, not `modal-setup.exe`, on Windows too.
+    bin_name = "modal-setup",
     version,
     about = "Log in to Modal and manage its credentials: a native clone of `modal setup`",
     long_about = None,

@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+/// The home directory on Windows, where Modal's clients look for `.modal.toml` (Python's
+/// `expanduser`, Node's `os.homedir()` and Go's `os.UserHomeDir()` all read it).
+pub const USERPROFILE: &str = "USERPROFILE";
 /// Path of the config file; empty means unset. Default: `~/.modal.toml`.
 pub const MODAL_CONFIG_PATH: &str = "MODAL_CONFIG_PATH";
 /// Profile in effect, above the file's `active = true`; empty means unset.
@@ -54,6 +57,7 @@ const CAPTURED: &[&str] = &[
     MODAL_SETUP_ALLOW_HTTP,
     MODAL_OVERRIDE_HEADERS,
     NO_COLOR,
+    USERPROFILE,
 ];
 
 /// A snapshot of the environment variables that matter to modal-setup.

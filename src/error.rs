@@ -89,6 +89,15 @@ pub enum Error {
     #[error("another modal-setup is writing {path}; gave up after waiting {waited_secs} s")]
     LockTimeout { path: PathBuf, waited_secs: u64 },
 
+    #[error(
+        "could not replace {path}: another program holds it open ({cause}); it was left as it was"
+    )]
+    HeldOpen {
+        path: PathBuf,
+        #[source]
+        cause: io::Error,
+    },
+
     #[error("cannot find the home directory to locate ~/.modal.toml")]
     NoHome,
 
@@ -307,8 +316,8 @@ impl Error {
                 _ => return None,
             },
             Self::ReadOnly { path } => format!(
-                "make it writable (chmod u+w {}) or pass --config PATH",
-                path.display()
+                "make it writable ({}) or pass --config PATH",
+                crate::platform::make_writable_command(path)
             ),
             Self::IsDirectory { .. } => "pass --config with the path of a file".into(),
             Self::SymlinkLoop { .. } => "point the link at a regular file".into(),
@@ -317,6 +326,9 @@ impl Error {
                 crate::env::MODAL_SETUP_ALLOW_HTTP
             ),
             Self::NotAFile { .. } => "pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file; modal-setup never reads from or replaces anything else".into(),
+            Self::HeldOpen { .. } => {
+                "close what has it open (an editor, a sync client, a virus scan) and run the command again".into()
+            }
             Self::LockTimeout { .. } => format!(
                 "if no other modal-setup is running, run the command again; raise the wait with {}=SECONDS",
                 crate::env::MODAL_SETUP_LOCK_TIMEOUT

@@ -32,6 +32,7 @@ pub mod flow;
 pub mod http;
 pub mod interrupt;
 pub mod output;
+pub mod platform;
 pub mod prompt;
 pub mod secret;
 pub mod server_url;

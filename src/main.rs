@@ -8,10 +8,7 @@ use modal_setup::output::{Printer, Verbosity};
 use modal_setup::{Env, Exit};
 
 fn main() -> ExitCode {
-    // A file-size limit (ulimit -f) then fails the write with EFBIG, which is reported and
-    // leaves the config file as it was, instead of killing the process mid-write.
-    // SAFETY: setting a signal to SIG_IGN has no preconditions.
-    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+    modal_setup::platform::prepare_process();
     let cli = Cli::parse_args();
     // From here on Ctrl-C restores the terminal and says what is true (after parsing, so that
     // `--help` and usage errors stay as clap makes them).

@@ -38,22 +38,9 @@ pub fn secret(prompt: &str) -> Result<Secret> {
 /// read with echo off so the secret never shows.
 pub fn hidden_line_from_terminal() -> Result<Secret> {
     use std::io::BufRead;
-    // SAFETY: termios is plain data; tcgetattr fills it on success.
-    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
-    let have_terminal = unsafe { libc::tcgetattr(0, &mut saved) } == 0;
-    if have_terminal {
-        let mut quiet = saved;
-        quiet.c_lflag &= !(libc::ECHO | libc::ECHONL);
-        // SAFETY: a valid termios for fd 0, from tcgetattr.
-        unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &quiet) };
-    }
     let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
-    if have_terminal {
-        // SAFETY: restores what tcgetattr read.
-        unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &saved) };
-    }
-    read.map_err(Error::Terminal)?;
+    crate::platform::with_echo_off(|| std::io::stdin().lock().read_line(&mut line))
+        .map_err(Error::Terminal)?;
     Ok(Secret::new(line))
 }
 

@@ -21,8 +21,7 @@ impl TempConfig {
         let path = dir.path().join("modal.toml");
         std::fs::write(&path, text).expect("write the config");
         // 0600 as modal-setup leaves it, so that no "tightened" note joins what is asserted.
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
-            .expect("chmod the config");
+        crate::platform::make_private(&path).expect("make the config private");
         Self {
             store: Store::new(&path),
             _dir: dir,

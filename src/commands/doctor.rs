@@ -22,10 +22,10 @@ use crate::output::{Printer, sanitize, shown};
 /// What the caller found out about the config file, offline.
 #[derive(Clone, Debug, Default)]
 pub struct FileFacts {
-    /// Its permission bits, when it exists (Unix).
-    pub mode: Option<u32>,
+    /// Who can read it, when it exists.
+    pub access: Option<crate::platform::Access>,
     /// The git work tree holding it when git would not ignore it: `(root, path inside)`.
-    pub in_git: Option<(PathBuf, PathBuf)>,
+    pub in_git: Option<(PathBuf, String)>,
     /// The profiles holding a token, when none is active: what to activate when no token is
     /// in effect.
     pub inactive_tokens: Vec<String>,
@@ -140,31 +140,34 @@ fn checks(resolved: &Resolved, file: &FileFacts, server: &Server) -> Vec<Check> 
             name: "token_variables",
             status: Status::Warn,
             message: format!("{names} set in the environment override the file's token"),
-            fix: Some(format!("unset {names} to use the token of the file")),
+            fix: Some(format!(
+                "`{}` to use the token of the file",
+                crate::platform::unset_line(&overriding)
+            )),
         }
     };
-    let permissions = match file.mode {
+    let permissions = match &file.access {
         None => Check {
             name: "file_permissions",
             status: Status::Skipped,
             message: format!("{path} does not exist"),
             fix: None,
         },
-        Some(mode) if mode & 0o077 != 0 => Check {
+        Some(access) if !access.private => Check {
             name: "file_permissions",
             status: Status::Warn,
-            message: format!("{path} is readable by other users (mode {mode:04o})"),
-            fix: Some(format!("chmod 600 {path}")),
+            message: format!("{path} is readable by other users ({})", access.shown),
+            fix: Some(crate::platform::make_private_command(path.as_ref())),
         },
-        Some(mode) => Check {
+        Some(access) => Check {
             name: "file_permissions",
             status: Status::Ok,
-            message: format!("only you can read {path} (mode {mode:04o})"),
+            message: format!("only you can read {path} ({})", access.shown),
             fix: None,
         },
     };
     let git = match &file.in_git {
-        Some((root, relative)) => Check {
+        Some((root, line)) => Check {
             name: "git",
             status: Status::Warn,
             message: format!(
@@ -172,8 +175,7 @@ fn checks(resolved: &Resolved, file: &FileFacts, server: &Server) -> Vec<Check> 
                 root.display()
             ),
             fix: Some(format!(
-                "add the line /{} to {}",
-                relative.display(),
+                "add the line {line} to {}",
                 root.join(".gitignore").display()
             )),
         },
@@ -490,7 +492,10 @@ mod tests {
         let env = crate::env::Env::from_pairs(env.iter().copied());
         let readings = clients::read_all(&config, &env, &resolved.profile.value);
         let facts = FileFacts {
-            mode: Some(0o600),
+            access: Some(crate::platform::Access {
+                private: true,
+                shown: "mode 0600".into(),
+            }),
             in_git: None,
             inactive_tokens: Vec::new(),
         };
@@ -562,7 +567,7 @@ mod tests {
             matches!(result, Err(Error::DoctorFound { problems: 1 })),
             "{result:?}"
         );
-        assert!(out.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; unset"), "{out}");
+        assert!(out.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; `"), "{out}");
         assert!(
             out.contains("(revoked, expired or never valid); log in again"),
             "{out}"

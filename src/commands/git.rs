@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The work tree holding `file` when git would not ignore it: `(root, path inside the tree)`.
-pub fn unignored_in_work_tree(file: &Path) -> Option<(PathBuf, PathBuf)> {
+/// The work tree holding `file` when git would not ignore it: `(root, the .gitignore line
+/// that ignores it)`. The line is `/` + the path inside the tree with `/` between its parts,
+/// as git reads patterns on Windows too.
+pub fn unignored_in_work_tree(file: &Path) -> Option<(PathBuf, String)> {
     let file = if file.is_absolute() {
         file.to_owned()
     } else {
@@ -30,6 +32,22 @@ pub fn unignored_in_work_tree(file: &Path) -> Option<(PathBuf, PathBuf)> {
         // 0: ignored. 1: not ignored. Anything else (no git, not a repository): assume the
         // worst, since a `.git` is there.
         Ok(status) if status.code() == Some(0) => None,
-        _ => Some((root, relative)),
+        _ => Some((root, gitignore_line(&relative))),
+    }
+}
+
+fn gitignore_line(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|part| format!("/{}", part.as_os_str().to_string_lossy()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_gitignore_line_uses_forward_slashes() {
+        let relative = std::path::Path::new("creds").join("modal.toml");
+        assert_eq!(super::gitignore_line(&relative), "/creds/modal.toml");
     }
 }

@@ -196,11 +196,12 @@ impl Context {
     pub fn load(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
         let loaded = self.load_to_edit()?;
         let (path, store, _) = &loaded;
-        if let Some(mode) = store.mode().filter(|mode| mode & 0o077 != 0) {
+        if let Some(access) = store.access().filter(|access| !access.private) {
             self.printer.warn(format_args!(
-                "{} is readable by other users (mode {mode:04o}); fix it with `chmod 600 {}`",
+                "{} is readable by other users ({}); fix it with `{}`",
                 path.value.display(),
-                path.value.display()
+                access.shown,
+                crate::platform::make_private_command(&path.value)
             ));
         }
         Ok(loaded)
@@ -223,13 +224,12 @@ impl Context {
             path.value.display(),
             path.origin
         ));
-        if let Some((root, relative)) = git::unignored_in_work_tree(&path.value) {
+        if let Some((root, line)) = git::unignored_in_work_tree(&path.value) {
             self.printer.warn(format_args!(
-                "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: /{}",
+                "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: {line}",
                 path.value.display(),
                 root.display(),
                 root.join(".gitignore").display(),
-                relative.display()
             ));
         }
         Ok((path, store))
@@ -254,10 +254,12 @@ impl Context {
 /// [`Config::settle_active`]). Nothing when it did none of these.
 pub(crate) fn report_write<T>(printer: &Printer, written: &Written<T>) {
     use crate::config::clients::quoted;
-    if let Some(mode) = written.tightened_from {
+    if let Some(access) = &written.tightened_from {
         printer.note(format_args!(
-            "tightened the permissions of {} from {mode:04o} to 0600",
-            written.target.display()
+            "tightened the permissions of {} from {} to {}",
+            written.target.display(),
+            access.shown,
+            crate::platform::PRIVATE_SHOWN
         ));
     }
     if let Some(why) = &written.in_place {
@@ -405,7 +407,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             let store = ctx.store(&path);
             let file = store.load()?;
             let facts = doctor::FileFacts {
-                mode: store.mode(),
+                access: store.access(),
                 in_git: git::unignored_in_work_tree(&path.value),
                 inactive_tokens: if file.active_profiles().is_empty() {
                     file.token_holders()

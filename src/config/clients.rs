@@ -155,7 +155,7 @@ impl Cause {
                     _ => "write one URL as scheme://host:port".into(),
                 }
             }
-            Self::EmptyVariable(var) => format!("unset {var}"),
+            Self::EmptyVariable(var) => crate::platform::unset_line(&[var]),
         }
     }
 }
@@ -615,7 +615,11 @@ mod tests {
         assert_eq!(readings[1].token_id.as_deref(), Some("ak-a"));
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].clients, [Client::Python]);
-        assert!(findings[0].fix.contains("unset MODAL_TOKEN_ID"));
+        assert!(
+            findings[0]
+                .fix
+                .contains(&crate::platform::unset_line(&["MODAL_TOKEN_ID"]))
+        );
     }
 
     #[test]

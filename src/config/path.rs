@@ -24,7 +24,7 @@ pub fn config_path(flag: Option<(PathBuf, Origin)>, env: &Env) -> Result<Sourced
             Origin::Env(MODAL_CONFIG_PATH),
         ));
     }
-    let home = dirs::home_dir().ok_or(Error::NoHome)?;
+    let home = crate::platform::home_dir(env).ok_or(Error::NoHome)?;
     Ok(Sourced::new(home.join(".modal.toml"), Origin::Default))
 }
 
@@ -45,14 +45,18 @@ mod tests {
 
     #[test]
     fn flag_beats_env_and_empty_env_is_unset() {
-        let env = Env::from_pairs([(MODAL_CONFIG_PATH, "/env.toml")]);
-        let flag = Some((PathBuf::from("/flag.toml"), Origin::Flag("--config")));
+        let root = if cfg!(windows) { r"C:\" } else { "/" };
+        let env = Env::from_pairs([(MODAL_CONFIG_PATH, format!("{root}env.toml"))]);
+        let flag = Some((
+            PathBuf::from(format!("{root}flag.toml")),
+            Origin::Flag("--config"),
+        ));
         assert_eq!(
             config_path(flag, &env).unwrap().value,
-            PathBuf::from("/flag.toml")
+            PathBuf::from(format!("{root}flag.toml"))
         );
         let chosen = config_path(None, &env).unwrap();
-        assert_eq!(chosen.value, PathBuf::from("/env.toml"));
+        assert_eq!(chosen.value, PathBuf::from(format!("{root}env.toml")));
         let cwd = std::env::current_dir().unwrap();
         // `~` is not expanded: Modal's clients read `./~/x/modal.toml` here too.
         let tilde = Env::from_pairs([(MODAL_CONFIG_PATH, "~/x/modal.toml")]);

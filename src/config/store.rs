@@ -7,22 +7,19 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Config;
 use super::edit::Settled;
 use crate::error::{Error, Result};
+use crate::platform::{self, Access, Owner, RenameFailure};
 
 /// How long a writer waits for another one by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_SYMLINK_HOPS: usize = 40;
-/// "Too many levels of symbolic links" (`io::ErrorKind::FilesystemLoop` is not stable yet).
-#[cfg(target_os = "linux")]
-const ELOOP: i32 = 40;
-#[cfg(not(target_os = "linux"))]
-const ELOOP: i32 = 62;
+/// How long a replace waits for another program to let go of the file (Windows).
+const REPLACE_RETRY: Duration = Duration::from_secs(2);
 
 /// The config file at one path.
 #[derive(Clone, Debug)]
@@ -38,8 +35,8 @@ pub struct Written<T> {
     pub value: T,
     /// Whether the file's bytes changed.
     pub changed: bool,
-    /// The file's old mode when it was wider than 0600 and was tightened.
-    pub tightened_from: Option<u32>,
+    /// Who could read the file before, when others could and it was made private.
+    pub tightened_from: Option<Access>,
     /// The file that was written: the link's target when the path is a symlink.
     pub target: PathBuf,
     /// What was done so that exactly one profile is active (see [`Config::settle_active`]).
@@ -74,11 +71,9 @@ impl Store {
         }
     }
 
-    /// The permission bits of the file, when it exists.
-    pub fn mode(&self) -> Option<u32> {
-        fs::metadata(&self.path)
-            .ok()
-            .map(|m| m.permissions().mode() & 0o7777)
+    /// Who can read the file, when it exists.
+    pub fn access(&self) -> Option<Access> {
+        platform::access(&self.path)
     }
 
     /// Reads the file under the lock, applies `edit`, settles which profile is active, and
@@ -89,15 +84,11 @@ impl Store {
         create_dir_private(&dir)?;
         // Who the file belongs to (the directory's owner for a new one): a write as root
         // (`sudo -E`) must not hand a user's file, or its lock, to root.
-        let owner = owner_of(&target).or_else(|| owner_of(&dir));
+        let owner = platform::owner_of(&target).or_else(|| platform::owner_of(&dir));
         let _lock = self.lock(&dir, &target, owner)?;
 
         let original = read(&target)?;
-        let mode = match fs::metadata(&target) {
-            Ok(meta) => Some(meta.permissions().mode() & 0o7777),
-            Err(_) => None,
-        };
-        if mode.is_some_and(|m| m & 0o200 == 0) {
+        if fs::metadata(&target).is_ok_and(|meta| platform::is_read_only(&meta)) {
             return Err(Error::ReadOnly { path: target });
         }
         let mut config = match &original {
@@ -108,7 +99,7 @@ impl Store {
         let settled = config.settle_active();
         let text = config.render();
         let changed = original.as_deref() != Some(text.as_bytes());
-        let tightened_from = mode.filter(|m| m & 0o077 != 0);
+        let tightened_from = platform::access(&target).filter(|access| !access.private);
 
         remove_stale_temp_files(&dir, &target);
         let mut in_place = None;
@@ -116,7 +107,7 @@ impl Store {
             in_place = write_atomic(&dir, &target, text.as_bytes(), owner)?;
         }
         if tightened_from.is_some() && (!changed || in_place.is_some()) {
-            fs::set_permissions(&target, fs::Permissions::from_mode(0o600))
+            platform::make_private(&target)
                 .map_err(|e| Error::io("change the permissions of", &target, e))?;
         }
         Ok(Written {
@@ -131,14 +122,9 @@ impl Store {
 
     fn lock(&self, dir: &Path, target: &Path, owner: Option<Owner>) -> Result<File> {
         let lock_path = dir.join(hidden_sibling(target, ".lock"));
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&lock_path)
+        let file = platform::open_lock_file(&lock_path)
             .map_err(|e| Error::io("create the lock file", &lock_path, e))?;
-        give_to(&file, owner);
+        platform::give_to(&file, owner);
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -163,11 +149,7 @@ impl Store {
 /// The file's bytes; `None` when it does not exist (a dangling symlink included). Anything but
 /// a regular file (a device, a FIFO, a socket) is refused; opening never blocks on a FIFO.
 fn read(path: &Path) -> Result<Option<Vec<u8>>> {
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .and_then(|file| Ok((file.metadata()?, file)));
+    let opened = platform::open_to_read(path).and_then(|file| Ok((file.metadata()?, file)));
     let (meta, mut file) = match opened {
         Ok(opened) => opened,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -191,7 +173,7 @@ fn read_error(path: &Path, e: io::Error) -> Error {
         Error::IsDirectory {
             path: path.to_owned(),
         }
-    } else if e.raw_os_error() == Some(ELOOP) {
+    } else if platform::is_symlink_loop(&e) {
         Error::SymlinkLoop {
             path: path.to_owned(),
         }
@@ -202,22 +184,9 @@ fn read_error(path: &Path, e: io::Error) -> Error {
 
 /// The error for a config path that names a device, a FIFO or a socket.
 fn not_a_file(path: &Path, meta: &fs::Metadata) -> Error {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = meta.file_type();
-    let kind = if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    };
     Error::NotAFile {
         path: path.to_owned(),
-        kind,
+        kind: platform::special_kind(meta),
     }
 }
 
@@ -259,11 +228,7 @@ fn create_dir_private(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io("create the directory", dir, e))
+    platform::create_private_dir(dir).map_err(|e| Error::io("create the directory", dir, e))
 }
 
 /// `.NAME{suffix}` beside `target`, without doubling the dot of a hidden file.
@@ -298,30 +263,13 @@ fn remove_stale_temp_files(dir: &Path, target: &Path) {
     }
 }
 
-/// A file's owning user and group.
-type Owner = (u32, u32);
-
-fn owner_of(path: &Path) -> Option<Owner> {
-    use std::os::unix::fs::MetadataExt;
-    fs::metadata(path).ok().map(|m| (m.uid(), m.gid()))
-}
-
-/// Gives `file` to `owner` when it belongs to someone else: only root can, and only root
-/// needs to (a file it creates is root's). Anyone else keeps the file as created.
-fn give_to(file: &File, owner: Option<Owner>) {
-    use std::os::unix::fs::MetadataExt;
-    let Some((uid, gid)) = owner else { return };
-    let Ok(meta) = file.metadata() else { return };
-    if (meta.uid(), meta.gid()) != (uid, gid) {
-        let _ = std::os::unix::fs::fchown(file, Some(uid), Some(gid));
-    }
-}
-
-/// Replaces `target` with `bytes` atomically: a 0600 temp file, fsynced, renamed over it. When
-/// the rename cannot work because `target` is a mount point (a single-file bind mount, as
-/// `docker run -v ~/.modal.toml:…` makes: EBUSY) or on another file system (EXDEV), the file
-/// is rewritten in place instead, still under the lock, and the reason is returned: a crash
-/// in the middle of that write can leave the file cut short, which the rename never does.
+/// Replaces `target` with `bytes` atomically: a private temp file (0600, or an owner-only
+/// access list), fsynced, renamed over it. When the rename cannot work because `target` is a
+/// mount point (a single-file bind mount, as `docker run -v ~/.modal.toml:…` makes) or on
+/// another file system, the file is rewritten in place instead, still under the lock, and the
+/// reason is returned: a crash in the middle of that write can leave the file cut short, which
+/// the rename never does. Where another program holds the file open (Windows), the rename is
+/// tried again for [`REPLACE_RETRY`], then given up with the file untouched.
 fn write_atomic(
     dir: &Path,
     target: &Path,
@@ -332,28 +280,42 @@ fn write_atomic(
     let mut temp = tempfile::Builder::new()
         .prefix(&temp_prefix(target))
         .suffix(TEMP_SUFFIX)
-        .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temp file in", dir, e))?;
-    give_to(temp.as_file(), owner);
+    platform::protect_new_file(temp.path())
+        .map_err(|e| Error::io("protect the temp file", temp.path(), e))?;
+    platform::give_to(temp.as_file(), owner);
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io("write", target, e))?;
-    crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
-    let renamed = temp.persist(target);
-    crate::interrupt::set_phase(if renamed.is_ok() {
-        crate::interrupt::Phase::Written
-    } else {
-        crate::interrupt::Phase::NothingWritten
-    });
-    match renamed {
-        Ok(_) => {}
-        Err(e) if matches!(e.error.raw_os_error(), Some(libc::EBUSY | libc::EXDEV)) => {
-            drop(e.file); // the temp file goes
-            write_in_place(target, bytes)?;
-            return Ok(Some(e.error));
+    let started = Instant::now();
+    loop {
+        crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
+        let renamed = temp.persist(target);
+        crate::interrupt::set_phase(if renamed.is_ok() {
+            crate::interrupt::Phase::Written
+        } else {
+            crate::interrupt::Phase::NothingWritten
+        });
+        let Err(failed) = renamed else { break };
+        match platform::rename_failure(&failed.error) {
+            RenameFailure::WriteInPlace => {
+                drop(failed.file); // the temp file goes
+                write_in_place(target, bytes)?;
+                return Ok(Some(failed.error));
+            }
+            RenameFailure::Retry if started.elapsed() < REPLACE_RETRY => {
+                temp = failed.file;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            RenameFailure::Retry => {
+                return Err(Error::HeldOpen {
+                    path: target.to_owned(),
+                    cause: failed.error,
+                });
+            }
+            RenameFailure::Fatal => return Err(Error::io("replace", target, failed.error)),
         }
-        Err(e) => return Err(Error::io("replace", target, e.error)),
     }
     // Make the rename durable; a file system without directory fsync loses nothing here.
     if let Ok(dir) = File::open(dir) {

@@ -216,6 +216,8 @@ mod tests {
         assert_eq!(split_words("''"), [""]);
     }
 
+    /// `false` and `true` are Unix commands.
+    #[cfg(unix)]
     #[test]
     fn a_browser_that_fails_at_once_is_not_opened_and_the_next_one_is_tried() {
         let url = "http://127.0.0.1:1/";

@@ -103,24 +103,11 @@ impl Drop for Loopback {
 /// local process could bring that about, so, as Go's runtime does, raise the soft limit on
 /// open files toward the hard one (best effort, to [`OPEN_FILES`] at most).
 pub fn raise_open_file_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit read and write the struct given.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) == 0 {
-            let wanted = limit.rlim_max.min(OPEN_FILES);
-            if limit.rlim_cur < wanted {
-                limit.rlim_cur = wanted;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
-            }
-        }
-    }
+    crate::platform::raise_open_file_limit(OPEN_FILES);
 }
 
 /// The open-file limit the loopback asks for.
-const OPEN_FILES: libc::rlim_t = 65_536;
+const OPEN_FILES: u64 = 65_536;
 
 /// An answer: status, body, headers.
 #[derive(Debug, PartialEq, Eq)]

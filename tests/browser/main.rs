@@ -50,7 +50,7 @@ fn start(args: &[&str]) -> Login {
     let server = TestServer::start();
     t.set_env("MODAL_SERVER_URL", server.url());
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     let mut all = vec!["setup"];
     all.extend_from_slice(args);
     let running = t.cmd(&all).spawn();

@@ -96,6 +96,7 @@ fn a_revoked_token_an_unreachable_server_and_no_token_exit_1_with_whole_json() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn the_troubleshooting_checks_name_their_fix() {
     let server = TestServer::start();
@@ -110,7 +111,7 @@ fn the_troubleshooting_checks_name_their_fix() {
     let run = t.run(&["doctor", "--no-verify"]);
     // Warnings, not failures: every client uses the same (environment's) token.
     run.success();
-    assert!(run.stdout.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; unset MODAL_TOKEN_ID and MODAL_TOKEN_SECRET to use the token of the file"), "{}", run.stdout);
+    assert!(run.stdout.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; `unset MODAL_TOKEN_ID MODAL_TOKEN_SECRET` to use the token of the file"), "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
             "is readable by other users (mode 0644); chmod 600 {}",

@@ -74,7 +74,7 @@ fn thirty_kinds_of_hostile_requests_never_end_the_login() {
     let server = TestServer::start();
     t.set_env("MODAL_SERVER_URL", server.url());
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     let running = t
         .cmd(&["setup", "--profile", "flooded", "--no-verify", "-v"])
         .spawn();
@@ -219,7 +219,7 @@ fn a_thousand_connections_at_once_do_not_stop_the_login() {
     let server = TestServer::start();
     t.set_env("MODAL_SERVER_URL", server.url());
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     let running = t
         .cmd(&["setup", "--profile", "loaded", "--no-verify", "-v"])
         .spawn();

@@ -550,7 +550,7 @@ fn token_rotate_writes_the_new_token_then_revokes_the_old() {
     let server = TestServer::start();
     let (mut t, old_id, _) = with_token(&server);
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     let running = t.cmd(&["token", "rotate"]).spawn();
     approve_in_browser(&browser, &server);
     running
@@ -571,7 +571,7 @@ fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
     let server = TestServer::start();
     let (mut t, old_id, _) = with_token(&server);
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     server.set_fault("TokenDelete", Fault::parse_status("UNAVAILABLE"));
     let running = t.cmd(&["token", "rotate"]).spawn();
     approve_in_browser(&browser, &server);
@@ -614,7 +614,7 @@ fn setup_delete_existing_revokes_the_profile_s_previous_token() {
     let server = TestServer::start();
     let (mut t, old_id, _) = with_token(&server);
     let browser = BrowserScript::install(t.dir());
-    t.set_env("BROWSER", browser.script.to_str().unwrap());
+    t.set_env("BROWSER", &browser.command);
     let running = t
         .cmd(&["setup", "--profile", "ws", "--delete-existing"])
         .spawn();
@@ -722,6 +722,7 @@ fn warns_about_several_profiles_with_none_active() {
         .stderr_has("warning: Modal's Python client would stop with \"No Modal profile is active\" (several profiles, none says active = true); run `modal-setup profile activate NAME`");
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     let server = TestServer::start();
@@ -769,6 +770,7 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
 }
 
+#[cfg(unix)] // sets the limit with `sh -c ulimit`
 /// 300 profiles on one server under an open-file limit of 64: one connection carries every
 /// lookup, so none is "unreachable" for want of a socket.
 #[test]

@@ -1,19 +1,26 @@
 //! One integration-test binary (as ripgrep does): the modules share the harness in support/.
+//! The modules marked `cfg(unix)` need a pseudo-terminal, Unix shells, signals or node; on
+//! Windows (under Wine in CI) the rest run.
 
 mod support;
 
+#[cfg(unix)]
 mod completions;
 mod config_cmd;
 mod doctor;
+#[cfg(unix)]
 mod floods;
 mod hostile;
 mod hostile_servers;
+#[cfg(unix)]
 mod js_sdk;
 mod lifecycle;
 mod malformed;
 mod profile;
+#[cfg(unix)]
 mod prompts;
 mod properties;
+#[cfg(unix)]
 mod reliability;
 mod setup;
 mod snapshots;

@@ -124,6 +124,7 @@ fn a_file_without_a_final_newline_keeps_none() {
     );
 }
 
+#[cfg(unix)]
 /// `--help` and `--version` do no config work at all: pointed at a FIFO that nobody writes,
 /// any read of the config would block.
 #[test]

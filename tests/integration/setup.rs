@@ -42,7 +42,7 @@ impl Wizard {
         let server = TestServer::with(options);
         t.set_env("MODAL_SERVER_URL", server.url());
         let browser = BrowserScript::install(t.dir());
-        t.set_env("BROWSER", browser.script.to_str().unwrap());
+        t.set_env("BROWSER", &browser.command);
         Self { t, server, browser }
     }
 
@@ -302,6 +302,7 @@ fn a_server_that_forgot_the_flow_ends_it_with_the_fix() {
         .stderr_has("run `modal-setup setup` again");
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_exits_130_writes_nothing_and_closes_the_port() {
     let w = Wizard::new();
@@ -470,14 +471,14 @@ fn bare_modal_setup_takes_the_options_of_setup() {
         .stderr_has("--no-browser is an option of setup and cannot be used with 'profile'");
 }
 
+#[cfg(unix)]
 #[test]
 fn token_new_and_bare_modal_setup_run_the_same_wizard() {
     for args in [&["token", "new", "--timeout", "1"][..], &[]] {
         let w = Wizard::new();
         let mut cmd = w.t.cmd(args);
         if args.is_empty() {
-            cmd.command
-                .env("BROWSER", w.browser.script.to_str().unwrap());
+            cmd.command.env("BROWSER", &w.browser.command);
             let running = cmd.spawn();
             w.browser.wait_for_url(WAIT);
             unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
@@ -491,6 +492,7 @@ fn token_new_and_bare_modal_setup_run_the_same_wizard() {
     }
 }
 
+#[cfg(unix)]
 /// The wizard on a terminal with a chosen profile that holds a token: it asks before the
 /// browser opens; "no" ends it with nothing created anywhere.
 #[test]
@@ -545,6 +547,7 @@ fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
     }
 }
 
+#[cfg(unix)]
 /// Named after the workspace, the profile is known only after the login: a "no" then revokes
 /// the token the login minted, so none is left unused on the server.
 #[test]
@@ -593,6 +596,7 @@ fn without_a_terminal_replacing_a_token_says_so() {
         .stderr_has("replaced token ak-personal in profile 'personal'");
 }
 
+#[cfg(unix)] // `false` is a Unix command
 /// A browser that fails at once (`BROWSER=false`) is reported as not opened, and the next of
 /// a `:` list is tried.
 #[test]

@@ -20,6 +20,15 @@ const TWO_PROFILES: &str = "# my profiles\n[personal]\ntoken_id = \"ak-personal\
 /// pairing codes and the version.
 fn normalized(text: &str, t: &TestEnv) -> String {
     let mut text = text.replace(&t.dir().display().to_string(), "[DIR]");
+    if cfg!(windows) {
+        // One snapshot for both: Windows' paths read with forward slashes.
+        text = text.replace('\\', "/");
+        // Windows' words for the same socket error.
+        text = text.replace(
+            "Connection refused. (os error 10061)",
+            "Connection refused (os error 111)",
+        );
+    }
     text = text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
     for (marker, placeholder) in [("127.0.0.1:", "[PORT]"), ("tf-", "[FLOW]")] {
         let mut parts = text.split(marker);
@@ -91,11 +100,7 @@ fn snapshot(name: &str, t: &TestEnv, run: &Run) {
 fn with_profiles() -> TestEnv {
     let t = TestEnv::new();
     t.write(TWO_PROFILES);
-    std::fs::set_permissions(
-        &t.config,
-        std::os::unix::fs::PermissionsExt::from_mode(0o600),
-    )
-    .unwrap();
+    crate::support::make_private(&t.config);
     t
 }
 

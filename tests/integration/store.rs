@@ -1,12 +1,15 @@
 //! The write path: modes, symlinks, the lock, failures that must leave the file as it was.
 
 use std::fs;
+#[cfg(unix)]
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
 
 use modal_setup::Exit;
 
-use crate::support::{TestEnv, mode, temp_files};
+#[cfg(unix)]
+use crate::support::mode;
+use crate::support::{TestEnv, temp_files};
 
 const FILE: &str = "# keep me\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
 
@@ -18,6 +21,7 @@ fn set(t: &TestEnv, profile: &str) -> crate::support::Run {
         .run()
 }
 
+#[cfg(unix)]
 #[test]
 fn a_new_file_is_0600_in_a_new_0700_directory() {
     let mut t = TestEnv::new();
@@ -30,6 +34,7 @@ fn a_new_file_is_0600_in_a_new_0700_directory() {
     assert!(temp_files(nested.parent().unwrap()).is_empty());
 }
 
+#[cfg(unix)]
 #[test]
 fn a_wider_file_is_tightened_with_a_note_and_readers_warn() {
     let t = TestEnv::new();
@@ -41,7 +46,7 @@ fn a_wider_file_is_tightened_with_a_note_and_readers_warn() {
         .stderr_has("chmod 600");
     assert_eq!(mode(&t.config), 0o644, "reading must not change the mode");
     let written = set(&t, "b");
-    written.success().stderr_has("from 0644 to 0600");
+    written.success().stderr_has("from mode 0644 to mode 0600");
     assert!(
         !written.stderr.contains("readable by other users"),
         "writers fix it, not warn"
@@ -50,6 +55,7 @@ fn a_wider_file_is_tightened_with_a_note_and_readers_warn() {
     assert!(t.read().starts_with(FILE));
 }
 
+#[cfg(unix)]
 #[test]
 fn an_unchanged_file_is_not_rewritten() {
     let t = TestEnv::new();
@@ -67,6 +73,7 @@ fn an_unchanged_file_is_not_rewritten() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlink_stays_a_link_and_its_target_is_replaced() {
     let mut t = TestEnv::new();
@@ -93,6 +100,7 @@ fn a_symlink_stays_a_link_and_its_target_is_replaced() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_dangling_symlink_gets_its_target_created() {
     let mut t = TestEnv::new();
@@ -113,6 +121,7 @@ fn a_dangling_symlink_gets_its_target_created() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlink_loop_and_a_directory_are_clear_errors() {
     let mut t = TestEnv::new();
@@ -138,6 +147,7 @@ fn a_symlink_loop_and_a_directory_are_clear_errors() {
         .stderr_has("is a directory");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_read_only_file_is_refused_and_left_as_it_was() {
     let t = TestEnv::new();
@@ -151,6 +161,7 @@ fn a_read_only_file_is_refused_and_left_as_it_was() {
     assert_eq!(mode(&t.config), 0o400);
 }
 
+#[cfg(unix)] // a file-size limit (ulimit -f) is Unix
 #[test]
 fn a_failed_write_leaves_the_original_and_no_temp_file() {
     let t = TestEnv::new();
@@ -209,7 +220,7 @@ fn a_writer_blocked_on_the_lock_gives_up_with_a_clear_error() {
         .stderr_has("another modal-setup is writing");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(t.read(), FILE);
-    lock.unlock().unwrap();
+    drop(lock);
     set(&t, "b").success();
 }
 
@@ -250,6 +261,7 @@ fn concurrent_writers_lose_nothing() {
     assert!(temp_files(&t.home).is_empty());
 }
 
+#[cfg(unix)]
 /// A FIFO, a device or a socket at the config path is refused, read or write, without
 /// blocking; nothing is created or replaced.
 #[test]
@@ -314,6 +326,7 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
     );
 }
 
+#[cfg(unix)]
 /// `sudo -E modal-setup token set …` on a user's file: the file, and its lock, stay the
 /// user's. Needs root (CI runs as root); elsewhere it says it is skipped.
 #[test]
@@ -350,6 +363,7 @@ fn a_write_as_root_keeps_the_owner_of_the_file_and_of_its_lock() {
     assert_eq!(owner(&t.config), USER);
 }
 
+#[cfg(unix)]
 /// A config file that is a single-file bind mount (`docker run -v ~/.modal.toml:…`) cannot be
 /// renamed over (EBUSY): it is rewritten in place, under the lock, saying so. Needs root and
 /// `unshare` (the mount lives in a mount namespace of its own and ends with it); elsewhere it
@@ -420,4 +434,60 @@ fn a_bind_mounted_file_is_rewritten_in_place() {
     assert!(host.contains("[b]\ntoken_id = \"ak-b\""), "{host}");
     assert_eq!(mode(&source), 0o600, "tightened in place");
     assert!(temp_files(t.dir().join("home").as_path()).is_empty());
+}
+
+/// Windows: a program holding the file open without sharing its deletion (Python's `open`,
+/// an editor, a virus scan) blocks the replace. The writer waits for it briefly, then gives
+/// up with the file untouched; one that lets go in time sees the write go through.
+#[cfg(windows)]
+#[test]
+fn a_file_held_open_elsewhere_is_waited_for_then_left_untouched() {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    let hold = |t: &TestEnv| {
+        fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&t.config)
+            .unwrap()
+    };
+    let t = TestEnv::new();
+    t.write(FILE);
+    let held = hold(&t);
+    set(&t, "b")
+        .code(Exit::Failure)
+        .stderr_has("another program holds it open")
+        .stderr_has("hint: close what has it open");
+    assert_eq!(t.read(), FILE);
+    assert!(temp_files(&t.home).is_empty(), "{:?}", temp_files(&t.home));
+    drop(held);
+
+    let held = hold(&t);
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        drop(held);
+    });
+    set(&t, "b").success();
+    release.join().unwrap();
+    assert!(t.read().contains("[b]"));
+}
+
+/// Windows: the file written gets an access list of its own (the user, the system and
+/// administrators), not the directory's.
+#[cfg(windows)]
+#[test]
+fn a_new_file_gets_an_owner_only_access_list() {
+    use std::io::Write;
+    let t = TestEnv::new();
+    set(&t, "a").success();
+    let dacl = modal_setup::platform::dacl_of(&t.config).expect("the access list");
+    if std::env::var_os("WINEPREFIX").is_some() && !dacl.starts_with("D:P") {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED access lists: Wine keeps no access list of its own ({dacl})"
+        );
+        return;
+    }
+    assert!(dacl.starts_with("D:P(A;;FA;;;S-1-5-"), "{dacl}");
+    assert!(dacl.ends_with("(A;;FA;;;SY)(A;;FA;;;BA)"), "{dacl}");
 }

@@ -3,7 +3,9 @@
 use modal_setup::Exit;
 use reference_server::TokenState;
 
-use crate::support::{TestEnv, TestServer, mode};
+#[cfg(unix)]
+use crate::support::mode;
+use crate::support::{TestEnv, TestServer};
 
 const FIXTURE: &str = "\
 # Modal credentials (hand-edited)
@@ -257,6 +259,7 @@ fn profile_written_follows_flag_then_env_then_workspace_then_default() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn verification_sends_the_token_and_writes_only_after_client_hello() {
     let mut server = TestServer::start();
@@ -474,6 +477,7 @@ fn a_write_leaves_exactly_one_profile_active_the_one_python_used() {
     assert!(t.read().ends_with("active = true\n"), "{}", t.read());
 }
 
+#[cfg(unix)] // sources the output in sh
 #[test]
 fn token_env_prints_what_a_shell_and_a_dotenv_file_take() {
     let t = TestEnv::new();

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub struct BrowserScript {
-    pub script: PathBuf,
+    /// What `$BROWSER` is set to.
+    pub command: String,
     urls: PathBuf,
 }
 
 impl BrowserScript {
+    #[cfg(unix)]
     pub fn install(dir: &Path) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let urls = dir.join("opened-urls");
@@ -22,7 +24,25 @@ impl BrowserScript {
         )
         .unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        Self { script, urls }
+        Self {
+            command: script.display().to_string(),
+            urls,
+        }
+    }
+
+    /// Windows: `$BROWSER` runs this test binary again with only [`browser_stand_in`] selected;
+    /// the URL file and the URL follow as filters that name no test. (A batch file cannot
+    /// be used: Wine's cmd splits a URL at its `&`.)
+    #[cfg(windows)]
+    pub fn install(dir: &Path) -> Self {
+        let urls = dir.join("opened-urls");
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let command = format!(
+            "'{}' support::browser::browser_stand_in --exact --quiet '{}'",
+            exe.display(),
+            urls.display()
+        );
+        Self { command, urls }
     }
 
     /// The URLs the CLI asked the browser to open so far.
@@ -248,4 +268,23 @@ fn unescape(text: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// The browser of the Windows tests (see [`BrowserScript::install`]): appends the URL (the
+/// last argument) to the file named before it. Run as a test of its own, it does nothing.
+#[cfg(windows)]
+#[test]
+fn browser_stand_in() {
+    use std::io::Write;
+    let args: Vec<String> = std::env::args().collect();
+    let [.., urls, url] = &args[..] else { return };
+    if !urls.ends_with("opened-urls") {
+        return;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(urls)
+        .expect("open the URL file");
+    writeln!(file, "{url}").expect("record the URL");
 }

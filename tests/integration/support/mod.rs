@@ -71,6 +71,7 @@ impl TestEnv {
             .args(args)
             .env_clear()
             .env("HOME", &self.home)
+            .env("USERPROFILE", &self.home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path());
@@ -410,7 +411,13 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
 }
 
+/// Makes a file private as modal-setup leaves it (0600, or an owner-only access list).
+pub fn make_private(path: &Path) {
+    modal_setup::platform::make_private(path).expect("make the file private");
+}
+
 /// The permission bits of a file.
+#[cfg(unix)]
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
