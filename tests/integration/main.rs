@@ -16,6 +16,8 @@ mod hostile_servers;
 mod js_sdk;
 mod lifecycle;
 mod malformed;
+#[cfg(unix)]
+mod npm;
 mod profile;
 #[cfg(unix)]
 mod prompts;
