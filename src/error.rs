@@ -98,7 +98,7 @@ pub enum Error {
         cause: io::Error,
     },
 
-    #[error("cannot find the home directory to locate ~/.modal.toml")]
+    #[error("cannot find the home directory to locate .modal.toml in it")]
     NoHome,
 
     #[error("invalid {what}: {problem}")]
@@ -333,7 +333,10 @@ impl Error {
                 "if no other modal-setup is running, run the command again; raise the wait with {}=SECONDS",
                 crate::env::MODAL_SETUP_LOCK_TIMEOUT
             ),
-            Self::NoHome => "set HOME, or pass --config PATH (or set MODAL_CONFIG_PATH)".into(),
+            Self::NoHome => format!(
+                "set {}, or pass --config PATH (or set MODAL_CONFIG_PATH)",
+                crate::platform::HOME_VARIABLE
+            ),
             Self::InvalidInput { hint, .. }
             | Self::InvalidArgument { hint, .. }
             | Self::MissingInput { hint, .. }

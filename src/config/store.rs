@@ -120,15 +120,22 @@ impl Store {
         })
     }
 
-    fn lock(&self, dir: &Path, target: &Path, owner: Option<Owner>) -> Result<File> {
+    /// Takes the write lock on `.NAME.lock` beside the file. A writer that releases the lock
+    /// removes that file while still holding it, so one that opened it meanwhile holds a lock
+    /// on a file no longer at the path: it sees so once it gets the lock, and starts over.
+    fn lock(&self, dir: &Path, target: &Path, owner: Option<Owner>) -> Result<Lock> {
         let lock_path = dir.join(hidden_sibling(target, ".lock"));
-        let file = platform::open_lock_file(&lock_path)
-            .map_err(|e| Error::io("create the lock file", &lock_path, e))?;
-        platform::give_to(&file, owner);
         let started = Instant::now();
+        let mut file = self.open_lock(&lock_path, owner)?;
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(file),
+                Ok(()) if platform::names_file(&lock_path, &file) => {
+                    return Ok(Lock {
+                        path: lock_path,
+                        _file: file,
+                    });
+                }
+                Ok(()) => file = self.open_lock(&lock_path, owner)?,
                 Err(fs::TryLockError::WouldBlock) if started.elapsed() < self.lock_timeout => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
@@ -142,6 +149,30 @@ impl Store {
                     return Err(Error::io("lock", &lock_path, e));
                 }
             }
+        }
+    }
+
+    fn open_lock(&self, lock_path: &Path, owner: Option<Owner>) -> Result<File> {
+        let file = platform::open_lock_file(lock_path)
+            .map_err(|e| Error::io("create the lock file", lock_path, e))?;
+        platform::give_to(&file, owner);
+        Ok(file)
+    }
+}
+
+/// The write lock, held while this lives. Its file goes when it is released (where the
+/// platform allows removing a file others may hold open), so nothing is left beside the
+/// config file; a writer killed while holding it leaves it, and the next writer removes it.
+struct Lock {
+    path: PathBuf,
+    _file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Still locked here: the file closes (and the lock goes) after this body.
+        if platform::REMOVES_LOCK_FILES {
+            let _ = fs::remove_file(&self.path);
         }
     }
 }

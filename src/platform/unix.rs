@@ -9,6 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Access, RenameFailure};
 
+/// The variable that names the home directory.
+pub const HOME_VARIABLE: &str = "HOME";
+
 /// The home directory: `$HOME`, else the user database's (as Python's `expanduser` and Go's
 /// `os.UserHomeDir` find it).
 pub fn home_dir(_env: &crate::env::Env) -> Option<std::path::PathBuf> {
@@ -87,6 +90,18 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
+}
+
+/// A lock file is removed by the writer that releases it (see `config::store::Lock`).
+pub const REMOVES_LOCK_FILES: bool = true;
+
+/// Whether `path` still names `file` (same device and inode): a lock taken on a file another
+/// writer has removed since it was opened is no lock.
+pub fn names_file(path: &Path, file: &File) -> bool {
+    match (fs::metadata(path), file.metadata()) {
+        (Ok(at_path), Ok(held)) => (at_path.dev(), at_path.ino()) == (held.dev(), held.ino()),
+        _ => false,
+    }
 }
 
 /// The lock file, created 0600.

@@ -31,6 +31,9 @@ use windows_sys::Win32::System::Threading::{ExitProcess, GetCurrentProcess, Open
 
 use super::{Access, RenameFailure, dacl_is_private};
 
+/// The variable that names the home directory.
+pub const HOME_VARIABLE: &str = crate::env::USERPROFILE;
+
 /// The home directory: `%USERPROFILE%`, which Modal's three clients read, else the profile
 /// folder Windows knows (what `dirs` asks for, ignoring the variable).
 pub fn home_dir(env: &crate::env::Env) -> Option<std::path::PathBuf> {
@@ -67,11 +70,24 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
 }
 
+/// The lock file stays: whether a path still names an open file cannot be asked as simply
+/// as on Unix, so it is kept, hidden, instead of being removed under a waiting writer.
+pub const REMOVES_LOCK_FILES: bool = false;
+
+/// The lock file is never removed, so the path always names it.
+pub fn names_file(_path: &Path, _file: &File) -> bool {
+    true
+}
+
+/// The lock file, hidden from Explorer's listing.
 pub fn open_lock_file(path: &Path) -> io::Result<File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
     OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
+        .attributes(FILE_ATTRIBUTE_HIDDEN)
         .open(path)
 }
 

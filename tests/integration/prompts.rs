@@ -267,5 +267,5 @@ fn the_demo_runs_twice_at_a_terminal_without_stopping() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".demo.modal.toml.lock", "demo.modal.toml", "home"]);
+    assert_eq!(left, ["demo.modal.toml", "home"]);
 }
