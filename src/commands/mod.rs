@@ -328,6 +328,7 @@ fn with_writer<T>(
         store,
         env: &ctx.env,
         connect: &connect,
+        interactive: ctx.interactive,
     })
 }
 

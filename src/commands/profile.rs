@@ -328,6 +328,14 @@ pub fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: b
         ));
         return Ok(());
     };
+    let others: Vec<String> = config
+        .holders_of(token_id)
+        .into_iter()
+        .filter(|holder| holder != name)
+        .collect();
+    if !super::writer::may_revoke_shared(&ctx.printer, ctx.interactive, token_id, &others)? {
+        return Ok(());
+    }
     let server_url = ctx.server_url_for(config, Some(name));
     let credentials = Credentials::new(token_id, secret);
     let revoked = ctx

@@ -360,6 +360,7 @@ mod tests {
             store: &store,
             env: &env,
             connect: &connect,
+            interactive: false,
         };
         let config = store.load().unwrap();
         setup(&w, &config, None, false, args()).unwrap();

@@ -25,6 +25,8 @@ pub struct Writer<'a> {
     pub store: &'a Store,
     pub env: &'a Env,
     pub connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
+    /// Whether questions can be asked (stdin and stderr are a terminal).
+    pub interactive: bool,
 }
 
 impl fmt::Debug for Writer<'_> {
@@ -116,6 +118,8 @@ pub struct Saved {
     pub replaced: Option<Credentials>,
     /// The server the token belongs to.
     pub server_url: Sourced<String>,
+    /// The other profiles that still hold the replaced token, read under the lock.
+    pub replaced_still_in: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -124,6 +128,7 @@ impl Writer<'_> {
     pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
         let mut server_url = token.server_url.cloned();
         let mut failover_list = false;
+        let mut replaced_still_in = Vec::new();
         let written = self.store.update(|config| {
             if !config.contains(token.profile) {
                 validate_new_profile_name(token.profile)?;
@@ -139,6 +144,13 @@ impl Writer<'_> {
                 &token.credentials.token_secret,
                 to_write.as_ref().map(ServerUrl::canonical).as_deref(),
             )?;
+            if let TokenChange::Replaced {
+                previous_token_id: Some(previous),
+                ..
+            } = &change
+            {
+                replaced_still_in = config.holders_of(previous);
+            }
             if activate {
                 config.activate(token.profile)?;
             }
@@ -170,6 +182,7 @@ impl Writer<'_> {
         Ok(Saved {
             replaced,
             server_url: server_url.expect("set by the edit"),
+            replaced_still_in,
         })
     }
 
@@ -184,6 +197,14 @@ impl Writer<'_> {
             ));
             return Ok(());
         };
+        if !may_revoke_shared(
+            self.printer,
+            self.interactive,
+            &previous.token_id,
+            &saved.replaced_still_in,
+        )? {
+            return Ok(());
+        }
         let revoked = (self.connect)(&saved.server_url)
             .and_then(|api| api.delete_token(previous, &previous.token_id));
         match revoked {
@@ -212,6 +233,46 @@ impl Writer<'_> {
         ));
         Ok(())
     }
+}
+
+/// Whether a token that other profiles (`holders`) still hold may be revoked: revoking it
+/// would break them, so only a yes at a terminal does it. Otherwise it is left alive and the
+/// warning says which profiles hold it and what to do. A token no other profile holds may.
+pub fn may_revoke_shared(
+    printer: &Printer,
+    interactive: bool,
+    token_id: &str,
+    holders: &[String],
+) -> Result<bool> {
+    if holders.is_empty() {
+        return Ok(true);
+    }
+    let named = holders
+        .iter()
+        .map(|name| format!("'{name}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let profiles = if holders.len() == 1 {
+        "profile"
+    } else {
+        "profiles"
+    };
+    if interactive
+        && crate::prompt::confirm(
+            &format!(
+                "Token {token_id} is also used by {profiles} {named}, which would stop working. Revoke it anyway?"
+            ),
+            false,
+        )?
+    {
+        return Ok(true);
+    }
+    printer.warn(format_args!(
+        "token {token_id} is also used by {profiles} {named}, so it was not revoked: rotate {} too (`modal-setup --profile {} token rotate`), or revoke it in the Modal dashboard once nothing uses it",
+        if holders.len() == 1 { "it" } else { "them" },
+        holders[0]
+    ));
+    Ok(false)
 }
 
 /// The `server_url` a token's profile gets: nothing for Modal's default (as Modal writes it),

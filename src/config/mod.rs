@@ -251,6 +251,14 @@ impl Config {
             .collect()
     }
 
+    /// The profiles that hold token `token_id`, in the order of the file.
+    pub fn holders_of(&self, token_id: &str) -> Vec<String> {
+        self.profiles()
+            .filter(|p| p.token_id() == Some(token_id))
+            .map(|p| p.name().to_owned())
+            .collect()
+    }
+
     /// The profiles that hold a token (an id and a secret), in the order of the file.
     pub fn token_holders(&self) -> Vec<String> {
         self.profiles()

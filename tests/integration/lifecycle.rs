@@ -566,6 +566,41 @@ fn token_rotate_writes_the_new_token_then_revokes_the_old() {
     );
 }
 
+/// Profiles that share one token (copied by hand, or `token set` twice): rotating one of them,
+/// or removing it with --revoke, without a terminal to ask, leaves the token alive for the
+/// others and says which hold it.
+#[test]
+fn a_token_other_profiles_hold_is_not_revoked_without_a_yes() {
+    let server = TestServer::start();
+    let (mut t, old_id, secret) = with_token(&server);
+    t.write(&format!(
+        "[ws]\ntoken_id = \"{old_id}\"\ntoken_secret = \"{secret}\"\nactive = true\n\n\
+         [qq]\ntoken_id = \"{old_id}\"\ntoken_secret = \"{secret}\"\n\n\
+         [vv]\ntoken_id = \"{old_id}\"\ntoken_secret = \"{secret}\"\n"
+    ));
+    let browser = BrowserScript::install(t.dir());
+    t.set_env("BROWSER", &browser.command);
+    let running = t.cmd(&["--profile", "vv", "token", "rotate"]).spawn();
+    approve_in_browser(&browser, &server);
+    running.finish(WAIT).success().stderr_has(&format!(
+        "warning: token {old_id} is also used by profiles 'ws', 'qq', so it was not revoked"
+    ));
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
+    t.run(&["--profile", "qq", "token", "info"]).success();
+
+    t.run(&["profile", "remove", "qq", "--yes", "--revoke"])
+        .success()
+        .stderr_has(&format!(
+            "warning: token {old_id} is also used by profile 'ws', so it was not revoked"
+        ));
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Valid));
+    // The last holder's token is revoked as asked.
+    t.run(&["profile", "remove", "ws", "--yes", "--revoke"])
+        .success()
+        .stderr_has(&format!("Revoked token {old_id}"));
+    assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
+}
+
 #[test]
 fn rotate_interrupted_after_the_new_token_is_written_leaves_a_working_token() {
     let server = TestServer::start();

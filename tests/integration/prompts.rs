@@ -92,6 +92,40 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     assert_eq!(t.read(), "[one]\nactive = true\n");
 }
 
+/// At a terminal, revoking a token other profiles hold is asked first: no leaves it alive, yes
+/// revokes it.
+#[test]
+fn revoking_a_shared_token_is_asked_at_a_terminal() {
+    let server = crate::support::TestServer::start();
+    let (id, secret) = server.mint_token();
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    let text = format!(
+        "[one]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\nactive = true\n[two]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\n[three]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\n"
+    );
+    t.write(&text);
+    for (profile, answer, state) in [
+        ("two", "n", reference_server::TokenState::Valid),
+        ("three", "y", reference_server::TokenState::Revoked),
+    ] {
+        let mut session = spawn_command(
+            t.cmd(&["profile", "remove", profile, "--yes", "--revoke"])
+                .command,
+            Some(TIMEOUT_MS),
+        )
+        .unwrap();
+        session
+            .exp_string(&format!("Token {id} is also used by"))
+            .unwrap();
+        session.exp_string("\x1b[?25l").unwrap();
+        press(&mut session, answer);
+        session.exp_eof().unwrap();
+        assert_eq!(exit_code(session.process().wait().unwrap()), 0);
+        assert_eq!(server.token_state(&id), Some(state), "answered {answer}");
+        assert!(!t.read().contains(&format!("[{profile}]")));
+    }
+}
+
 /// Ctrl-C at each kind of question: the terminal is restored (cursor shown, echo back on), the
 /// message says nothing was written, and the exit code is 130.
 #[test]

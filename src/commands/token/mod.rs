@@ -310,6 +310,7 @@ mod writer_tests {
                 store: &self.file.store,
                 env: &self.env,
                 connect,
+                interactive: false,
             }
         }
 
