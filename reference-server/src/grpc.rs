@@ -178,11 +178,17 @@ impl Api {
                 environment,
                 headers,
             });
-            state
-                .faults
-                .iter()
-                .find(|(r, _)| r == rpc)
-                .map(|(_, f)| f.clone())
+            let at = state.faults.iter().position(|(r, _, _)| r == rpc);
+            at.map(|at| {
+                let fault = state.faults[at].1.clone();
+                if let Some(left) = &mut state.faults[at].2 {
+                    *left -= 1;
+                    if *left == 0 {
+                        state.faults.remove(at);
+                    }
+                }
+                fault
+            })
         };
         match fault {
             Some(Fault::Status(code, message)) => {

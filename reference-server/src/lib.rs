@@ -153,9 +153,18 @@ impl ReferenceServer {
     /// Makes calls of `rpc` (e.g. "ClientHello") fail this way; `None` clears it.
     pub fn set_fault(&self, rpc: &str, fault: Option<Fault>) {
         let mut state = lock(&self.shared.state);
-        state.faults.retain(|(r, _)| r != rpc);
+        state.faults.retain(|(r, _, _)| r != rpc);
         if let Some(fault) = fault {
-            state.faults.push((rpc.to_owned(), fault));
+            state.faults.push((rpc.to_owned(), fault, None));
+        }
+    }
+
+    /// Makes the next `calls` calls of `rpc` fail this way, and the ones after succeed.
+    pub fn set_fault_for(&self, rpc: &str, fault: Fault, calls: usize) {
+        let mut state = lock(&self.shared.state);
+        state.faults.retain(|(r, _, _)| r != rpc);
+        if calls > 0 {
+            state.faults.push((rpc.to_owned(), fault, Some(calls)));
         }
     }
 

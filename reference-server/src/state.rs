@@ -82,7 +82,8 @@ pub struct State {
     pub sign_in_tokens: HashSet<String>,
     pub requests: Vec<Recorded>,
     /// Faults by RPC name.
-    pub faults: Vec<(String, Fault)>,
+    /// Per RPC: the fault and how many more calls it fails (`None`: all of them).
+    pub faults: Vec<(String, Fault, Option<usize>)>,
     /// When each flow was approved, oldest first.
     pub approvals: Vec<Instant>,
 }

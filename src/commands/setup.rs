@@ -7,11 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::writer::{NewToken, Writer, check_minted, verify_and_name};
+use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
-use crate::config::Config;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
+use crate::config::{Config, DEFAULT_PROFILE};
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
@@ -114,7 +114,7 @@ pub fn setup(
             crate::output::sanitize(workspace)
         ));
     }
-    let named = verify_and_name(
+    let named = check_login(
         w.printer,
         &api,
         &credentials,
@@ -157,6 +157,59 @@ pub fn setup(
         w.revoke_replaced(&token, &saved)?;
     }
     Ok(())
+}
+
+/// How many times the check of a just-minted token is asked again when the server cannot be
+/// reached (pauses of 0.5, 1 and 2 s: a blip right after the approval passes).
+const CHECK_RETRIES: u32 = 3;
+
+/// The check of a token the login just minted ([`verify_and_name`]). The token comes from the
+/// server's own flow, so a server that cannot be reached for the check does not throw the
+/// login away (which would leave the new token alive on the server with nobody holding it):
+/// the check is asked again, as the wait is, and if the server still cannot be reached the
+/// token is written unverified, with a warning, and its profile named from the login. A
+/// token the server rejects is still refused.
+fn check_login(
+    printer: &Printer,
+    api: &crate::api::Api,
+    credentials: &crate::api::Credentials,
+    verify: bool,
+    name_it: bool,
+    fallback: Option<String>,
+) -> Result<Option<String>> {
+    let mut pause = RETRY_FIRST;
+    let mut retries = 0;
+    loop {
+        let checked = verify_and_name(printer, api, credentials, verify, name_it, fallback.clone());
+        match checked {
+            // As the wait: what a restarting server or a dropped connection answers. A call
+            // that timed out is not asked again (it already took the whole timeout).
+            Err(Error::Unreachable {
+                failure: NetFailure::Unavailable | NetFailure::Dropped | NetFailure::Refused,
+                cause,
+                ..
+            }) if retries < CHECK_RETRIES => {
+                printer.debug(format_args!(
+                    "the check of the new token failed ({cause}); asking again in {}",
+                    crate::output::seconds(pause)
+                ));
+                std::thread::sleep(pause);
+                pause *= 2;
+                retries += 1;
+            }
+            Err(error @ Error::Unreachable { .. }) => {
+                printer.warn(format_args!(
+                    "could not check the new token: {error}; it is written unverified (it comes from the server's own login); check it later with `modal-setup token info` (`--no-verify` skips the check)"
+                ));
+                return match (name_it, fallback) {
+                    (false, _) => Ok(None),
+                    (true, Some(workspace)) => profile_from_server(workspace).map(Some),
+                    (true, None) => Ok(Some(DEFAULT_PROFILE.to_owned())),
+                };
+            }
+            other => return other,
+        }
+    }
 }
 
 /// `token rotate`: a new token for the profile in effect through the browser, written before

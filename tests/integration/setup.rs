@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use modal_setup::Exit;
-use reference_server::{Fault, Options};
+use reference_server::{Fault, Options, TokenState};
 
 use crate::support::browser::{Agent, BrowserScript, approval_page, approve, deny, loopback_port};
 use crate::support::{Running, TestEnv, TestServer};
@@ -289,6 +289,43 @@ fn a_blip_during_the_wait_is_retried_and_the_login_completes() {
     running.finish(WAIT).success();
     assert!(w.server.count("TokenFlowWait") >= 2);
     assert!(w.t.read().contains("[p]"));
+}
+
+/// The check right after the approval: a blip is asked again and the token verified; a server
+/// that stays unreachable does not throw the login away, the token is written unverified
+/// with a warning (never left alive on the server with nobody holding it).
+#[test]
+fn a_failed_check_after_the_login_is_retried_then_the_token_is_kept() {
+    let w = Wizard::new();
+    w.server.set_fault_for(
+        "ClientHello",
+        Fault::parse_status("UNAVAILABLE").unwrap(),
+        2,
+    );
+    let running = w.start(&["--profile", "p"]);
+    w.approve();
+    running
+        .finish(WAIT)
+        .success()
+        .stderr_has("Token verified successfully!");
+    assert_eq!(w.server.count("ClientHello"), 3);
+    let (id, _) = token_of(&w.t.read(), "p");
+
+    let w = Wizard::new();
+    w.server
+        .set_fault("ClientHello", Fault::parse_status("UNAVAILABLE"));
+    let running = w.start(&[]);
+    w.approve();
+    let run = running.finish(WAIT);
+    run.success()
+        .stderr_has("warning: could not check the new token: could not reach")
+        .stderr_has("it is written unverified");
+    assert!(!run.stderr.contains("Token verified successfully!"));
+    // Named after the workspace the login reported, as a verified login would be.
+    let (new_id, _) = token_of(&w.t.read(), "demo-workspace");
+    assert_ne!(new_id, id);
+    assert_eq!(w.server.token_state(&new_id), Some(TokenState::Valid));
+    assert_eq!(w.server.count("ClientHello"), 4, "asked 3 times again");
 }
 
 #[test]
