@@ -251,6 +251,9 @@ impl Api {
             return Err(Status::unauthenticated("Invalid token secret"));
         }
         match token.state {
+            TokenState::Valid if token.expired() => {
+                Err(Status::unauthenticated("Token has expired"))
+            }
             TokenState::Valid => Ok(id.to_owned()),
             TokenState::Revoked => Err(Status::unauthenticated("Token has been deleted")),
             TokenState::Forbidden => Err(Status::permission_denied(
@@ -276,10 +279,11 @@ impl ModalClient for Api {
         let token_flow_id = format!("tf-{}", random::alphanumeric(22));
         let wait_secret = random::alphanumeric(32);
         let code = pairing_code();
-        let ttl = match request.expires_in_seconds {
-            0 => self.shared.options.flow_ttl,
-            secs => Duration::from_secs(u64::from(secs)).min(self.shared.options.flow_ttl),
-        };
+        // The login lives as long as the server's flows do; `expires_in_seconds` is the
+        // token's lifetime (0: the workspace's default, here none).
+        let token_lifetime = Some(request.expires_in_seconds)
+            .filter(|secs| *secs > 0)
+            .map(|secs| Duration::from_secs(u64::from(secs)));
         let flow = Flow {
             wait_secret: wait_secret.clone(),
             code: code.clone(),
@@ -287,7 +291,8 @@ impl ModalClient for Api {
             utm_source: request.utm_source,
             next_url: request.next_url,
             created: Instant::now(),
-            expires_at: Instant::now() + ttl,
+            expires_at: Instant::now() + self.shared.options.flow_ttl,
+            token_lifetime,
             state: tokio::sync::watch::Sender::new(FlowState::Pending),
         };
         lock(&self.shared.state)
@@ -316,8 +321,9 @@ impl ModalClient for Api {
         self.admit("TokenFlowWait", request.metadata(), false)
             .await?;
         let request = request.into_inner();
-        let mut watcher = {
-            let state = lock(&self.shared.state);
+        let (mut watcher, expires_at) = {
+            let mut state = lock(&self.shared.state);
+            state.forget_if_expired(&request.token_flow_id);
             let flow = state
                 .flows
                 .get(&request.token_flow_id)
@@ -328,11 +334,13 @@ impl ModalClient for Api {
                     )
                 })
                 .ok_or_else(|| Status::not_found("Token flow not found"))?;
-            flow.state.subscribe()
+            (flow.state.subscribe(), flow.expires_at)
         };
+        // Held up to the timeout asked, but not past the login's end: then it is forgotten.
         let hold = Duration::try_from_secs_f32(request.timeout)
             .unwrap_or(Duration::ZERO)
-            .min(MAX_WAIT);
+            .min(MAX_WAIT)
+            .min(expires_at.saturating_duration_since(Instant::now()));
         let waited =
             tokio::time::timeout(hold, watcher.wait_for(|state| *state != FlowState::Pending))
                 .await;
@@ -340,6 +348,9 @@ impl ModalClient for Api {
         let decided = match waited {
             Ok(Ok(decided)) => decided.clone(),
             _ => {
+                if lock(&self.shared.state).forget_if_expired(&request.token_flow_id) {
+                    return Err(Status::not_found("Token flow not found"));
+                }
                 return Ok(Response::new(TokenFlowWaitResponse {
                     timeout: true,
                     ..TokenFlowWaitResponse::default()
@@ -429,7 +440,9 @@ impl ModalClient for Api {
                 seconds: token.created_at,
                 nanos: 0,
             }),
-            expires_at: None,
+            expires_at: token
+                .expires_at
+                .map(|seconds| prost_types::Timestamp { seconds, nanos: 0 }),
             token_name: String::new(),
         }))
     }

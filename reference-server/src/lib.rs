@@ -36,7 +36,8 @@ pub struct Options {
     /// Approve every flow without a browser after this delay, doing what the approval page
     /// does: check the CLI's loopback, then approve.
     pub auto_approve: Option<Duration>,
-    /// How long a flow can be approved.
+    /// How long a login can be approved, whatever the token's lifetime
+    /// (`expires_in_seconds`); after it, TokenFlowWait answers NOT_FOUND.
     pub flow_ttl: Duration,
     /// The lowest `x-modal-client-version` accepted; older clients get FAILED_PRECONDITION
     /// "Old client", as Modal's server answers them.
@@ -132,7 +133,7 @@ impl ReferenceServer {
     /// Mints a valid token for the configured workspace.
     pub fn mint_token(&self) -> (String, String) {
         let mut state = lock(&self.shared.state);
-        let token = state.mint(&self.shared.options);
+        let token = state.mint(&self.shared.options, None);
         (token.0, token.1)
     }
 
@@ -148,6 +149,22 @@ impl ReferenceServer {
             .tokens
             .get(token_id)
             .map(|t| t.state)
+    }
+
+    /// When a token stops being accepted, in seconds since the epoch (`None`: never, or no
+    /// such token).
+    pub fn token_expires_at(&self, token_id: &str) -> Option<i64> {
+        lock(&self.shared.state)
+            .tokens
+            .get(token_id)
+            .and_then(|t| t.expires_at)
+    }
+
+    /// Sets when a token stops being accepted (seconds since the epoch; `None`: never).
+    pub fn set_token_expires_at(&self, token_id: &str, at: Option<i64>) {
+        if let Some(token) = lock(&self.shared.state).tokens.get_mut(token_id) {
+            token.expires_at = at;
+        }
     }
 
     /// Makes calls of `rpc` (e.g. "ClientHello") fail this way; `None` clears it.

@@ -20,7 +20,16 @@ pub struct Token {
     pub user: String,
     /// Seconds since the epoch.
     pub created_at: i64,
+    /// When it stops being accepted, in seconds since the epoch (`None`: never).
+    pub expires_at: Option<i64>,
     pub state: TokenState,
+}
+
+impl Token {
+    /// Whether its lifetime is over.
+    pub fn expired(&self) -> bool {
+        self.expires_at.is_some_and(|at| now() >= at)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +62,10 @@ pub struct Flow {
     pub utm_source: String,
     pub next_url: String,
     pub created: Instant,
+    /// Until when the login can be approved; after it, the server forgets the flow.
     pub expires_at: Instant,
+    /// The lifetime the token will have (`expires_in_seconds`; `None`: it never expires).
+    pub token_lifetime: Option<Duration>,
     pub state: watch::Sender<FlowState>,
 }
 
@@ -89,8 +101,9 @@ pub struct State {
 }
 
 impl State {
-    /// Mints a valid token of the configured workspace: its id and secret.
-    pub fn mint(&mut self, options: &Options) -> (String, String) {
+    /// Mints a valid token of the configured workspace, living `lifetime` (`None`: for
+    /// ever): its id and secret.
+    pub fn mint(&mut self, options: &Options, lifetime: Option<Duration>) -> (String, String) {
         let token_id = format!("ak-{}", random::alphanumeric(22));
         let secret = format!("as-{}", random::alphanumeric(22));
         self.tokens.insert(
@@ -100,10 +113,25 @@ impl State {
                 workspace: options.workspace.clone(),
                 user: options.user.clone(),
                 created_at: now(),
+                expires_at: lifetime
+                    .map(|l| now() + i64::try_from(l.as_secs()).unwrap_or(i64::MAX / 2)),
                 state: TokenState::Valid,
             },
         );
         (token_id, secret)
+    }
+
+    /// Forgets a login whose time to be approved is over while it was still pending, as
+    /// Modal's server does: its TokenFlowWait answers NOT_FOUND from then on. Returns
+    /// whether it did.
+    pub fn forget_if_expired(&mut self, flow_id: &str) -> bool {
+        let expired = self.flows.get(flow_id).is_some_and(|flow| {
+            *flow.state.borrow() == FlowState::Pending && Instant::now() >= flow.expires_at
+        });
+        if expired {
+            self.flows.remove(flow_id);
+        }
+        expired
     }
 
     /// Approves or denies a pending, unexpired flow. Returns whether it was pending.
@@ -115,7 +143,8 @@ impl State {
             return false;
         }
         let decided = if approve {
-            let (token_id, _) = self.mint(options);
+            let lifetime = self.flows[flow_id].token_lifetime;
+            let (token_id, _) = self.mint(options, lifetime);
             self.approvals.push(Instant::now());
             FlowState::Approved { token_id }
         } else {

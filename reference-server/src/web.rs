@@ -96,7 +96,11 @@ fn flow_page(shared: &Shared, request: &Request, flow_id: &str) -> Reply {
     let mut state = lock(&shared.state);
     let session_csrf = session(request).and_then(|id| state.sessions.get(&id).cloned());
     let Some(flow) = state.flows.get(flow_id) else {
-        return message(404, "Unknown login", "This login link is not valid.");
+        return message(
+            404,
+            "Unknown login",
+            "This login link is not valid, or the login expired: start it again in your terminal.",
+        );
     };
     if *flow.state.borrow() != FlowState::Pending || Instant::now() > flow.expires_at {
         return used_up();

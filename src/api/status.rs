@@ -138,7 +138,7 @@ pub fn from_status(
         },
         Code::NotFound if rpc == Rpc::TokenFlowWait => Error::FlowFailed {
             reason: format!(
-                "the server no longer knows this login ({})",
+                "the server no longer knows this login: it expired or was used ({})",
                 or_code(message, status.code())
             ),
         },

@@ -339,6 +339,65 @@ fn a_server_that_forgot_the_flow_ends_it_with_the_fix() {
         .stderr_has("run `modal-setup setup` again");
 }
 
+/// The reference server as Modal's: a login not approved in time is forgotten, and the CLI
+/// ends at once with the fix instead of waiting out its own timeout.
+#[test]
+fn a_login_not_approved_in_time_ends_when_the_server_forgets_it() {
+    let w = Wizard::with(Options {
+        flow_ttl: Duration::from_secs(1),
+        ..Options::default()
+    });
+    let started = std::time::Instant::now();
+    let run = w.start(&["--no-verify"]).finish(WAIT);
+    run.code(Exit::Failure)
+        .stderr_has("the server no longer knows this login: it expired or was used")
+        .stderr_has("run `modal-setup setup` again");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the CLI waited past the login's end: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        w.server.count("TokenFlowWait"),
+        1,
+        "held until the end, then NOT_FOUND"
+    );
+    assert!(!w.t.config.exists());
+}
+
+/// `--expires-in` is the token's lifetime, not the login's: the server gives the token that
+/// expiry, TokenInfoGet reports it, and once it has passed the token is rejected.
+#[test]
+fn expires_in_gives_the_token_its_expiry() {
+    let w = Wizard::new();
+    let running = w.start(&["--expires-in", "30d", "--profile", "p"]);
+    w.approve();
+    running.finish(WAIT).success();
+    let (id, _) = token_of(&w.t.read(), "p");
+    let expires_at = w.server.token_expires_at(&id).expect("an expiry");
+    let in_30_days = now() + 30 * 86_400;
+    assert!(
+        (in_30_days - 10..=in_30_days).contains(&expires_at),
+        "{expires_at}"
+    );
+    let info: serde_json::Value =
+        serde_json::from_str(&w.t.run(&["token", "info", "--json"]).success().stdout).unwrap();
+    assert_eq!(
+        info["server"]["expires_at"],
+        modal_setup::time::rfc3339(expires_at).as_str()
+    );
+
+    w.server.set_token_expires_at(&id, Some(now() - 1));
+    w.t.run(&["token", "info"])
+        .code(Exit::Rejected)
+        .stderr_has("Token has expired");
+}
+
+fn now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(since.unwrap().as_secs()).unwrap()
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_exits_130_writes_nothing_and_closes_the_port() {
