@@ -243,7 +243,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__completions)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,7 +283,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__config)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help show path help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version show path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,7 +379,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__config__subcmd__path)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +419,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__config__subcmd__show)
-            opts="-q -v -h --json --origin --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --json --origin --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +459,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__doctor)
-            opts="-q -v -h --json --no-verify --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --json --no-verify --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,7 +779,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help list current activate remove rename help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version list current activate remove rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -819,7 +819,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile__subcmd__activate)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,7 +859,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile__subcmd__current)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,7 +997,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile__subcmd__list)
-            opts="-q -v -h --json --names --check --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --json --check --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,7 +1037,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile__subcmd__remove)
-            opts="-y -q -v -h --yes --revoke --force --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h -V --yes --revoke --force --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1077,7 +1077,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__profile__subcmd__rename)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,7 +1117,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__setup)
-            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h -V --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,7 +1169,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token)
-            opts="-q -v -h --config --profile --color --quiet --verbose --help set new info rotate env help"
+            opts="-q -v -h -V --config --profile --color --quiet --verbose --help --version set new info rotate env help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1209,7 +1209,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__env)
-            opts="-q -v -h --format --reveal --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --format --reveal --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1351,7 +1351,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__info)
-            opts="-q -v -h --json --no-verify --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --json --no-verify --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,7 +1391,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__new)
-            opts="-y -q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-y -q -v -h -V --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,7 +1443,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__rotate)
-            opts="-q -v -h --no-browser --port --timeout --expires-in --verify --no-verify --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --no-browser --port --timeout --expires-in --verify --no-verify --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1495,7 +1495,7 @@ _modal__setup() {
             return 0
             ;;
         modal__setup__subcmd__token__subcmd__set)
-            opts="-q -v -h --token-id --id --token-secret --secret --activate --no-activate --verify --no-verify --delete-existing --config --profile --color --quiet --verbose --help"
+            opts="-q -v -h -V --token-id --id --token-secret --secret --activate --no-activate --verify --no-verify --delete-existing --config --profile --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,7 +1559,28 @@ else
     complete -F _modal__setup -o bashdefault -o default modal-setup
 fi
 
-# Profile names come from the config file.
+# Profile names come from the config file: the one `--config` names on the line, else
+# MODAL_CONFIG_PATH's, else ~/.modal.toml.
+_modal_setup_profile_names() {
+    local i word path= config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word="${COMP_WORDS[i]}"
+        case "$word" in
+            --config)
+                # COMP_WORDBREAKS splits `--config=PATH` into `--config`, `=`, `PATH`.
+                if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then ((i++)); fi
+                path="${COMP_WORDS[i+1]}" ;;
+            --config=*) path="${word#--config=}" ;;
+        esac
+    done
+    if [[ -n "$path" ]]; then
+        # The word as typed: one level of quotes and a leading ~/ are undone, nothing is run.
+        if [[ "$path" == \'*\' || "$path" == \"*\" ]]; then path="${path:1:${#path}-2}"; fi
+        if [[ "$path" == "~/"* ]]; then path="$HOME/${path:2}"; fi
+        config=(--config "$path")
+    fi
+    modal-setup "${config[@]}" profile list --names 2>/dev/null
+}
 _modal_setup_with_profiles() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     local words=" ${COMP_WORDS[*]:1:COMP_CWORD-1} "
@@ -1573,7 +1594,7 @@ _modal_setup_with_profiles() {
                 printf -v quoted '%q' "$name"
                 COMPREPLY+=("$quoted")
             fi
-        done < <(modal-setup profile list --names 2>/dev/null)
+        done < <(_modal_setup_profile_names)
         return 0
     fi
     _modal__setup "$@"

@@ -69,6 +69,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -80,6 +82,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
             cand set 'Write a token id and secret into a profile'
             cand new 'Create a token by logging in through the browser (same as `setup`)'
             cand info 'Show the token in effect, where it comes from, and what the server says about it'
@@ -106,6 +110,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token;new'= {
             cand --port 'Port of the loopback server the login page checks [default: a free one]'
@@ -128,6 +134,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token;info'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -141,6 +149,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token;rotate'= {
             cand --port 'Port of the loopback server the login page checks [default: a free one]'
@@ -158,6 +168,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token;env'= {
             cand --format 'How to write the variables [default: sh, powershell on Windows]'
@@ -171,6 +183,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;token;help'= {
             cand set 'Write a token id and secret into a profile'
@@ -202,6 +216,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
             cand list 'List the profiles of the config file (offline)'
             cand current 'Print the profile in effect'
             cand activate 'Make a profile the active one (choose from a list when NAME is omitted)'
@@ -214,7 +230,6 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --profile 'Profile to use or write [default: MODAL_PROFILE, else the active profile]'
             cand --color 'When to use colours (NO_COLOR is honoured under `auto`)'
             cand --json 'Print JSON: an array of {name, active, token_id, server_url}'
-            cand --names 'Print only the names, one a line (for shell completion)'
             cand --check 'Ask the server about every profile''s token (about 5 s at most)'
             cand -q 'Print only data and warnings'
             cand --quiet 'Print only data and warnings'
@@ -222,6 +237,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;profile;current'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -233,6 +250,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;profile;activate'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -244,6 +263,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;profile;remove'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -259,6 +280,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;profile;rename'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -270,6 +293,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;profile;help'= {
             cand list 'List the profiles of the config file (offline)'
@@ -301,6 +326,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
             cand show 'Show the values in effect (the secret as "***")'
             cand path 'Print the path of the config file in effect'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -317,6 +344,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;config;path'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -328,6 +357,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;config;help'= {
             cand show 'Show the values in effect (the secret as "***")'
@@ -352,6 +383,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;completions'= {
             cand --config 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]'
@@ -363,6 +396,8 @@ set edit:completion:arg-completer[modal-setup] = {|@words|
             cand --verbose 'Print more detail about what is done (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'modal-setup;help'= {
             cand setup 'Log in through the browser and write the new token (the default command)'

@@ -68,6 +68,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -l delete
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -76,6 +77,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "set" -d 'Write a token id and secret into a profile'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
@@ -97,6 +99,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l timeout -d 'Seconds to wait for the login' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
@@ -115,6 +118,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -125,6 +129,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds to wait for the login' -r
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
@@ -139,6 +144,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -l format -d 'How to write the variables [default: sh, powershell on Windows]' -r -f -a "sh\t'`export NAME=\'value\'` (bash, zsh, sh)'
 fish\t'`set -gx NAME \'value\'`'
 powershell\t'`$Env:NAME = \'value\'`'
@@ -153,6 +159,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fis
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from env" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Write a token id and secret into a profile'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a token by logging in through the browser (same as `setup`)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show the token in effect, where it comes from, and what the server says about it'
@@ -167,6 +174,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "list" -d 'List the profiles of the config file (offline)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "current" -d 'Print the profile in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and not __fish_seen_subcommand_from list current activate remove rename help" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'
@@ -179,11 +187,11 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __f
 always\t''
 never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'Print JSON: an array of {name, active, token_id, server_url}'
-complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l names -d 'Print only the names, one a line (for shell completion)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -l check -d 'Ask the server about every profile\'s token (about 5 s at most)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -192,6 +200,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from current" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -200,6 +209,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from activate" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -211,6 +221,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -219,6 +230,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file (offline)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "current" -d 'Print the profile in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "activate" -d 'Make a profile the active one (choose from a list when NAME is omitted)'
@@ -233,6 +245,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "show" -d 'Show the values in effect (the secret as "***")'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "path" -d 'Print the path of the config file in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -246,6 +259,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fi
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -254,6 +268,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the values in effect (the secret as "***")'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file in effect'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -267,6 +282,7 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand doctor" -l no-ve
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand doctor" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand doctor" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
@@ -275,6 +291,7 @@ never\t''"
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s q -l quiet -d 'Print only data and warnings'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config doctor completions help" -f -a "setup" -d 'Log in through the browser and write the new token (the default command)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config doctor completions help" -f -a "token" -d 'Manage the token in the config file'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and not __fish_seen_subcommand_from setup token profile config doctor completions help" -f -a "profile" -d 'List, choose, rename and remove profiles'
@@ -295,6 +312,25 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the values in effect (the secret as "***")'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file in effect'
 
-# Profile names come from the config file.
-complete -c modal-setup -l profile -x -a '(modal-setup profile list --names 2>/dev/null)'
-complete -c modal-setup -n '__fish_seen_subcommand_from profile; and __fish_seen_subcommand_from activate remove rename' -f -a '(modal-setup profile list --names 2>/dev/null)'
+# Profile names come from the config file: the one `--config` names on the line, else
+# MODAL_CONFIG_PATH's, else ~/.modal.toml.
+function __modal_setup_profiles
+    set -l tokens (commandline -opc)
+    set -l config
+    for i in (seq 2 (count $tokens))
+        switch $tokens[$i]
+            case --config
+                if test $i -lt (count $tokens)
+                    set config --config $tokens[(math $i + 1)]
+                end
+            case '--config=*'
+                set config --config (string replace -- --config= '' $tokens[$i])
+        end
+    end
+    if set -q config[2]
+        set config[2] (string replace -r -- '^~/' "$HOME/" $config[2])
+    end
+    modal-setup $config profile list --names 2>/dev/null
+end
+complete -c modal-setup -l profile -x -a '(__modal_setup_profiles)'
+complete -c modal-setup -n '__fish_seen_subcommand_from profile; and __fish_seen_subcommand_from activate remove rename' -f -a '(__modal_setup_profiles)'

@@ -12,6 +12,8 @@ use crate::output::ColorChoice;
     // Not argv[0]: usage lines read `modal-setup`, not `modal-setup.exe`, on Windows too.
     bin_name = "modal-setup",
     version,
+    // `-V`/`--version` after any command too, as the other global options.
+    propagate_version = true,
     about = "Log in to Modal and manage its credentials: a native clone of `modal setup`",
     long_about = None,
     after_help = "Without a command, modal-setup runs `setup` (with setup's options).\n\nExit codes: 0 ok, 1 error, 2 usage or missing input, 3 authentication rejected or denied, 4 timed out, 130 interrupted."
@@ -71,7 +73,9 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// Profile to use or write [default: MODAL_PROFILE, else the active profile]
-    #[arg(long, global = true, value_name = "NAME", value_hint = ValueHint::Other)]
+    // Empty is a usage error here; an empty MODAL_PROFILE counts as unset, as in Modal's clients.
+    #[arg(long, global = true, value_name = "NAME", value_hint = ValueHint::Other,
+          value_parser = parse_profile)]
     pub profile: Option<String>,
 
     /// When to use colours (NO_COLOR is honoured under `auto`)
@@ -357,6 +361,15 @@ pub struct CompletionsArgs {
 }
 
 /// `--timeout`: whole seconds, at least one, at most a day.
+fn parse_profile(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err(
+            "a profile name cannot be empty; leave --profile out to use MODAL_PROFILE or the active profile".into(),
+        );
+    }
+    Ok(text.to_owned())
+}
+
 fn parse_timeout(text: &str) -> Result<u64, String> {
     const ALLOWED: &str =
         "give a number of seconds from 1 to 86400 (a day), e.g. 600 for ten minutes";
@@ -436,6 +449,36 @@ mod tests {
         for cli in [before, after] {
             assert_eq!(cli.global.profile.as_deref(), Some("p"));
             assert!(cli.global.quiet);
+        }
+    }
+
+    #[test]
+    fn an_empty_profile_is_a_usage_error_for_every_command() {
+        for args in [
+            &["m", "--profile", "", "profile", "current"][..],
+            &["m", "token", "set", "--profile="],
+            &["m", "--profile", ""],
+        ] {
+            let error = Cli::try_parse_args(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+            assert!(error.to_string().contains("a profile name cannot be empty"));
+        }
+    }
+
+    #[test]
+    fn version_is_global() {
+        for args in [
+            &["m", "-V"][..],
+            &["m", "profile", "-V"],
+            &["m", "profile", "list", "--version"],
+            &["m", "token", "set", "-V"],
+        ] {
+            let error = Cli::try_parse_args(args).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::DisplayVersion,
+                "{args:?}"
+            );
         }
     }
 

@@ -52,7 +52,7 @@ fn the_binary_prints_the_same_scripts() {
 fn profile_names_complete_in_bash_zsh_and_fish() {
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
         let text = script(shell);
-        assert!(text.contains("modal-setup profile list --names"), "{shell}");
+        assert!(text.contains("profile list --names 2>/dev/null"), "{shell}");
     }
     let zsh = script(Shell::Zsh);
     assert!(
@@ -244,6 +244,88 @@ fn profile_names_are_offered_literally_and_never_run() {
     }
 }
 
+/// Profile names come from the file `--config` names on the line (as `--config PATH`,
+/// `--config=PATH`, `~/PATH`, quoted), else from MODAL_CONFIG_PATH's.
+#[test]
+fn profile_names_come_from_the_config_file_on_the_line() {
+    let t = TestEnv::new();
+    t.write("[alpha]\n[beta]\n");
+    std::fs::write(t.dir().join("other.toml"), "[other-one]\n[other-two]\n").unwrap();
+    std::fs::write(t.home.join("in-home.toml"), "[homely]\n").unwrap();
+    if !missing("bash") {
+        let names = |line: &str| -> Vec<String> {
+            bash_complete(&t, line).lines().map(str::to_owned).collect()
+        };
+        for line in [
+            "modal-setup --config other.toml profile activate ",
+            "modal-setup --config \"other.toml\" profile remove ",
+            // How bash splits `--config=other.toml` (COMP_WORDBREAKS holds `=`).
+            "modal-setup --config = other.toml --profile ",
+        ] {
+            assert_eq!(names(line), ["other-one", "other-two"], "{line}");
+        }
+        assert_eq!(
+            names("modal-setup --config ~/in-home.toml --profile "),
+            ["homely"]
+        );
+        assert_eq!(names("modal-setup --profile "), ["alpha", "beta"]);
+    }
+    if !missing("zsh") {
+        for line in [
+            "modal-setup --config other.toml profile activate ",
+            "modal-setup --config=other.toml token info --profile ",
+        ] {
+            let offered = zsh_complete(&t, line);
+            assert_offers(line, &offered, &["other-one", "other-two"]);
+            assert!(!offered.iter().any(|o| o == "alpha"), "{line}: {offered:?}");
+        }
+        let line = "modal-setup --config ~/in-home.toml --profile ";
+        assert_offers(line, &zsh_complete(&t, line), &["homely"]);
+    }
+    if !missing("fish") {
+        for line in [
+            "modal-setup --config other.toml profile activate ",
+            "modal-setup --config=other.toml token info --profile ",
+        ] {
+            let offered = fish_complete(&t, line);
+            assert_offers(line, &offered, &["other-one", "other-two"]);
+            assert!(!offered.iter().any(|o| o == "alpha"), "{line}: {offered:?}");
+        }
+        let line = "modal-setup --config ~/in-home.toml --profile ";
+        assert_offers(line, &fish_complete(&t, line), &["homely"]);
+    }
+}
+
+/// The hidden `profile list --names` (what the scripts ask for names) is never offered.
+#[test]
+fn hidden_flags_are_not_offered() {
+    for (shell, _) in SHELLS {
+        let text = script(shell);
+        let mentions = text.matches("--names").count();
+        let calls = text.matches("profile list --names").count();
+        assert_eq!(mentions, calls, "{shell} offers --names");
+    }
+    let t = TestEnv::new();
+    let line = "modal-setup profile list --";
+    if !missing("bash") {
+        let offered = bash_complete(&t, line);
+        assert!(
+            offered.contains("--json") && !offered.contains("--names"),
+            "{offered}"
+        );
+    }
+    if !missing("fish") {
+        let offered = fish_complete(&t, line);
+        assert_offers(line, &offered, &["--json"]);
+        assert!(!offered.iter().any(|o| o == "--names"), "{offered:?}");
+    }
+    if !missing("zsh") {
+        let offered = zsh_complete(&t, line);
+        assert_offers(line, &offered, &["--json"]);
+        assert!(!offered.iter().any(|o| o == "--names"), "{offered:?}");
+    }
+}
+
 /// Fails unless completing `line` offered every one of `expected`.
 #[track_caller]
 fn assert_offers(line: &str, offered: &[String], expected: &[&str]) {
@@ -280,14 +362,24 @@ const COMPLETED: &[(&str, &[&str])] = &[
     ("modal-setup token info --profile ", &["alpha", "beta"]),
 ];
 
-/// A shell that is not installed skips its test, saying so (.ci/run installs them all).
+/// A shell that is not installed skips its test, saying so, or fails it under
+/// MODAL_SETUP_REQUIRE_SHELLS=1 (.ci/run installs them all).
+#[track_caller]
 fn missing(shell: &str) -> bool {
     let missing = std::process::Command::new(shell)
         .arg("--version")
         .output()
         .is_err();
     if missing {
-        eprintln!("{shell} is not installed; skipping");
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("completions")
+            .to_owned();
+        crate::support::skip(
+            &test,
+            crate::support::Needs::Shells,
+            &format!("{shell} is not installed"),
+        );
     }
     missing
 }
@@ -381,6 +473,38 @@ fn the_readme_install_lines_work_on_a_fresh_home() {
             .status()
             .unwrap();
         assert!(status.success(), "{line}");
+    }
+    // bash without the bash-completion package: the line for ~/.bashrc, then an interactive
+    // bash that read it has the completion, and it completes.
+    let bashrc_line = section
+        .lines()
+        .find(|line| line.starts_with("echo ") && line.ends_with(">> ~/.bashrc"))
+        .expect("a ~/.bashrc line for bash without bash-completion");
+    if !missing("bash") {
+        let ran = |program: &str, args: &[&str]| {
+            let output = std::process::Command::new(program)
+                .args(args)
+                .env_clear()
+                .env("HOME", &t.home)
+                .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+                .env("MODAL_CONFIG_PATH", &t.config)
+                .current_dir(&t.home)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{args:?}: {output:?}");
+            String::from_utf8(output.stdout).unwrap()
+        };
+        ran("sh", &["-c", bashrc_line]);
+        t.write("[alpha]\n");
+        let completed = ran(
+            "bash",
+            &[
+                "-i",
+                "-c",
+                "complete -p modal-setup >/dev/null && COMP_WORDS=(modal-setup --profile ''); COMP_CWORD=2; _modal_setup_with_profiles modal-setup '' --profile; printf '%s\\n' \"${COMPREPLY[@]}\"",
+            ],
+        );
+        assert_eq!(completed, "alpha\n");
     }
     for (path, shell) in [
         (

@@ -6,7 +6,6 @@
 //! names it in MODAL_SETUP_NPM_PROJECT. Without it the tests say SKIPPED on the terminal,
 //! except under MODAL_SETUP_REQUIRE_NPM=1, where that fails.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -27,13 +26,10 @@ fn launcher(test: &str) -> Option<PathBuf> {
             Some(bin)
         }
         None => {
-            assert!(
-                std::env::var("MODAL_SETUP_REQUIRE_NPM").as_deref() != Ok("1"),
-                "MODAL_SETUP_REQUIRE_NPM=1 but MODAL_SETUP_NPM_PROJECT is not set"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED npm::{test}: no packages installed (scripts/npm-test installs them)"
+            crate::support::skip(
+                &format!("npm::{test}"),
+                crate::support::Needs::Npm,
+                "no packages installed (scripts/npm-test installs them)",
             );
             None
         }

@@ -353,12 +353,12 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
 /// runs as root); elsewhere it says it is skipped.
 #[test]
 fn a_write_as_root_keeps_the_owner_of_the_file() {
-    use std::io::Write as _;
     use std::os::unix::fs::MetadataExt;
     if unsafe { libc::geteuid() } != 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED store::a_write_as_root…: not root"
+        crate::support::skip(
+            "store::a_write_as_root_keeps_the_owner_of_the_file",
+            crate::support::Needs::Root,
+            "not root",
         );
         return;
     }
@@ -387,16 +387,16 @@ fn a_write_as_root_keeps_the_owner_of_the_file() {
 /// says it is skipped.
 #[test]
 fn a_bind_mounted_file_is_rewritten_in_place() {
-    use std::io::Write as _;
     let can = unsafe { libc::geteuid() } == 0
         && std::process::Command::new("unshare")
             .args(["-m", "true"])
             .status()
             .is_ok_and(|s| s.success());
     if !can {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED store::a_bind_mounted_file…: needs root and unshare -m"
+        crate::support::skip(
+            "store::a_bind_mounted_file_is_rewritten_in_place",
+            crate::support::Needs::Root,
+            "needs root and unshare -m",
         );
         return;
     }

@@ -141,6 +141,62 @@ impl Cmd {
 
 /// Fails the test when text holds anything shaped like a token secret (`as-` then a letter or
 /// digit). No output of modal-setup may ever contain one.
+/// What a test needs that this machine may lack, and the variable under which lacking it is a
+/// failure instead of a skip (.ci/run sets them all: there everything is installed).
+#[derive(Clone, Copy, Debug)]
+pub enum Needs {
+    /// bash, zsh and fish: MODAL_SETUP_REQUIRE_SHELLS.
+    Shells,
+    /// Root, and `unshare` for a mount namespace: MODAL_SETUP_REQUIRE_ROOT.
+    Root,
+    /// node and Modal's JS SDK (scripts/js-sdk): MODAL_SETUP_REQUIRE_JS_SDK.
+    JsSdk,
+    /// The npm packages, installed by scripts/npm-test: MODAL_SETUP_REQUIRE_NPM.
+    Npm,
+    /// The examples, which `cargo test` builds (a filtered build may not):
+    /// MODAL_SETUP_REQUIRE_EXAMPLES.
+    Examples,
+}
+
+impl Needs {
+    fn variable(self) -> &'static str {
+        match self {
+            Self::Shells => "MODAL_SETUP_REQUIRE_SHELLS",
+            Self::Root => "MODAL_SETUP_REQUIRE_ROOT",
+            Self::JsSdk => "MODAL_SETUP_REQUIRE_JS_SDK",
+            Self::Npm => "MODAL_SETUP_REQUIRE_NPM",
+            Self::Examples => "MODAL_SETUP_REQUIRE_EXAMPLES",
+        }
+    }
+}
+
+/// A test (or part of one) that cannot run here: fails when its variable is 1, else prints
+/// `SKIPPED test: why` straight to the terminal, past the harness's capture of a passing
+/// test's output, so that a skip never passes unseen as `ok`.
+#[track_caller]
+pub fn skip(test: &str, needs: Needs, why: &str) {
+    let required = std::env::var(needs.variable()).as_deref() == Ok("1");
+    skip_or_fail(test, needs, why, required);
+}
+
+#[track_caller]
+fn skip_or_fail(test: &str, needs: Needs, why: &str, required: bool) {
+    assert!(
+        !required,
+        "{}=1 but {test} cannot run: {why}",
+        needs.variable()
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why} (needs {needs:?})");
+}
+
+#[test]
+#[should_panic(
+    expected = "MODAL_SETUP_REQUIRE_SHELLS=1 but a test cannot run: zsh is not installed"
+)]
+fn a_skip_is_a_failure_where_its_need_is_required() {
+    skip_or_fail("a test", Needs::Shells, "zsh is not installed", true);
+}
+
 pub fn assert_no_secret(text: &str) {
     let bytes = text.as_bytes();
     for (at, _) in text.match_indices("as-") {
