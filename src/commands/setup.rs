@@ -254,7 +254,7 @@ fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
     ));
     if !flow.code.is_empty() {
         printer.required(format_args!(
-            "Enter this code: {}  (check that the page shows the same)",
+            "Check that the page shows this code: {}",
             printer.bold(&crate::output::sanitize(&flow.code))
         ));
     }

@@ -226,9 +226,9 @@ fn a_workspace_name_that_is_no_profile_name_is_refused() {
 fn the_code_on_the_page_is_the_one_the_cli_printed() {
     let w = Wizard::new();
     let running = w.start(&[]);
-    let printed = running.wait_for("Enter this code: ", WAIT);
+    let printed = running.wait_for("Check that the page shows this code: ", WAIT);
     let code = printed
-        .split("Enter this code: ")
+        .split("Check that the page shows this code: ")
         .nth(1)
         .unwrap()
         .split_whitespace()
@@ -623,7 +623,7 @@ fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
             assert_eq!(w.server.count("TokenFlowCreate"), 0);
             continue;
         }
-        session.exp_string("Enter this code: ").unwrap();
+        session.exp_string("Check that the page shows this code: ").unwrap();
         let code = session.exp_regex("[A-Z]{4}-[A-Z]{4}").unwrap().1;
         assert_eq!(w.server.last_code().as_deref(), Some(code.as_str()));
         w.approve();
@@ -655,7 +655,7 @@ fn declining_after_the_login_revokes_the_new_token() {
     w.t.write(existing);
     let mut session =
         rexpect::session::spawn_command(w.t.cmd(&["setup"]).command, Some(20_000)).unwrap();
-    session.exp_string("Enter this code: ").unwrap();
+    session.exp_string("Check that the page shows this code: ").unwrap();
     w.approve();
     session
         .exp_string("Profile 'demo-workspace' holds token ak-old. Replace it?")
