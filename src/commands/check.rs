@@ -46,10 +46,9 @@ impl Status {
         }
     }
 
-    /// What the table shows: the workspace, or what went wrong.
+    /// What the STATUS column shows: the JSON's word, with the code of an error.
     pub fn shown(&self) -> String {
         match self {
-            Self::Ok { workspace } => crate::output::sanitize(workspace),
             Self::Failed(code) => format!("error {code}"),
             other => other.code().to_owned(),
         }

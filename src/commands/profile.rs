@@ -121,7 +121,8 @@ pub fn list(
 }
 
 /// Aligned columns; the server column only when some profile has a non-default server (with
-/// `--check`, always: the URL that was asked), the status column only with `--check`.
+/// `--check`, always: the URL that was asked), the status and workspace columns only with
+/// `--check` (the status is the JSON's `status` word; the workspace the server reported).
 fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
     let show_server = check
         || rows
@@ -129,7 +130,7 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
             .any(|r| r.server_url.is_some_and(|u| u != DEFAULT_SERVER_URL));
     let mut headers = vec!["PROFILE", "TOKEN ID"];
     if check {
-        headers.push("STATUS");
+        headers.extend(["STATUS", "WORKSPACE"]);
     }
     if show_server {
         headers.push("SERVER");
@@ -144,6 +145,8 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
             ];
             if check {
                 cells.push(row.shown_status.clone().unwrap_or_default());
+                let workspace = row.workspace.as_ref().and_then(Option::as_deref);
+                cells.push(shown(workspace.unwrap_or("-")).into_owned());
             }
             if let Some(asked) = &row.asked {
                 cells.push(asked.clone().unwrap_or_else(|| "-".into()));

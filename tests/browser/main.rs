@@ -84,7 +84,9 @@ fn approve_after_the_page_checked_the_loopback_writes_the_profile() {
     let code = open_approval_page(&login, &session);
 
     // The code on the page is the one the CLI printed.
-    let printed = login.running.wait_for("Check that the page shows this code: ", WAIT);
+    let printed = login
+        .running
+        .wait_for("Check that the page shows this code: ", WAIT);
     assert!(
         printed.contains(&format!("Check that the page shows this code: {code}\n")),
         "page shows {code}; CLI printed:\n{printed}"

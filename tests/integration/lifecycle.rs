@@ -502,9 +502,32 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
         "nothing is asked for a profile without a token"
     );
     assert_eq!(asked[3], hanging.url());
+    // STATUS holds the JSON's status word; the workspace has a column of its own.
     let table = t.run(&["profile", "list", "--check"]);
-    assert!(table.stdout.lines().next().unwrap().contains("STATUS"));
-    assert!(table.stdout.contains("demo-workspace") && table.stdout.contains("timed out"));
+    let columns = |line: &str| -> Vec<String> {
+        line.trim_start_matches(['•', ' '])
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(
+        columns(lines[0]),
+        ["PROFILE", "TOKEN ID", "STATUS", "WORKSPACE", "SERVER"]
+    );
+    assert_eq!(
+        columns(lines[1]),
+        [
+            "good",
+            good_id.as_str(),
+            "ok",
+            "demo-workspace",
+            server.url()
+        ]
+    );
+    assert_eq!(columns(lines[4])[..4], ["hangs", "ak-h", "timed out", "-"]);
     // Without --check it stays offline.
     let before = server.count("WorkspaceNameLookup");
     t.run(&["profile", "list"]).success();

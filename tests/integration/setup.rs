@@ -623,7 +623,9 @@ fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
             assert_eq!(w.server.count("TokenFlowCreate"), 0);
             continue;
         }
-        session.exp_string("Check that the page shows this code: ").unwrap();
+        session
+            .exp_string("Check that the page shows this code: ")
+            .unwrap();
         let code = session.exp_regex("[A-Z]{4}-[A-Z]{4}").unwrap().1;
         assert_eq!(w.server.last_code().as_deref(), Some(code.as_str()));
         w.approve();
@@ -655,7 +657,9 @@ fn declining_after_the_login_revokes_the_new_token() {
     w.t.write(existing);
     let mut session =
         rexpect::session::spawn_command(w.t.cmd(&["setup"]).command, Some(20_000)).unwrap();
-    session.exp_string("Check that the page shows this code: ").unwrap();
+    session
+        .exp_string("Check that the page shows this code: ")
+        .unwrap();
     w.approve();
     session
         .exp_string("Profile 'demo-workspace' holds token ak-old. Replace it?")
