@@ -12,44 +12,58 @@ use crate::output::Printer;
 const REDACTED: &str = "***";
 
 /// `config show`: the settings `resolved` (by the caller), with their origins if asked.
+///
+/// The JSON has one shape whatever the flags: each setting a string or null, as Modal's
+/// `config show` prints them (the SDK users' scripts and Modal's read the same keys), and
+/// `origins`, where each came from (null when unset).
 pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: bool) -> Result<()> {
     let rows = rows(resolved);
     if json {
-        let object: Map<String, Value> = rows
-            .into_iter()
-            .map(|(key, value)| {
-                let shown = match (value, with_origin) {
-                    (Some((value, origin)), true) => {
-                        json!({ "value": value, "origin": origin.to_string() })
-                    }
-                    (Some((value, _)), false) => Value::String(value),
-                    (None, true) => json!({ "value": null, "origin": null }),
-                    (None, false) => Value::Null,
-                };
-                (key.to_owned(), shown)
-            })
-            .collect();
+        let mut object = Map::new();
+        let mut origins = Map::new();
+        for (key, value) in rows {
+            let (value, origin) = match value {
+                Some((value, origin)) => (Value::String(value), Value::String(origin.to_string())),
+                None => (Value::Null, Value::Null),
+            };
+            object.insert(key.to_owned(), value);
+            origins.insert(key.to_owned(), origin);
+        }
+        object.insert("origins".to_owned(), Value::Object(origins));
         let text = serde_json::to_string_pretty(&object).expect("plain data serializes");
         printer.data(&text)?;
         return Ok(());
     }
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (key, value) in rows {
-        let (shown, origin) = match value {
-            Some((value, origin)) => (value, Some(origin)),
-            None => ("(not set)".to_owned(), None),
-        };
-        // Text from the file or the environment: it cannot act on the terminal.
-        out.push_str(&format!("{key:<width$}  {}", crate::output::shown(&shown)));
-        if let (true, Some(origin)) = (with_origin, origin) {
-            let origin = origin.to_string();
-            out.push_str(&printer.data_dim(&format!("  ({})", crate::output::shown(&origin))));
-        }
-        out.push('\n');
-    }
-    out.pop();
-    printer.data(&out)?;
+    // Text from the file or the environment: it cannot act on the terminal.
+    let cells: Vec<(&str, String, Option<String>)> = rows
+        .into_iter()
+        .map(|(key, value)| match value {
+            Some((value, origin)) => (
+                key,
+                crate::output::shown(&value).into_owned(),
+                Some(crate::output::shown(&origin.to_string()).into_owned()),
+            ),
+            None => (key, "(not set)".to_owned(), None),
+        })
+        .collect();
+    let key_width = cells.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    let value_width = cells
+        .iter()
+        .map(|(_, v, _)| v.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = cells
+        .into_iter()
+        .map(|(key, value, origin)| match origin {
+            // Origins line up in a column of their own.
+            Some(origin) if with_origin => format!(
+                "{key:<key_width$}  {value:<value_width$}  {}",
+                printer.data_dim(&format!("({origin})"))
+            ),
+            _ => format!("{key:<key_width$}  {value}"),
+        })
+        .collect();
+    printer.data(lines.join("\n"))?;
     Ok(())
 }
 
@@ -113,15 +127,29 @@ mod tests {
         show(&printer, &resolved, false, true).unwrap();
         show(&printer, &resolved, true, false).unwrap();
         let out = printer.captured().stdout;
+        // The origins line up, past the longest value.
+        let at = |key: &str| {
+            let line = out.lines().find(|l| l.starts_with(key)).unwrap();
+            (line.find('(').unwrap(), line.to_owned())
+        };
+        let (secret_at, secret) = at("token_secret");
+        let (environment_at, environment) = at("environment");
+        assert_eq!(secret_at, environment_at, "{out}");
         assert!(
-            out.contains("token_secret  ***  (profile 'a' in /home/u/.modal.toml)"),
+            secret.starts_with("token_secret  *** ")
+                && secret.ends_with("(profile 'a' in /home/u/.modal.toml)"),
             "{out}"
         );
         assert!(
-            out.contains("environment   prod  (MODAL_ENVIRONMENT environment variable)"),
+            environment.starts_with("environment   prod ")
+                && environment.ends_with("(MODAL_ENVIRONMENT environment variable)"),
             "{out}"
         );
         assert!(out.contains("\"token_secret\": \"***\""), "{out}");
+        assert!(
+            out.contains("\"environment\": \"MODAL_ENVIRONMENT environment variable\""),
+            "{out}"
+        );
         assert!(!out.contains("as-1"));
     }
 }

@@ -38,7 +38,9 @@ fn show_redacts_the_secret_and_resolves_each_key_on_its_own() {
         .env("MODAL_ENVIRONMENT", "")
         .run();
     run.success();
-    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    let origins = shown.as_object_mut().unwrap().remove("origins").unwrap();
+    assert_eq!(origins["token_id"], "MODAL_TOKEN_ID environment variable");
     assert_eq!(
         shown,
         json!({
@@ -62,37 +64,43 @@ fn show_origin_says_where_each_value_came_from() {
         .run();
     run.success();
     let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    // One shape whatever the flags: --origin changes only the text.
+    let plain = t
+        .cmd(&["config", "show", "--json"])
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run();
+    assert_eq!(shown, serde_json::from_str::<Value>(&plain.stdout).unwrap());
     let path = t.config.display().to_string();
     assert_eq!(
-        shown["profile"]["origin"],
-        format!("active = true in {path}")
-    );
-    assert_eq!(
-        shown["config_path"]["origin"],
-        "MODAL_CONFIG_PATH environment variable"
+        shown["origins"],
+        json!({
+            "profile": format!("active = true in {path}"),
+            "config_path": "MODAL_CONFIG_PATH environment variable",
+            "server_url": "default",
+            "token_id": format!("profile 'ws' in {path}"),
+            "token_secret": "MODAL_TOKEN_SECRET environment variable",
+            "environment": format!("profile 'ws' in {path}"),
+        })
     );
     assert_eq!(
         shown["server_url"],
-        json!({"value": "https://api.modal.com,https://api.modal2.com", "origin": "default"})
+        "https://api.modal.com,https://api.modal2.com"
     );
-    assert_eq!(
-        shown["token_id"]["origin"],
-        format!("profile 'ws' in {path}")
-    );
-    assert_eq!(
-        shown["token_secret"],
-        json!({"value": "***", "origin": "MODAL_TOKEN_SECRET environment variable"})
-    );
+    assert_eq!(shown["token_secret"], "***");
 
     let text = t.run(&["config", "show", "--origin", "--profile", "ghost"]);
     text.success()
         .stderr_has("profile 'ghost' (from the --profile flag) is not in the config file");
+    // The origins make a column: each starts where the others do.
+    let lines: Vec<&str> = text.stdout.lines().collect();
     assert!(
-        text.stdout
-            .contains("profile       ghost  (--profile flag)"),
+        lines[0].starts_with("profile       ghost "),
         "{}",
         text.stdout
     );
+    assert!(lines[0].ends_with(" (--profile flag)"), "{}", text.stdout);
+    let starts: Vec<usize> = lines[..3].iter().map(|l| l.find(" (").unwrap()).collect();
+    assert!(starts.iter().all(|s| *s == starts[0]), "{}", text.stdout);
     assert!(
         text.stdout.contains("token_id      (not set)"),
         "{}",
