@@ -189,6 +189,7 @@ impl Config {
     /// Removes `profile` and its table, with the comment lines right above its header. Text
     /// above that, up to a blank line (a file's opening comment, say), stays in place.
     pub fn remove(&mut self, profile: &str) -> Result<()> {
+        let was_first = self.first_entry().as_deref() == Some(profile);
         let root = self.doc_mut().as_table_mut();
         let index = root.iter().position(|(k, _)| k == profile);
         let Some((key, item)) = root.remove_entry(profile) else {
@@ -202,7 +203,62 @@ impl Config {
         if !kept.is_empty() {
             self.keep_before_next(kept, index.unwrap_or(0), position);
         }
+        if was_first {
+            self.trim_blank_start();
+        }
         Ok(())
+    }
+
+    /// The entry the file shows first: top-level key-values render first, then the tables
+    /// by position.
+    fn first_entry(&self) -> Option<String> {
+        let root = self.root();
+        let first_value = root.iter().find(|(_, item)| item.is_value());
+        let first_table = || {
+            root.iter()
+                .filter(|(_, item)| item.as_table().is_some_and(|t| t.position().is_some()))
+                .min_by_key(|(_, item)| item.as_table().and_then(Table::position))
+        };
+        first_value.or_else(first_table).map(|(k, _)| k.to_owned())
+    }
+
+    /// After the first entry of the file was removed, the blank lines that separated it from
+    /// the next one would open the file: they go.
+    fn trim_blank_start(&mut self) {
+        let Some(first) = self.first_entry() else {
+            return;
+        };
+        let root = self.doc_mut().as_table_mut();
+        let value = root.get(&first).is_some_and(Item::is_value);
+        let prefix = if value {
+            root.key_mut(&first)
+                .map(|key| raw(key.leaf_decor().prefix()))
+        } else {
+            root.get(&first)
+                .and_then(Item::as_table)
+                .map(|t| raw(t.decor().prefix()))
+        };
+        let Some(prefix) = prefix else {
+            return;
+        };
+        let mut trimmed = prefix.as_str();
+        while let Some(line) = trimmed.split_inclusive('\n').next() {
+            if !(line.ends_with('\n') && line.trim().is_empty()) {
+                break;
+            }
+            trimmed = &trimmed[line.len()..];
+        }
+        if trimmed.len() == prefix.len() {
+            return;
+        }
+        let trimmed = trimmed.to_owned();
+        if value {
+            if let Some(mut key) = root.key_mut(&first) {
+                key.leaf_decor_mut().set_prefix(trimmed);
+            }
+        } else if let Some(table) = root.get_mut(&first).and_then(Item::as_table_mut) {
+            table.decor_mut().set_prefix(trimmed);
+        }
     }
 
     /// Puts `text` in front of whatever followed a removed entry: the next top-level

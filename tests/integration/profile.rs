@@ -174,7 +174,7 @@ fn remove_needs_yes_without_a_terminal_and_keeps_the_rest() {
         .code(Exit::Failure)
         .stderr_has("no profile named 'ghost'");
     t.run(&["profile", "remove", "alpha", "--yes"]).success();
-    let expected = "\n# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
+    let expected = "# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
     assert_eq!(t.read(), expected);
     // The one profile left becomes the active one, so that the JS and Go SDKs find it.
     t.run(&["profile", "remove", "beta", "-y"])
@@ -326,6 +326,24 @@ fn removing_profiles_never_grows_the_blank_space() {
             assert!(!text.contains("\n\n\n"), "{order:?} after {name}: {text:?}");
             assert!(!text.ends_with("\n\n"), "{order:?} after {name}: {text:?}");
         }
+    }
+    // A blank line that opened the file stays when what follows it is removed.
+    let t = TestEnv::new();
+    t.write("\n[a]\n\n[b]\n");
+    t.run(&["profile", "remove", "b", "--yes"]).success();
+    assert_eq!(t.read(), "\n[a]\nactive = true\n");
+    // The first profile of a file without an opening comment: no blank line opens the file.
+    for (file, first) in [
+        (
+            "[a]\ntoken_id = \"ak-a\"\n\n[b]\ntoken_id = \"ak-b\"\n",
+            "[b]",
+        ),
+        ("[a]\n\n\n# about b\n[b]\n", "# about b\n[b]"),
+    ] {
+        let t = TestEnv::new();
+        t.write(file);
+        t.run(&["profile", "remove", "a", "--yes"]).success();
+        assert!(t.read().starts_with(first), "{file:?}: {:?}", t.read());
     }
     let t = TestEnv::new();
     t.write(four);
