@@ -8,6 +8,17 @@ use dialoguer::{Confirm, Input, Password, Select};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
+/// dialoguer's colourful theme, with the tool's own tick (`✓`, as its other lines have) on an
+/// answered question instead of dialoguer's `✔`.
+fn theme() -> ColorfulTheme {
+    ColorfulTheme {
+        success_prefix: dialoguer::console::style("✓".to_owned())
+            .for_stderr()
+            .green(),
+        ..ColorfulTheme::default()
+    }
+}
+
 /// A prompt that failed or was interrupted (Ctrl-C read as a key) may leave the cursor hidden.
 fn map_error(error: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(error) = error;
@@ -19,7 +30,7 @@ fn map_error(error: dialoguer::Error) -> Error {
 }
 
 pub fn text(prompt: &str) -> Result<String> {
-    Input::<String>::with_theme(&ColorfulTheme::default())
+    Input::<String>::with_theme(&theme())
         .with_prompt(prompt)
         .interact_text_on(&Term::stderr())
         .map_err(map_error)
@@ -27,7 +38,7 @@ pub fn text(prompt: &str) -> Result<String> {
 
 /// Reads a secret without echoing it.
 pub fn secret(prompt: &str) -> Result<Secret> {
-    Password::with_theme(&ColorfulTheme::default())
+    Password::with_theme(&theme())
         .with_prompt(prompt)
         .interact_on(&Term::stderr())
         .map(Secret::from)
@@ -45,7 +56,7 @@ pub fn hidden_line_from_terminal() -> Result<Secret> {
 }
 
 pub fn confirm(prompt: &str, default: bool) -> Result<bool> {
-    Confirm::with_theme(&ColorfulTheme::default())
+    Confirm::with_theme(&theme())
         .with_prompt(prompt)
         .default(default)
         .interact_on(&Term::stderr())
@@ -54,7 +65,7 @@ pub fn confirm(prompt: &str, default: bool) -> Result<bool> {
 
 /// One of `items`; `None` when the user pressed Esc or q.
 pub fn select(prompt: &str, items: &[String], default: usize) -> Result<Option<usize>> {
-    Select::with_theme(&ColorfulTheme::default())
+    Select::with_theme(&theme())
         .with_prompt(prompt)
         .items(items)
         .default(default)

@@ -1,6 +1,6 @@
 //! `config show` and `config path`: the settings in effect and where each came from.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use std::path::PathBuf;
 

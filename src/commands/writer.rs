@@ -314,12 +314,18 @@ impl Writer<'_> {
                 "replaced token {previous} in profile '{profile}'"
             ));
         }
-        for var in [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET] {
-            if self.env.get(var).is_some() {
-                printer.warn(format_args!(
+        let overriding: Vec<&str> = [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET]
+            .into_iter()
+            .filter(|var| self.env.get(var).is_some())
+            .collect();
+        match overriding[..] {
+            [var] => printer.warn(format_args!(
                 "{var} is set in the environment and overrides the token in the file; unset it to use the file"
-            ));
-            }
+            )),
+            [id, secret] => printer.warn(format_args!(
+                "{id} and {secret} are set in the environment and override the token in the file; unset them to use the file"
+            )),
+            _ => {}
         }
         let state = if *activated {
             "it is the active profile".to_owned()

@@ -23,6 +23,43 @@ fn with_token(server: &TestServer) -> (TestEnv, String, String) {
     (t, id, secret)
 }
 
+/// With `-v`, what is said about the call comes before the listing, which stays whole, on a
+/// terminal where both streams meet (here one file holds both).
+#[test]
+fn verbose_token_info_keeps_the_listing_whole() {
+    let server = TestServer::start();
+    let (t, _, _) = with_token(&server);
+    let both = t.dir().join("both.txt");
+    let file = std::fs::File::create(&both).unwrap();
+    let mut cmd = t.cmd(&["-v", "token", "info"]).command;
+    let status = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&both).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let first_listed = lines.iter().position(|l| l.starts_with("Token: ")).unwrap();
+    let last_listed = lines
+        .iter()
+        .rposition(|l| l.starts_with("Workspace: "))
+        .unwrap();
+    assert!(
+        lines[first_listed..=last_listed]
+            .iter()
+            .all(|l| !l.starts_with("debug: ")),
+        "{text}"
+    );
+    assert!(
+        lines[..first_listed]
+            .iter()
+            .any(|l| l.starts_with("debug: server: ")),
+        "{text}"
+    );
+}
+
 #[test]
 fn token_info_shows_the_token_its_sources_and_the_server_view() {
     let mut server = TestServer::start();

@@ -87,7 +87,15 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     session.exp_string("Remove profile 'two'").unwrap();
     session.exp_string("\x1b[?25l").unwrap();
     press(&mut session, "y");
-    session.exp_eof().unwrap();
+    let rest = session.exp_eof().unwrap();
+    // An answered question is ticked as the tool's own lines are (rexpect reads the bytes as
+    // Latin-1: `✓` is E2 9C 93, dialoguer's `✔` E2 9C 94).
+    let latin1 = |c: char| c.to_string().bytes().map(char::from).collect::<String>();
+    let answered = format!("{} Remove profile 'two'", latin1('✓'));
+    assert!(
+        rest.contains(&answered) && !rest.contains(&latin1('✔')),
+        "{rest:?}"
+    );
     assert_eq!(exit_code(session.process().wait().unwrap()), 0);
     assert_eq!(t.read(), "[one]\nactive = true\n");
 }

@@ -651,3 +651,35 @@ fn verifying_and_naming_go_out_together() {
     );
     assert!(!t.config.exists());
 }
+
+/// Token variables that override what was written: one warning, naming each variable set.
+#[test]
+fn a_write_under_token_variables_warns_once() {
+    let t = TestEnv::new();
+    let both = t
+        .token_set("ak-new1", "as-new1")
+        .no_verify()
+        .cmd()
+        .env("MODAL_TOKEN_ID", "ak-env")
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run();
+    both.success().stderr_has(
+        "warning: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are set in the environment and override the token in the file; unset them to use the file",
+    );
+    assert_eq!(
+        both.stderr.matches("warning:").count(),
+        1,
+        "{}",
+        both.stderr
+    );
+    let one = t
+        .token_set("ak-new2", "as-new2")
+        .no_verify()
+        .cmd()
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run();
+    one.success().stderr_has(
+        "warning: MODAL_TOKEN_SECRET is set in the environment and overrides the token in the file; unset it to use the file",
+    );
+    assert_eq!(one.stderr.matches("warning:").count(), 1, "{}", one.stderr);
+}

@@ -31,14 +31,19 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
         _ => {}
     }
     let both_env = from_env(&token_id.origin) && from_env(&token_secret.origin);
-    if !json {
-        // What is known locally comes first, so that it shows even when the server check fails.
+    // What is known locally comes first, so that it shows even when the server check fails;
+    // it is printed once the server has answered, so that `-v`'s lines about the call come
+    // before the listing, not in the middle of it.
+    let local = || -> Result<()> {
+        if json {
+            return Ok(());
+        }
         let lines: Vec<String> = local_lines(resolved)
             .iter()
             .map(|line| crate::output::shown(line).into_owned())
             .collect();
-        printer.data(lines.join("\n"))?;
-    }
+        printer.data(lines.join("\n"))
+    };
     let info = if let Some(ask) = ask {
         let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
         let overridden_by = env_variables(resolved);
@@ -71,11 +76,15 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
                     .data(serde_json::to_string_pretty(&local).expect("plain data serializes"))?;
                 return Err(error);
             }
-            Err(error) => return Err(error),
+            Err(error) => {
+                local()?;
+                return Err(error);
+            }
         }
     } else {
         None
     };
+    local()?;
     if json {
         let json = as_json(resolved, info.as_ref(), both_env);
         printer.data(serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
