@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::Context;
 use super::check::{Checked, Status};
 use crate::api::Credentials;
+use crate::config::clients::shell_word;
 use crate::config::resolve::Sourced;
 use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
@@ -231,7 +232,7 @@ pub fn activate(
         }
     };
     let written = store.update(|config| config.activate(&name))?;
-    printer.success(format_args!("Active profile: {}", shown(&name)));
+    printer.success(format_args!("Activated profile '{}'", shown(&name)));
     super::report_write(printer, &written);
     if let Some(env_profile) = env_profile.filter(|p| *p != name) {
         printer.warn(format_args!(
@@ -314,7 +315,7 @@ pub fn remove(
     }
     let written = store.update(|config| config.remove(name))?;
     printer.success(format_args!(
-        "Removed profile {name} from {}",
+        "Removed profile '{name}' from {}",
         path.display()
     ));
     super::report_write(printer, &written);
@@ -385,13 +386,15 @@ pub fn rename(
         .update(|config| config.rename(old, new))
         .map_err(|e| e.on_command_line(true))?;
     printer.success(format_args!(
-        "Renamed profile {old} to {new} in {}",
+        "Renamed profile '{old}' to '{new}' in {}",
         store.path().display()
     ));
     super::report_write(printer, &written);
     if env_profile == Some(old) {
         printer.warn(format_args!(
-            "{MODAL_PROFILE}={old} is set; change it to {new}"
+            "{MODAL_PROFILE}={} is set; change it to {}",
+            shell_word(old),
+            shell_word(new)
         ));
     }
     Ok(())
@@ -442,7 +445,8 @@ mod tests {
         );
         let stderr = f.out().stderr;
         assert!(
-            stderr.starts_with("✓ Active profile: work\nwarning: MODAL_PROFILE=personal is set"),
+            stderr
+                .starts_with("✓ Activated profile 'work'\nwarning: MODAL_PROFILE=personal is set"),
             "{stderr}"
         );
     }
@@ -520,7 +524,7 @@ mod tests {
         assert!(!f.text().contains("[personal]"));
         let stderr = f.out().stderr;
         assert!(
-            stderr.contains("✓ Removed profile personal from "),
+            stderr.contains("✓ Removed profile 'personal' from "),
             "{stderr}"
         );
         // The only profile left with a token becomes the active one, so that the SDKs find it.

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
+use crate::config::clients::shell_word;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
 use crate::config::{Config, DEFAULT_PROFILE};
@@ -228,13 +229,14 @@ pub fn rotate(
         return Err(Error::NoCredentials {
             what: "token to rotate",
             hint: format!(
-                "profile '{in_effect}' of {} holds no token; create one with `modal-setup setup --profile {in_effect}`",
-                w.store.path().display()
+                "profile '{in_effect}' of {} holds no token; create one with `modal-setup setup --profile {}`",
+                w.store.path().display(),
+                shell_word(in_effect)
             ),
         });
     }
     w.printer
-        .status(format_args!("Rotating the token of profile {in_effect}"));
+        .status(format_args!("Rotating the token of profile '{in_effect}'"));
     let args = SetupArgs {
         profile: Some(in_effect.to_owned()),
         delete_existing: true,

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::api::{Api, Credentials};
+use crate::config::clients::shell_word;
 use crate::config::edit::{Settled, TokenChange, validate_new_profile_name};
 use crate::config::resolve::{self, Sourced};
 use crate::config::store::{Store, Written};
@@ -270,7 +271,7 @@ pub fn may_revoke_shared(
     printer.warn(format_args!(
         "token {token_id} is also used by {profiles} {named}, so it was not revoked: rotate {} too (`modal-setup --profile {} token rotate`), or revoke it in the Modal dashboard once nothing uses it",
         if holders.len() == 1 { "it" } else { "them" },
-        holders[0]
+        shell_word(&holders[0])
     ));
     Ok(false)
 }
@@ -331,7 +332,8 @@ impl Writer<'_> {
             "it is the active profile".to_owned()
         } else {
             format!(
-                "it is not active (use it with `--profile {profile}` or `modal-setup profile activate {profile}`)"
+                "it is not active (use it with `--profile {word}` or `modal-setup profile activate {word}`)",
+                word = shell_word(profile)
             )
         };
         let verb = if *change == TokenChange::Unchanged {
@@ -340,7 +342,7 @@ impl Writer<'_> {
             "Token written to"
         };
         printer.success(format_args!(
-            "{verb} {} in profile {profile}; {state}",
+            "{verb} {} in profile '{profile}'; {state}",
             path.display()
         ));
     }

@@ -174,7 +174,7 @@ fn names_of(names: &[String]) -> impl Iterator<Item = &str> {
 }
 
 /// A profile name as a shell word: quoted when it holds anything but `A-Za-z0-9._-`.
-fn shell_word(name: &str) -> String {
+pub fn shell_word(name: &str) -> String {
     let plain = !name.is_empty()
         && name
             .chars()

@@ -102,7 +102,7 @@ fn approve_after_the_page_checked_the_loopback_writes_the_profile() {
 
     let run = login.running.finish(WAIT);
     run.success()
-        .stderr_has("in profile browser; it is the active profile");
+        .stderr_has("in profile 'browser'; it is the active profile");
     let text = login.t.read();
     let expected_start = FIXTURE.replace("active = true\n", "");
     assert!(

@@ -616,7 +616,7 @@ fn token_rotate_writes_the_new_token_then_revokes_the_old() {
     running
         .finish(WAIT)
         .success()
-        .stderr_has("Rotating the token of profile ws")
+        .stderr_has("Rotating the token of profile 'ws'")
         .stderr_has(&format!("Revoked the previous token {old_id}"));
     assert_eq!(server.token_state(&old_id), Some(TokenState::Revoked));
     let text = t.read();

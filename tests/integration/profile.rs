@@ -109,7 +109,7 @@ fn activate_moves_the_flag_byte_for_byte() {
     t.write(THREE);
     t.run(&["profile", "activate", "has space"])
         .success()
-        .stderr_has("Active profile: has space");
+        .stderr_has("Activated profile 'has space'");
     let expected = THREE.replace("active = true\n", "") + "active = true\n";
     assert_eq!(t.read(), expected);
     // Activating the active profile changes nothing.
@@ -251,7 +251,7 @@ fn activate_takes_the_name_from_profile_too() {
     t.write(THREE);
     t.run(&["profile", "activate", "--profile", "alpha"])
         .success()
-        .stderr_has("Active profile: alpha");
+        .stderr_has("Activated profile 'alpha'");
     assert!(
         t.read().contains(
             "[alpha]\ntoken_id = \"ak-alpha\"\ntoken_secret = \"as-alpha\"\nactive = true\n"
@@ -411,4 +411,51 @@ fn activating_never_deletes_another_profile_or_a_comment() {
         t.read(),
         "[a]\ntoken_id = \"ak-a\"\n# why a is active\nactive = false\n\n[b]\ntoken_id = \"ak-b\"\nactive = true\n"
     );
+}
+
+/// One way to name a profile in what is said: quoted (`profile 'has space'`) in sentences, a
+/// shell word in commands (`--profile 'has space'`); never bare.
+#[test]
+fn profile_names_are_quoted_the_same_way_in_every_message() {
+    let t = TestEnv::new();
+    t.write("[plain]\ntoken_id = \"ak-plain\"\ntoken_secret = \"as-plain\"\nactive = true\n\n[\"has space\"]\n");
+    let mut said = String::new();
+    for args in [
+        &[
+            "token",
+            "set",
+            "--id",
+            "ak-spaced1",
+            "--secret",
+            "as-spaced1",
+            "--no-verify",
+            "--no-activate",
+            "--profile",
+            "has space",
+        ][..],
+        &["profile", "activate", "has space"],
+        &["profile", "rename", "has space", "renamed"],
+        &["profile", "activate", "plain"],
+        &["profile", "remove", "renamed", "--yes"],
+    ] {
+        let run = t.run(args);
+        run.success();
+        said.push_str(&run.stderr);
+    }
+    for bare in [
+        "profile has space",
+        "profile renamed",
+        "to renamed",
+        ": has space",
+    ] {
+        assert!(!said.contains(bare), "{bare:?} in:\n{said}");
+    }
+    for quoted in [
+        "in profile 'has space'; it is not active (use it with `--profile 'has space'` or `modal-setup profile activate 'has space'`)",
+        "Activated profile 'has space'",
+        "Renamed profile 'has space' to 'renamed'",
+        "Removed profile 'renamed'",
+    ] {
+        assert!(said.contains(quoted), "{quoted:?} not in:\n{said}");
+    }
 }

@@ -96,7 +96,7 @@ fn approve_writes_the_new_profile_next_to_the_others_byte_for_byte() {
     let last = run.stderr.lines().last().unwrap();
     assert!(
         last.contains(&format!(
-            "Token written to {} in profile ci; it is the active profile",
+            "Token written to {} in profile 'ci'; it is the active profile",
             w.t.config.display()
         )),
         "{last}"

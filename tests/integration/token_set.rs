@@ -32,7 +32,7 @@ fn writes_a_new_profile_after_everything_else_byte_for_byte() {
         .run()
         .success()
         .stderr_has("Token written to")
-        .stderr_has("in profile ci; it is not active");
+        .stderr_has("in profile 'ci'; it is not active");
     let expected = format!("{FIXTURE}\n[ci]\ntoken_id = \"ak-new1\"\ntoken_secret = \"as-new1\"\n");
     assert_eq!(t.read(), expected);
 }
@@ -393,7 +393,7 @@ fn the_message_says_what_the_file_says_after_no_activate_on_the_active_profile()
         .no_activate()
         .run();
     run.success()
-        .stderr_has("in profile ws; it is the active profile");
+        .stderr_has("in profile 'ws'; it is the active profile");
     assert!(!run.stderr.contains("not active"), "{}", run.stderr);
     assert!(t.read().contains("active = true"));
 }
@@ -457,7 +457,7 @@ fn a_write_leaves_exactly_one_profile_active_the_one_python_used() {
         .no_activate()
         .run()
         .success()
-        .stderr_has("in profile ci; it is not active")
+        .stderr_has("in profile 'ci'; it is not active")
         .stderr_has("note: profile 'default' is active now: no profile was, and Modal's JS and Go SDKs use only an active one");
     assert_eq!(
         t.read(),
@@ -473,7 +473,7 @@ fn a_write_leaves_exactly_one_profile_active_the_one_python_used() {
         .no_activate()
         .run()
         .success()
-        .stderr_has("in profile ci; it is the active profile");
+        .stderr_has("in profile 'ci'; it is the active profile");
     assert!(t.read().ends_with("active = true\n"), "{}", t.read());
 }
 

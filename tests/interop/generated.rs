@@ -99,7 +99,7 @@ fn token_commands_against_modal_generated_code() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("in profile interop-ws; it is the active profile"),
+        err.contains("in profile 'interop-ws'; it is the active profile"),
         "{err}"
     );
 

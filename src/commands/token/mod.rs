@@ -358,7 +358,7 @@ mod writer_tests {
             stderr.contains("warning: MODAL_TOKEN_ID is set in the environment"),
             "{stderr}"
         );
-        assert!(stderr.ends_with("in profile b; it is not active (use it with `--profile b` or `modal-setup profile activate b`)\n"), "{stderr}");
+        assert!(stderr.ends_with("in profile 'b'; it is not active (use it with `--profile b` or `modal-setup profile activate b`)\n"), "{stderr}");
     }
 
     #[test]
