@@ -2,7 +2,9 @@
 //! MODAL_SERVER_URL of its gRPC API; its login pages are on a second port, as api.modal.com and
 //! modal.com are two hosts.
 //!
-//! Then, in another terminal: `MODAL_SERVER_URL=http://127.0.0.1:PORT modal-setup setup`.
+//! Then, in another terminal (a config file of its own, so that the real `~/.modal.toml` is
+//! left alone): `MODAL_SERVER_URL=http://127.0.0.1:PORT MODAL_CONFIG_PATH=target/try.modal.toml
+//! target/debug/modal-setup setup`.
 
 use std::time::Duration;
 

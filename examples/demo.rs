@@ -1,5 +1,6 @@
 //! The whole wizard in one command, against the reference server, writing
-//! `./demo.modal.toml` (never `~/.modal.toml`): `cargo run --example demo`.
+//! `demo.modal.toml` at the root of the checkout (never `~/.modal.toml`), wherever it is started
+//! from: `cargo run --example demo`.
 //!
 //! Where a browser can be opened it opens it, and you approve the login there. Elsewhere (no
 //! display, SSH, CI) it prints the URL and the server approves by itself (after checking the
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use modal_setup::Env;
 use modal_setup::commands::setup::{self, SetupArgs};
 use modal_setup::commands::{Context, profile};
@@ -18,11 +20,25 @@ use modal_setup::flow::browser::BrowserEnv;
 use modal_setup::output::{Printer, Verbosity};
 use reference_server::{Options, ReferenceServer};
 
-const DEMO_CONFIG: &str = "demo.modal.toml";
+/// Runs `modal-setup setup` against a local reference server (a stand-in for Modal's API and
+/// login pages) and writes the token into a config file of its own, never ~/.modal.toml.
+#[derive(Parser)]
+#[command(name = "demo", bin_name = "cargo run --example demo --")]
+struct Args {
+    /// Let the server approve the login by itself (after checking the CLI's loopback), as it
+    /// does where no browser can be opened
+    #[arg(long)]
+    auto_approve: bool,
+
+    /// The config file to write
+    #[arg(long, value_name = "PATH", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/demo.modal.toml"))]
+    config: PathBuf,
+}
 
 fn main() -> ExitCode {
+    let args = Args::parse();
     modal_setup::interrupt::install();
-    let force_auto = std::env::args().any(|a| a == "--auto-approve");
+    let force_auto = args.auto_approve;
     let browser = BrowserEnv::from_process();
     let has_browser = browser.browser.is_some() || (browser.display && !browser.ssh);
     let auto_approve = force_auto || !has_browser;
@@ -57,11 +73,12 @@ fn main() -> ExitCode {
     );
     let ctx = Context {
         env: Env::from_pairs([(MODAL_SERVER_URL, server.api_url())]),
-        config_flag: Some(PathBuf::from(DEMO_CONFIG)),
+        config_flag: Some(args.config.clone()),
         profile_flag: None,
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
         printer: printer.clone(),
     };
+    let config_path = args.config;
     let args = SetupArgs {
         no_browser: auto_approve,
         port: None,
@@ -78,8 +95,8 @@ fn main() -> ExitCode {
         spinner: std::io::stderr().is_terminal(),
     };
     let result = modal_setup::commands::login(&ctx, args).and_then(|()| {
-        eprintln!("\nProfiles in {DEMO_CONFIG}:");
-        let config = modal_setup::config::store::Store::new(DEMO_CONFIG).load()?;
+        eprintln!("\nProfiles in {}:", config_path.display());
+        let config = modal_setup::config::store::Store::new(&config_path).load()?;
         let in_effect = modal_setup::config::resolve::profile_in_effect(&config, &ctx.env, None);
         profile::list(
             &printer,

@@ -23,6 +23,8 @@ mod profile;
 mod prompts;
 mod properties;
 #[cfg(unix)]
+mod readme;
+#[cfg(unix)]
 mod reliability;
 mod setup;
 mod snapshots;

@@ -276,6 +276,55 @@ fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
     assert!(t.read().contains("token_secret = \"as-typedsecret\""));
 }
 
+/// The demo takes its arguments: `--help` prints its usage and does nothing else, a wrong
+/// flag is a usage error, and its file is the checkout's demo.modal.toml (which .gitignore
+/// covers) wherever it is started from.
+#[test]
+fn the_demo_says_its_usage_and_writes_where_the_readme_says() {
+    let demo = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .unwrap()
+        .join("examples/demo");
+    if !demo.exists() {
+        crate::support::skip(
+            "prompts::the_demo_says_its_usage_and_writes_where_the_readme_says",
+            crate::support::Needs::Examples,
+            &format!("{} is not built", demo.display()),
+        );
+        return;
+    }
+    let t = TestEnv::new();
+    let run = |arg: &str| {
+        std::process::Command::new(&demo)
+            .arg(arg)
+            .env_clear()
+            .env("HOME", &t.home)
+            .current_dir(t.dir())
+            .output()
+            .unwrap()
+    };
+    let help = run("--help");
+    assert_eq!(help.status.code(), Some(0));
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        usage.contains("Usage: cargo run --example demo -- [OPTIONS]"),
+        "{usage}"
+    );
+    let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        usage.contains(&format!(
+            "[default: {}]",
+            checkout.join("demo.modal.toml").display()
+        )),
+        "{usage}"
+    );
+    let gitignore = std::fs::read_to_string(checkout.join(".gitignore")).unwrap();
+    assert!(gitignore.lines().any(|l| l == "/demo.modal.toml"));
+    assert_eq!(run("--bogus").status.code(), Some(2));
+    let left: Vec<_> = std::fs::read_dir(t.dir()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only HOME: {left:?}");
+}
+
 /// The demo finishes anywhere, also when run twice at a terminal (the second run replaces the
 /// first one's token without asking), and leaves nothing but its config file behind.
 #[test]
@@ -296,7 +345,7 @@ fn the_demo_runs_twice_at_a_terminal_without_stopping() {
     for run in 0..2 {
         let mut command = std::process::Command::new(&demo);
         command
-            .arg("--auto-approve")
+            .args(["--auto-approve", "--config", "demo.modal.toml"])
             .env_clear()
             .env("HOME", &t.home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -1,0 +1,140 @@
+//! The README's "Try it" commands, run as written: they use the binaries one build makes, and
+//! they leave the user's real `~/.modal.toml` alone.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::support::TestEnv;
+use crate::support::browser::{Agent, approve};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The shell lines of the "Try it" section's second block, comments dropped.
+fn try_it_lines() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("## Try it")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Try it section");
+    let block = section
+        .split("```sh\n")
+        .nth(2)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a second sh block in Try it");
+    block
+        .lines()
+        .map(|line| line.split("  #").next().unwrap().trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// Every README line that points a client at the reference server names a config file of its
+/// own under target/ (ignored by git), so that none writes into `~/.modal.toml`.
+#[test]
+fn every_line_against_the_reference_server_leaves_the_real_config_alone() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let dashboard = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dashboard.rs"),
+    )
+    .unwrap();
+    let text = format!("{readme}\n{}", dashboard.replace("\n//! ", " "));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("MODAL_SERVER_URL=http://127.0.0.1:PORT "))
+        .collect();
+    assert!(lines.len() >= 3, "{lines:?}");
+    for line in lines {
+        assert!(
+            line.contains("MODAL_CONFIG_PATH=target/"),
+            "writes into ~/.modal.toml: {line}"
+        );
+    }
+}
+
+/// Kills the dashboard when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The second block run as written (with the build's own target directory): the dashboard,
+/// then `modal-setup setup` against it, approved in the login pages as a person would.
+#[test]
+fn the_try_it_lines_log_in_against_the_dashboard() {
+    let lines = try_it_lines();
+    assert_eq!(lines[0], "cargo build --bins --examples", "{lines:?}");
+    let bin_dir = Path::new(crate::support::BIN).parent().unwrap();
+    let dashboard_bin = bin_dir.join("examples/dashboard");
+    if !dashboard_bin.exists() {
+        crate::support::skip(
+            "readme::the_try_it_lines_log_in_against_the_dashboard",
+            crate::support::Needs::Examples,
+            &format!("{} is not built", dashboard_bin.display()),
+        );
+        return;
+    }
+    let with_build = |line: &str| line.replace("target/debug/", &format!("{}/", bin_dir.display()));
+    let mut t = TestEnv::new();
+    t.remove_env("MODAL_CONFIG_PATH");
+    std::fs::create_dir(t.dir().join("target")).unwrap();
+
+    assert_eq!(lines[1], "target/debug/examples/dashboard");
+    let mut dashboard = Killed(
+        Command::new(with_build(&lines[1]))
+            .env_clear()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut printed = String::new();
+    BufReader::new(dashboard.0.stdout.take().unwrap())
+        .read_line(&mut printed)
+        .unwrap();
+    let api = printed
+        .trim()
+        .strip_prefix("MODAL_SERVER_URL=")
+        .unwrap()
+        .to_owned();
+    let mut said = String::new();
+    BufReader::new(dashboard.0.stderr.take().unwrap())
+        .read_line(&mut said)
+        .unwrap();
+    let web = said
+        .split("login pages at ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap()
+        .to_owned();
+
+    let port = api.rsplit(':').next().unwrap();
+    let setup = with_build(&lines[2]).replace("PORT", port);
+    let running = t.cmd_of(Path::new("sh"), &["-c", &setup]).spawn();
+    let shown = running.wait_for("/token-flow/", WAIT);
+    let url = shown
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("/token-flow/"))
+        .unwrap()
+        .to_owned();
+    let done = approve(&mut Agent::new(), &url, &web);
+    assert_eq!(done.status, 200, "{}", done.body);
+    running.finish(WAIT).success();
+
+    let written = std::fs::read_to_string(t.dir().join("target/try.modal.toml")).unwrap();
+    assert!(written.contains("[demo-workspace]"), "{written}");
+    assert!(
+        !t.home.join(".modal.toml").exists(),
+        "the real config was written"
+    );
+}
