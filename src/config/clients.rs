@@ -448,15 +448,23 @@ fn same_server(theirs: &str, ours: &str) -> bool {
 pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
     let mut found: Vec<Finding> = Vec::new();
     for reading in readings.iter().filter(|r| !agrees(r, resolved)) {
-        let causes = reading
+        let mut said: Vec<(String, String)> = reading
             .fails
             .iter()
             .chain(&reading.server_unusable)
-            .chain(&reading.causes);
-        let mut said = false;
-        for cause in causes {
-            said = true;
-            let (what, fix) = (cause.what(reading.client), cause.fix());
+            .chain(&reading.causes)
+            .map(|cause| (cause.what(reading.client), cause.fix()))
+            .collect();
+        if said.is_empty() {
+            let profile = reading.profile.as_deref().map_or("none".to_owned(), |p| {
+                format!("'{}'", crate::output::sanitize(p))
+            });
+            said.push((
+                format!("use another token, server or environment (profile {profile})"),
+                "run `modal-setup doctor` to see them side by side".into(),
+            ));
+        }
+        for (what, fix) in said {
             match found.iter_mut().find(|f| f.what == what && f.fix == fix) {
                 Some(finding) => finding.clients.push(reading.client),
                 None => found.push(Finding {
@@ -465,22 +473,6 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
                     fix,
                 }),
             }
-        }
-        if !said {
-            found.push(Finding {
-                clients: vec![reading.client],
-                what: format!(
-                    "use another token, server or environment (profile {})",
-                    reading
-                        .profile
-                        .as_deref()
-                        .map_or("none".to_owned(), |p| format!(
-                            "'{}'",
-                            crate::output::sanitize(p)
-                        ))
-                ),
-                fix: "run `modal-setup doctor` to see them side by side".into(),
-            });
         }
     }
     found
@@ -503,6 +495,27 @@ mod tests {
     }
 
     const TOKEN: &str = "token_id = \"ak-1\"\ntoken_secret = \"as-1\"\n";
+
+    /// A profile chosen with `--profile` that no client would use: one line for the three.
+    #[test]
+    fn clients_that_use_another_profile_are_named_in_one_finding() {
+        let text = "[default]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n\n[ci]\ntoken_id = \"ak-2\"\ntoken_secret = \"as-2\"\n";
+        let config = Config::parse("/c.toml", text.as_bytes()).unwrap();
+        let env = Env::from_pairs::<&str, &str>([]);
+        let path = Sourced::new(PathBuf::from("/c.toml"), Origin::Default);
+        let explicit = Explicit {
+            profile: Some(Sourced::new("ci".to_owned(), Origin::Flag("--profile"))),
+            ..Explicit::default()
+        };
+        let resolved = resolve(&config, path, &env, &explicit);
+        let readings = read_all(&config, &env, &resolved.profile.value);
+        let found = findings(&readings, &resolved);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].to_string(),
+            "Modal's Python client, the JS SDK and the Go SDK would use another token, server or environment (profile 'default'); run `modal-setup doctor` to see them side by side"
+        );
+    }
 
     #[test]
     fn one_active_profile_is_read_alike_by_all() {

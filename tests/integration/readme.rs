@@ -138,3 +138,32 @@ fn the_try_it_lines_log_in_against_the_dashboard() {
         "the real config was written"
     );
 }
+
+/// The README's ```console blocks run as written (trycmd), on a fresh home of their own and
+/// an empty environment: `modal-setup` there is a wrapper that runs the binary under `env -i`,
+/// so nothing of the caller's environment reaches them.
+#[test]
+fn the_console_examples_run_as_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let wrapper = dir.path().join("modal-setup");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec env -i HOME='{}' NO_COLOR=1 '{}' \"$@\"\n",
+            home.display(),
+            crate::support::BIN
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cases = trycmd::TestCases::new();
+    cases.register_bin("modal-setup", wrapper.as_path());
+    cases
+        .insert_var("[HOME]", home.display().to_string())
+        .unwrap();
+    cases.case(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    cases.run();
+}

@@ -1,12 +1,15 @@
 //! What a user sees, whole: for the main messages (errors with their hints, success lines,
 //! listings, `--help` of every command) the exit code, stdout and stderr are compared in full
-//! with tests/integration/snapshots/NAME.txt, paths, ports, flow ids and pairing codes
-//! replaced by placeholders. `UPDATE_SNAPSHOTS=1 cargo test --test integration snapshots`
-//! rewrites the files; review the diff before committing it.
+//! with tests/integration/snapshots/NAME.txt by snapbox (as cargo and clap test theirs), with
+//! paths, ports, flow ids and pairing codes redacted to placeholders. `SNAPSHOTS=overwrite
+//! cargo test --test integration snapshots` rewrites the files; review the diff before
+//! committing it. An expected file may elide what does not matter with `[..]` (part of a line)
+//! or `...` (whole lines).
 
 use std::path::Path;
 
 use modal_setup::Exit;
+use snapbox::{Assert, Data, Redactions};
 
 use crate::support::{Run, TestEnv, TestServer};
 
@@ -16,52 +19,29 @@ const TWO_PROFILES: &str = "# my profiles\n[personal]\ntoken_id = \"ak-personal\
     token_secret = \"as-personal\"\nactive = true\n\n[work]\ntoken_id = \"ak-work\"\n\
     token_secret = \"as-work\"\n";
 
-/// `text` with what changes from run to run replaced: the test's directory, ports, flow ids,
-/// pairing codes and the version.
-fn normalized(text: &str, t: &TestEnv) -> String {
-    let mut text = text.replace(&t.dir().display().to_string(), "[DIR]");
-    if cfg!(windows) {
-        // One snapshot for both: Windows' paths read with forward slashes.
-        text = text.replace('\\', "/");
-        // Windows' words for the same socket error.
-        text = text.replace(
-            "Connection refused. (os error 10061)",
-            "Connection refused (os error 111)",
-        );
-    }
-    text = text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    for (marker, placeholder) in [("127.0.0.1:", "[PORT]"), ("tf-", "[FLOW]")] {
-        let mut parts = text.split(marker);
-        let mut out = parts.next().unwrap_or_default().to_owned();
-        for part in parts {
-            out.push_str(marker);
-            out.push_str(placeholder);
-            out.push_str(part.trim_start_matches(|c: char| c.is_ascii_alphanumeric()));
-        }
-        text = out;
-    }
+/// What changes from run to run: the test's directory, ports, flow ids, pairing codes and the
+/// version.
+fn redactions(t: &TestEnv) -> Redactions {
+    let regex = |pattern: &str| snapbox::RedactedValue::from(regex::Regex::new(pattern).unwrap());
+    let mut redactions = Redactions::new();
+    redactions.insert("[DIR]", t.dir().to_path_buf()).unwrap();
+    redactions
+        .insert("[VERSION]", env!("CARGO_PKG_VERSION"))
+        .unwrap();
+    redactions
+        .insert("[PORT]", regex(r"127\.0\.0\.1:(?<redacted>[0-9]+)"))
+        .unwrap();
+    redactions
+        .insert("[FLOW]", regex(r"tf-(?<redacted>[A-Za-z0-9]+)"))
+        .unwrap();
     // Pairing codes: four capitals, a hyphen, four capitals.
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let code = i + 9 <= chars.len()
-            && chars[i..i + 4].iter().all(char::is_ascii_uppercase)
-            && chars[i + 4] == '-'
-            && chars[i + 5..i + 9].iter().all(char::is_ascii_uppercase)
-            && (i == 0 || !chars[i - 1].is_ascii_alphanumeric());
-        if code {
-            out.push_str("[CODE]");
-            i += 9;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
+    redactions
+        .insert("[CODE]", regex(r"(?-u:\b)[A-Z]{4}-[A-Z]{4}(?-u:\b)"))
+        .unwrap();
+    redactions
 }
 
-/// Compares the whole of a run with its snapshot (or writes it, with UPDATE_SNAPSHOTS).
+/// Compares the whole of a run with its snapshot (or rewrites it, with SNAPSHOTS=overwrite).
 #[track_caller]
 fn snapshot(name: &str, t: &TestEnv, run: &Run) {
     let exit = match run.code {
@@ -78,23 +58,27 @@ fn snapshot(name: &str, t: &TestEnv, run: &Run) {
         .map_or(format!("{code}"), |e| format!("{code} ({e:?})")),
         None => "killed by a signal".into(),
     };
-    let actual = format!(
+    let mut actual = format!(
         "exit: {exit}\n--- stdout\n{}--- stderr\n{}",
-        normalized(&run.stdout, t),
-        normalized(&run.stderr, t)
+        run.stdout, run.stderr
     );
-    let path = Path::new(DIR).join(format!("{name}.txt"));
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(DIR).unwrap();
-        std::fs::write(&path, &actual).unwrap();
-        return;
+    if cfg!(windows) {
+        // Windows' words for the same socket error; its paths are normalized by snapbox.
+        actual = actual.replace(
+            "Connection refused. (os error 10061)",
+            "Connection refused (os error 111)",
+        );
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "{name}: the output differs from {}\n(UPDATE_SNAPSHOTS=1 rewrites it)\n--- expected\n{expected}--- actual\n{actual}",
-        path.display()
-    );
+    let redactions = redactions(t);
+    // Redacted before the comparison too, so that a new snapshot is written with placeholders.
+    let actual = redactions.redact(&actual);
+    Assert::new()
+        .action_env("SNAPSHOTS")
+        .redact_with(redactions)
+        .eq(
+            actual,
+            Data::read_from(&Path::new(DIR).join(format!("{name}.txt")), None),
+        );
 }
 
 fn with_profiles() -> TestEnv {
