@@ -61,7 +61,28 @@ impl Cli {
                 ));
             }
         }
-        Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+        let mut cli = Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        // `-q` and `-v` override each other, the last one winning. clap does that within one
+        // level of the command line; across levels (`-q profile list -v`) it sets both.
+        if cli.global.quiet && cli.global.verbose {
+            let last = |id: &str| {
+                let mut level = Some(&matches);
+                let mut last = None;
+                while let Some(m) = level {
+                    if let Some(indices) = m.indices_of(id) {
+                        last = last.max(indices.max());
+                    }
+                    level = m.subcommand().map(|(_, sub)| sub);
+                }
+                last
+            };
+            if last("quiet") > last("verbose") {
+                cli.global.verbose = false;
+            } else {
+                cli.global.quiet = false;
+            }
+        }
+        Ok(cli)
     }
 }
 
@@ -83,11 +104,11 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Print only data and warnings
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, overrides_with = "verbose")]
     pub quiet: bool,
 
     /// Print more detail about what is done (never a secret)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, overrides_with = "quiet")]
     pub verbose: bool,
 }
 
@@ -463,6 +484,19 @@ mod tests {
             assert_eq!(error.exit_code(), 2, "{args:?}");
             assert!(error.to_string().contains("a profile name cannot be empty"));
         }
+    }
+
+    /// `-q` and `-v` together: the last one wins, as for the other flag pairs.
+    #[test]
+    fn the_last_of_quiet_and_verbose_wins() {
+        let cli = Cli::try_parse_args(["m", "-q", "profile", "list", "-v"]).unwrap();
+        assert!(cli.global.verbose && !cli.global.quiet);
+        let cli = Cli::try_parse_args(["m", "-v", "-q", "profile", "list"]).unwrap();
+        assert!(cli.global.quiet && !cli.global.verbose);
+        let cli = Cli::try_parse_args(["m", "-v", "token", "set", "--no-verify", "-q"]).unwrap();
+        assert!(cli.global.quiet && !cli.global.verbose);
+        let cli = Cli::try_parse_args(["m", "-q", "-v"]).unwrap();
+        assert!(cli.global.verbose && !cli.global.quiet);
     }
 
     #[test]

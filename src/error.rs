@@ -373,6 +373,9 @@ impl Error {
                 skippable,
                 ..
             } => {
+                // The server URL is worth checking only when someone chose it.
+                let chosen = server_source != "default";
+                let check_url = format!("the server URL (from the {server_source})");
                 let what = match failure {
                     NetFailure::Timeout(_) => format!(
                         "the server did not answer in time; check your network, or wait longer with {}=SECONDS",
@@ -381,24 +384,32 @@ impl Error {
                     NetFailure::Tls { clock: true, .. } => {
                         "check the system clock, and the server URL".to_owned()
                     }
-                    NetFailure::Tls { .. } => format!(
-                        "check that the server URL (from the {server_source}) is right; if a proxy or a corporate CA re-signs the traffic, point SSL_CERT_FILE at its certificate bundle"
+                    NetFailure::Tls { .. } if chosen => format!(
+                        "check that {check_url} is right; if a proxy or a corporate CA re-signs the traffic, point SSL_CERT_FILE at its certificate bundle"
                     ),
+                    NetFailure::Tls { .. } => "if a proxy or a corporate CA re-signs the traffic, point SSL_CERT_FILE at its certificate bundle".to_owned(),
                     NetFailure::Proxy { proxy, variable } => format!(
                         "the connection went through the proxy {proxy} from {variable}: check the proxy, or add the host to NO_PROXY"
                     ),
-                    NetFailure::Refused => format!(
-                        "nothing listens there: check the server URL (from the {server_source})"
+                    NetFailure::Refused if chosen => {
+                        format!("nothing listens there: check {check_url}")
+                    }
+                    NetFailure::Refused => {
+                        "nothing listens there: check your network and firewall".to_owned()
+                    }
+                    NetFailure::Dns if chosen => format!(
+                        "the host name does not resolve: check {check_url} and your network"
                     ),
-                    NetFailure::Dns => format!(
-                        "the host name does not resolve: check the server URL (from the {server_source}) and your network"
-                    ),
+                    NetFailure::Dns => {
+                        "the host name does not resolve: check your network (are you offline?)".to_owned()
+                    }
                     NetFailure::Unavailable | NetFailure::Dropped => {
                         "the server is unavailable or dropped the connection; try again in a moment".to_owned()
                     }
-                    NetFailure::NotHttp2 | NetFailure::Other => format!(
-                        "check your network, and the server URL (from the {server_source})"
-                    ),
+                    NetFailure::NotHttp2 | NetFailure::Other if chosen => {
+                        format!("check your network, and {check_url}")
+                    }
+                    NetFailure::NotHttp2 | NetFailure::Other => "check your network".to_owned(),
                 };
                 if *skippable {
                     format!("{what}; or pass --no-verify to write the token without checking it")
@@ -513,5 +524,30 @@ mod tests {
             Location::of_offset(text, after_e),
             Location { line: 2, column: 3 }
         );
+    }
+
+    /// The server URL is worth checking only when someone chose it: Modal's default is named
+    /// by no hint as a thing to check.
+    #[test]
+    fn only_a_chosen_server_url_is_suggested_for_checking() {
+        let unreachable = |failure: NetFailure, source: &str| Error::Unreachable {
+            url: "https://api.modal.com or https://api.modal2.com".into(),
+            cause: "failed".into(),
+            failure,
+            server_source: source.into(),
+            skippable: false,
+        };
+        for failure in [NetFailure::Dns, NetFailure::Refused, NetFailure::Other] {
+            let default = unreachable(failure.clone(), "default").hint().unwrap();
+            assert!(!default.contains("server URL"), "{default}");
+            assert!(default.contains("network"), "{default}");
+            let chosen = unreachable(failure, "MODAL_SERVER_URL environment variable")
+                .hint()
+                .unwrap();
+            assert!(
+                chosen.contains("the server URL (from the MODAL_SERVER_URL environment variable)"),
+                "{chosen}"
+            );
+        }
     }
 }

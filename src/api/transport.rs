@@ -229,7 +229,8 @@ pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connecti
         let more_to_start = next < server.candidates.len();
         if attempts.is_empty() {
             if !more_to_start {
-                return Err(first_error.expect("at least one URL was tried"));
+                let error = first_error.expect("at least one URL was tried");
+                return Err(all_tried(error, server));
             }
             tokio::time::sleep_until(next_start).await;
             continue;
@@ -262,6 +263,31 @@ pub async fn connect(server: &ServerUrl, settings: &Settings) -> Result<Connecti
             },
             () = tokio::time::sleep_until(next_start), if more_to_start => {}
         }
+    }
+}
+
+/// The error of a server none of whose URLs answered names them all: "could not reach
+/// https://api.modal.com or https://api.modal2.com", not the first alone.
+fn all_tried(error: Error, server: &ServerUrl) -> Error {
+    match error {
+        Error::Unreachable {
+            cause,
+            failure,
+            server_source,
+            skippable,
+            ..
+        } if server.candidates.len() > 1 => {
+            let urls: Vec<&str> = server.candidates.iter().map(|c| c.url.as_str()).collect();
+            let (last, rest) = urls.split_last().expect("more than one");
+            Error::Unreachable {
+                url: format!("{} or {last}", rest.join(", ")),
+                cause,
+                failure,
+                server_source,
+                skippable,
+            }
+        }
+        other => other,
     }
 }
 

@@ -222,17 +222,20 @@ pub fn rotate(
     interactive: bool,
     args: SetupArgs,
 ) -> Result<()> {
-    let has_token = config
-        .profile(in_effect)
-        .is_some_and(|p| p.token_id().is_some());
-    if !has_token {
+    let profile = config.profile(in_effect);
+    if profile.is_none_or(|p| p.token_id().is_none()) {
+        let create = format!("modal-setup setup --profile {}", shell_word(in_effect));
+        let hint = match profile {
+            Some(_) => format!(
+                "profile '{in_effect}' of {} holds no token; create one with `{create}`",
+                w.store.path().display()
+            ),
+            // That the profile is missing is said before the error.
+            None => format!("log in with `{create}` to create the profile"),
+        };
         return Err(Error::NoCredentials {
             what: "token to rotate",
-            hint: format!(
-                "profile '{in_effect}' of {} holds no token; create one with `modal-setup setup --profile {}`",
-                w.store.path().display(),
-                shell_word(in_effect)
-            ),
+            hint,
         });
     }
     w.printer

@@ -704,6 +704,46 @@ fn rotate_needs_a_token_to_replace() {
         .stderr_has("setup --profile ws");
 }
 
+/// Without a token, each thing is said once: a profile named but missing is said by the
+/// warning (not again in the hint), a profile that exists but holds none by the hint, and a
+/// token variable set alone names the other one.
+#[test]
+fn a_missing_token_is_explained_once() {
+    let t = TestEnv::new();
+    t.write("[ws]\nactive = true\n");
+    for args in [
+        &["--profile", "nope", "token", "info"][..],
+        &["--profile", "nope", "token", "rotate"],
+    ] {
+        let run = t.run(args);
+        run.code(Exit::Failure)
+            .stderr_has(
+                "warning: profile 'nope' (from the --profile flag) is not in the config file",
+            )
+            .stderr_has("`modal-setup setup --profile nope`");
+        assert_eq!(
+            run.stderr.matches("'nope'").count(),
+            1,
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("holds no token"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    t.run(&["token", "info"])
+        .code(Exit::Failure)
+        .stderr_has("hint: profile 'ws' of ")
+        .stderr_has("holds no token id: log in with `modal-setup setup --profile ws`");
+    t.cmd(&["token", "info", "--no-verify"])
+        .env("MODAL_TOKEN_ID", "ak-12345678")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has("error: no token secret in effect\nhint: MODAL_TOKEN_ID is set but MODAL_TOKEN_SECRET is not: set MODAL_TOKEN_SECRET too, or unset MODAL_TOKEN_ID to use the config file");
+}
+
 #[test]
 fn setup_delete_existing_revokes_the_profile_s_previous_token() {
     let server = TestServer::start();
@@ -964,4 +1004,20 @@ fn token_info_json_is_whole_when_the_server_check_fails() {
     rejected.code(Exit::Rejected);
     let json: Value = serde_json::from_str(&rejected.stdout).expect("whole JSON");
     assert_eq!(json["error"]["kind"], "rejected");
+}
+
+/// A server URL of several, none answering: the error names every one that was tried.
+#[test]
+fn an_unreachable_failover_list_is_named_whole() {
+    let (t, _, _) = {
+        let server = TestServer::start();
+        with_token(&server)
+    };
+    let (first, second) = (closed_port_url(), closed_port_url());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &format!("{first},{second}"))
+        .run()
+        .code(Exit::Failure)
+        .stderr_has(&format!("error: could not reach {first} or {second}: "))
+        .stderr_has("check the server URL (from the MODAL_SERVER_URL environment variable)");
 }

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::api::{Credentials, Identity, TokenInfo};
+use crate::config::clients::shell_word;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
@@ -139,25 +140,43 @@ fn no_token(resolved: &Resolved) -> Error {
     } else {
         "token secret"
     };
-    let place = if resolved.profile_exists {
+    let from_env = |origin: Option<&Origin>| matches!(origin, Some(Origin::Env(_)));
+    let half = match (
+        from_env(resolved.token_id.as_ref().map(|s| &s.origin)),
+        from_env(resolved.token_secret.as_ref().map(|s| &s.origin)),
+    ) {
+        (true, false) => Some((MODAL_TOKEN_ID, MODAL_TOKEN_SECRET)),
+        (false, true) => Some((MODAL_TOKEN_SECRET, MODAL_TOKEN_ID)),
+        _ => None,
+    };
+    if let Some((set, missing)) = half {
+        return Error::NoCredentials {
+            what,
+            hint: format!(
+                "{set} is set but {missing} is not: set {missing} too, or unset {set} to use the config file"
+            ),
+        };
+    }
+    let profile = &resolved.profile.value;
+    let word = shell_word(profile);
+    let create = format!(
+        "log in with `modal-setup setup --profile {word}`, or write a token with `modal-setup token set --profile {word}`"
+    );
+    let hint = if resolved.profile_exists {
         format!(
-            "profile '{}' of {} holds no {what}",
-            resolved.profile.value,
+            "profile '{profile}' of {} holds no {what}: {create}",
+            resolved.config_path.value.display()
+        )
+    } else if resolved.profile.origin == Origin::Default {
+        format!(
+            "{} has no profile '{profile}' and none is active: log in with `modal-setup setup`, or write a token with `modal-setup token set`",
             resolved.config_path.value.display()
         )
     } else {
-        format!(
-            "there is no profile '{}' in {}",
-            resolved.profile.value,
-            resolved.config_path.value.display()
-        )
+        // The warning before the error already said that the profile is not in the file.
+        create
     };
-    Error::NoCredentials {
-        what,
-        hint: format!(
-            "{place}: log in with `modal-setup setup`, or write a token with `modal-setup token set`"
-        ),
-    }
+    Error::NoCredentials { what, hint }
 }
 
 /// Token, profile, where the id and the secret come from, server: all known offline.
