@@ -197,7 +197,7 @@ pub enum Error {
     #[error("the login failed: {reason}")]
     FlowFailed { reason: String },
 
-    #[error("the login was denied ({error})")]
+    #[error("{}", denied(error))]
     Denied { error: String },
 
     #[error("timed out after {waited_secs} s waiting for the login at {url}")]
@@ -502,9 +502,53 @@ pub enum NetFailure {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What a denied login says: the server's words when they already say it was denied (the
+/// reference server's "The login was denied in the browser"), else the server's reason after
+/// ours, never the same thing twice.
+fn denied(server: &str) -> String {
+    let server = server.trim().trim_end_matches('.');
+    let code_name =
+        !server.is_empty() && server.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    if code_name {
+        format!("the login was denied ({server})")
+    } else if server.to_lowercase().contains("denied") {
+        let mut chars = server.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_lowercase().chain(chars).collect()
+        })
+    } else if server.is_empty() {
+        "the login was denied".to_owned()
+    } else {
+        format!("the login was denied: {server}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_denial_is_said_once() {
+        let said = |server: &str| {
+            Error::Denied {
+                error: server.into(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            said("The login was denied in the browser"),
+            "the login was denied in the browser"
+        );
+        assert_eq!(
+            said("PERMISSION_DENIED"),
+            "the login was denied (PERMISSION_DENIED)"
+        );
+        assert_eq!(
+            said("workspace policy forbids new tokens"),
+            "the login was denied: workspace policy forbids new tokens"
+        );
+        assert_eq!(said(""), "the login was denied");
+    }
 
     #[test]
     fn location_counts_lines_and_characters() {

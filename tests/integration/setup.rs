@@ -260,7 +260,7 @@ fn deny_exits_3_and_leaves_the_file_untouched() {
     running
         .finish(WAIT)
         .code(Exit::Rejected)
-        .stderr_has("the login was denied")
+        .stderr_has("error: the login was denied in the browser\n")
         .stderr_has("nothing was written");
     assert_eq!(w.t.read(), FIXTURE);
 }
