@@ -54,7 +54,7 @@ fn a_whole_setup_runs_through_the_launcher() {
         .finish(WAIT)
         .success()
         .stderr_has("Token verified successfully!")
-        .stderr_has("in profile npm; it is the active profile");
+        .stderr_has("in profile 'npm'; it is the active profile");
     let written = t.read();
     assert!(written.contains("[npm]\ntoken_id = \"ak-"), "{written}");
 }
@@ -128,7 +128,7 @@ fn ctrl_c_through_the_launcher_exits_130_and_restores_the_terminal() {
     let (settings_before, _) = session.exp_regex("before-the-command").unwrap();
     // At a terminal the wait is a spinner: the code shown means the login is waiting.
     session
-        .exp_string("check that the page shows the same")
+        .exp_string("Check that the page shows this code: ")
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     session.send("\x03").unwrap();
