@@ -500,6 +500,14 @@ pub enum NetFailure {
     Other,
 }
 
+impl NetFailure {
+    /// What a restarting server or a dropped connection answers: worth asking again after a
+    /// pause (a call that timed out already took its whole time, and is not).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable | Self::Dropped | Self::Refused)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What a denied login says: the server's words when they already say it was denied (the

@@ -317,6 +317,19 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A profile name as a shell word: quoted when it holds anything but `A-Za-z0-9._-`.
+pub fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain {
+        name.to_owned()
+    } else {
+        format!("'{}'", shown(name).replace('\'', r"'\''"))
+    }
+}
+
 /// Characters a terminal acts on, or that reorder what it shows, instead of printing them.
 fn is_hidden(c: char) -> bool {
     c.is_control()

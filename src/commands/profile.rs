@@ -5,13 +5,12 @@ use serde::Serialize;
 use super::Context;
 use super::check::{Checked, Status};
 use crate::api::Credentials;
-use crate::config::clients::shell_word;
 use crate::config::resolve::Sourced;
 use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
 use crate::error::{Error, Result};
-use crate::output::{Printer, shown};
+use crate::output::{Printer, shell_word, shown};
 use crate::prompt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

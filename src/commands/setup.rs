@@ -9,14 +9,13 @@ use std::time::{Duration, Instant};
 
 use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
 use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
-use crate::config::clients::shell_word;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
 use crate::config::{Config, DEFAULT_PROFILE};
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
-use crate::output::Printer;
+use crate::output::{Printer, shell_word};
 use crate::prompt;
 
 /// The default `--timeout`.
@@ -183,13 +182,10 @@ fn check_login(
     loop {
         let checked = verify_and_name(printer, api, credentials, verify, name_it, fallback.clone());
         match checked {
-            // As the wait: what a restarting server or a dropped connection answers. A call
-            // that timed out is not asked again (it already took the whole timeout).
-            Err(Error::Unreachable {
-                failure: NetFailure::Unavailable | NetFailure::Dropped | NetFailure::Refused,
-                cause,
-                ..
-            }) if retries < CHECK_RETRIES => {
+            // As the wait.
+            Err(Error::Unreachable { failure, cause, .. })
+                if failure.is_transient() && retries < CHECK_RETRIES =>
+            {
                 printer.debug(format_args!(
                     "the check of the new token failed ({cause}); asking again in {}",
                     crate::output::seconds(pause)
@@ -335,11 +331,7 @@ fn wait_loop(
                 failure: NetFailure::Timeout(_),
                 ..
             }) if Instant::now() >= deadline => return Err(timed_out()),
-            Err(Error::Unreachable {
-                failure: NetFailure::Unavailable | NetFailure::Dropped | NetFailure::Refused,
-                cause,
-                ..
-            }) => {
+            Err(Error::Unreachable { failure, cause, .. }) if failure.is_transient() => {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     return Err(timed_out());

@@ -6,14 +6,13 @@
 use std::fmt;
 
 use crate::api::{Api, Credentials};
-use crate::config::clients::shell_word;
 use crate::config::edit::{Settled, TokenChange, validate_new_profile_name};
 use crate::config::resolve::{self, Sourced};
 use crate::config::store::{Store, Written};
 use crate::config::{DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{Env, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::Printer;
+use crate::output::{Printer, shell_word};
 use crate::server_url::ServerUrl;
 use crate::token_format::{is_token_id, is_token_secret};
 

@@ -27,6 +27,7 @@ use super::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{
     Env, MODAL_ENVIRONMENT, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
 };
+use crate::output::shell_word;
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 
@@ -171,19 +172,6 @@ pub fn quoted(names: &[String]) -> String {
 
 fn names_of(names: &[String]) -> impl Iterator<Item = &str> {
     names.iter().map(String::as_str)
-}
-
-/// A profile name as a shell word: quoted when it holds anything but `A-Za-z0-9._-`.
-pub fn shell_word(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain {
-        name.to_owned()
-    } else {
-        format!("'{}'", crate::output::shown(name).replace('\'', r"'\''"))
-    }
 }
 
 /// What one client will use, or why it will use nothing.

@@ -241,13 +241,7 @@ impl Config {
         let Some(prefix) = prefix else {
             return;
         };
-        let mut trimmed = prefix.as_str();
-        while let Some(line) = trimmed.split_inclusive('\n').next() {
-            if !(line.ends_with('\n') && line.trim().is_empty()) {
-                break;
-            }
-            trimmed = &trimmed[line.len()..];
-        }
+        let trimmed = without_blank_lines_at_start(&prefix, usize::MAX);
         if trimmed.len() == prefix.len() {
             return;
         }
@@ -369,16 +363,21 @@ fn raw(text: Option<&toml_edit::RawString>) -> String {
 /// count once: removing an entry never adds blank space between the entries around it.
 fn join_blank_lines(text: &str, next: &str) -> String {
     let (trailing, _) = blank_lines_at_end(text);
-    let mut next = next;
-    for _ in 0..trailing {
-        match next.split_inclusive('\n').next() {
+    format!("{text}{}", without_blank_lines_at_start(next, trailing))
+}
+
+/// `text` without the whole blank lines it starts with, `at_most` of them.
+fn without_blank_lines_at_start(text: &str, at_most: usize) -> &str {
+    let mut rest = text;
+    for _ in 0..at_most {
+        match rest.split_inclusive('\n').next() {
             Some(line) if line.trim().is_empty() && line.ends_with('\n') => {
-                next = &next[line.len()..];
+                rest = &rest[line.len()..];
             }
             _ => break,
         }
     }
-    format!("{text}{next}")
+    rest
 }
 
 /// How many whole blank lines `text` ends with, and how many bytes they take.

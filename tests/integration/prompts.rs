@@ -281,18 +281,12 @@ fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
 /// covers) wherever it is started from.
 #[test]
 fn the_demo_says_its_usage_and_writes_where_the_readme_says() {
-    let demo = std::path::Path::new(crate::support::BIN)
-        .parent()
-        .unwrap()
-        .join("examples/demo");
-    if !demo.exists() {
-        crate::support::skip(
-            "prompts::the_demo_says_its_usage_and_writes_where_the_readme_says",
-            crate::support::Needs::Examples,
-            &format!("{} is not built", demo.display()),
-        );
+    let Some(demo) = crate::support::example(
+        "demo",
+        "prompts::the_demo_says_its_usage_and_writes_where_the_readme_says",
+    ) else {
         return;
-    }
+    };
     let t = TestEnv::new();
     let run = |arg: &str| {
         std::process::Command::new(&demo)
@@ -329,18 +323,12 @@ fn the_demo_says_its_usage_and_writes_where_the_readme_says() {
 /// first one's token without asking), and leaves nothing but its config file behind.
 #[test]
 fn the_demo_runs_twice_at_a_terminal_without_stopping() {
-    let demo = std::path::Path::new(crate::support::BIN)
-        .parent()
-        .unwrap()
-        .join("examples/demo");
-    if !demo.exists() {
-        crate::support::skip(
-            "prompts::the_demo_runs_twice_at_a_terminal_without_stopping",
-            crate::support::Needs::Examples,
-            &format!("{} is not built", demo.display()),
-        );
+    let Some(demo) = crate::support::example(
+        "demo",
+        "prompts::the_demo_runs_twice_at_a_terminal_without_stopping",
+    ) else {
         return;
-    }
+    };
     let t = TestEnv::new();
     for run in 0..2 {
         let mut command = std::process::Command::new(&demo);

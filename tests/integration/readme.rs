@@ -72,16 +72,11 @@ impl Drop for Killed {
 fn the_try_it_lines_log_in_against_the_dashboard() {
     let lines = try_it_lines();
     assert_eq!(lines[0], "cargo build --bins --examples", "{lines:?}");
-    let bin_dir = Path::new(crate::support::BIN).parent().unwrap();
-    let dashboard_bin = bin_dir.join("examples/dashboard");
-    if !dashboard_bin.exists() {
-        crate::support::skip(
-            "readme::the_try_it_lines_log_in_against_the_dashboard",
-            crate::support::Needs::Examples,
-            &format!("{} is not built", dashboard_bin.display()),
-        );
+    let test = "readme::the_try_it_lines_log_in_against_the_dashboard";
+    if crate::support::example("dashboard", test).is_none() {
         return;
     }
+    let bin_dir = Path::new(crate::support::BIN).parent().unwrap();
     let with_build = |line: &str| line.replace("target/debug/", &format!("{}/", bin_dir.display()));
     let mut t = TestEnv::new();
     t.remove_env("MODAL_CONFIG_PATH");

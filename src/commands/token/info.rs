@@ -4,11 +4,10 @@
 use serde_json::{Value, json};
 
 use crate::api::{Credentials, Identity, TokenInfo};
-use crate::config::clients::shell_word;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::Printer;
+use crate::output::{Printer, shell_word};
 
 /// Asks the server about a token (TokenInfoGet); `None` for `--no-verify`.
 pub type AskServer<'a> = Option<&'a dyn Fn(&Credentials) -> Result<TokenInfo>>;

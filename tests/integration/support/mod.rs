@@ -197,6 +197,21 @@ fn a_skip_is_a_failure_where_its_need_is_required() {
     skip_or_fail("a test", Needs::Shells, "zsh is not installed", true);
 }
 
+/// The example `name` built beside the binary (`cargo test` builds the examples), or `None`
+/// after saying that `test` is skipped (a filtered build may not have built it).
+pub fn example(name: &str, test: &str) -> Option<PathBuf> {
+    let path = Path::new(BIN).parent()?.join("examples").join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    skip(
+        test,
+        Needs::Examples,
+        &format!("{} is not built", path.display()),
+    );
+    None
+}
+
 pub fn assert_no_secret(text: &str) {
     let bytes = text.as_bytes();
     for (at, _) in text.match_indices("as-") {
