@@ -1,6 +1,7 @@
 //! Where text goes: data on stdout, prose (status, notes, warnings, errors) on stderr, with one
 //! colour decision made up front.
 
+use std::borrow::Cow;
 use std::fmt::{Display, Write as _};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
@@ -153,6 +154,8 @@ impl Printer {
     /// an error (`> /dev/full`); a closed pipe (`| head`) is [`crate::Error::BrokenPipe`], a
     /// quiet end.
     pub fn data(&self, text: impl Display) -> crate::Result<()> {
+        let text = text.to_string();
+        let text = mask_passwords(&text);
         if let Sink::Captured(kept) = &self.sink {
             let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
             let _ = writeln!(kept.stdout, "{text}");
@@ -301,10 +304,12 @@ fn one_line(text: impl Display) -> String {
 }
 
 /// Text from the config file (a profile name, a URL) as it can be printed on a terminal:
-/// control characters and bidirectional overrides shown as `\u{..}`, nothing else changed.
-pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+/// control characters and bidirectional overrides shown as `\u{..}`, the password of any URL
+/// masked ([`mask_passwords`]), nothing else changed.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    let text = mask_passwords(text);
     if !text.chars().any(is_hidden) {
-        return std::borrow::Cow::Borrowed(text);
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -314,20 +319,46 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
-/// A profile name as a shell word: quoted when it holds anything but `A-Za-z0-9._-`.
-pub fn shell_word(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain {
-        name.to_owned()
-    } else {
-        format!("'{}'", shown(name).replace('\'', r"'\''"))
+/// `text` with the password of every URL in it shown as `***`: `https://user:***@host`. The one
+/// place a URL's secret is hidden; the printer passes every line and every piece of data
+/// through it, so no message, listing, JSON document or `-v` line shows one.
+pub fn mask_passwords(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let authority_len = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | ',') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..authority_len];
+        match authority.rfind('@').and_then(|at| {
+            let (user, password) = authority[..at].split_once(':')?;
+            (!password.is_empty()).then_some((user, &authority[at..]))
+        }) {
+            Some((user, host)) => {
+                out.push_str(user);
+                out.push_str(":***");
+                out.push_str(host);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_len..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// A name or path as one shell word, quoted when it needs to be: suggested commands work
+/// when pasted.
+pub fn shell_word(word: &str) -> String {
+    shell_words::quote(word).into_owned()
 }
 
 /// Characters a terminal acts on, or that reorder what it shows, instead of printing them.
@@ -398,6 +429,30 @@ pub fn seconds(duration: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_password_of_every_url_is_masked() {
+        let cases = [
+            ("https://user:pw@host", "https://user:***@host"),
+            (
+                "server_url = \"http://bob:p:w@[::1]:8/x\" and ftp://a:b@c",
+                "server_url = \"http://bob:***@[::1]:8/x\" and ftp://a:***@c",
+            ),
+            ("'http://bob:pw@[::1'", "'http://bob:***@[::1'"),
+            (
+                "http://a:1@h,https://b:2@i",
+                "http://a:***@h,https://b:***@i",
+            ),
+            (
+                "https://user@host https://host:443 no url",
+                "https://user@host https://host:443 no url",
+            ),
+        ];
+        for (text, masked) in cases {
+            assert_eq!(super::mask_passwords(text), masked);
+            assert_eq!(super::shown(text), masked);
+        }
+    }
+
     use super::*;
 
     #[test]

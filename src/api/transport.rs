@@ -145,8 +145,12 @@ impl Proxies {
             None => Err(DialError {
                 failure: crate::error::NetFailure::Other,
                 detail: format!(
-                    "{variable} holds '{}', which is not a proxy URL (http://, socks5://, socks5h://, socks4://); fix or unset it",
-                    crate::output::sanitize(value)
+                    "{variable} holds '{}', which {}; fix or unset it",
+                    crate::output::sanitize(value),
+                    match value.parse::<http::Uri>() {
+                        Ok(_) => "is not a proxy URL (http://, socks5://, socks5h://, socks4://)",
+                        Err(_) => "cannot be read as a URL",
+                    }
                 ),
             }),
         }

@@ -17,7 +17,7 @@ use crate::config::clients::{self, Client, Finding, Reading};
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::{Printer, sanitize, shown};
+use crate::output::{Printer, sanitize, shell_word, shown};
 
 /// What the caller found out about the config file, offline.
 #[derive(Clone, Debug, Default)]
@@ -206,7 +206,7 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
             ),
             Some(match inactive_tokens {
                 [] => "log in with `modal-setup setup`".to_owned(),
-                [only] => format!("run `modal-setup profile activate {}`", sanitize(only)),
+                [only] => format!("run `modal-setup profile activate {}`", shell_word(only)),
                 several => format!(
                     "choose the profile to use with `modal-setup profile activate NAME` ({})",
                     several

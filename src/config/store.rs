@@ -255,11 +255,22 @@ fn file_name(path: &Path) -> String {
         .map_or_else(|| "modal.toml".into(), |n| n.to_string_lossy().into_owned())
 }
 
+/// Creates `dir` and the directories missing above it, private (0700). Each is given to the
+/// owner of the nearest directory that exists, as a new file is: as root (`sudo -E`), what is
+/// created under a user's home stays the user's.
 fn create_dir_private(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.is_dir())
+        .collect();
+    let owner = missing
+        .last()
+        .and_then(|top| platform::owner_of(&parent_dir(top)));
+    for dir in missing.into_iter().rev() {
+        platform::create_private_dir(dir, owner)
+            .map_err(|e| Error::io("create the directory", dir, e))?;
     }
-    platform::create_private_dir(dir).map_err(|e| Error::io("create the directory", dir, e))
+    Ok(())
 }
 
 /// `.NAME{suffix}` beside `target`, without doubling the dot of a hidden file.

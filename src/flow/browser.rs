@@ -75,7 +75,14 @@ fn open_with_browser_variable(browser: &str, url: &str) -> Result<String, NotOpe
     let separator = if cfg!(windows) { ';' } else { ':' };
     let mut failures = Vec::new();
     for entry in browser.split(separator).filter(|e| !e.trim().is_empty()) {
-        let mut words = split_words(entry);
+        // Split as a shell would, without expanding anything.
+        let mut words = match shell_words::split(entry) {
+            Ok(words) if !words.is_empty() => words,
+            _ => {
+                failures.push(format!("BROWSER entry '{entry}' is not a command line"));
+                continue;
+            }
+        };
         if words.iter().any(|w| w.contains("%s")) {
             for word in &mut words {
                 *word = word.replace("%s", url);
@@ -119,61 +126,6 @@ fn launch(mut command: Command, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Words of a command line as a shell would split them, without any expansion: whitespace
-/// separates, `'…'` is literal, `"…"` takes `\"` and `\\`, a backslash elsewhere takes the
-/// next character as it is.
-fn split_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '\'' => {
-                in_word = true;
-                word.extend(chars.by_ref().take_while(|&c| c != '\''));
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => match chars.next() {
-                            Some(next @ ('"' | '\\')) => word.push(next),
-                            Some(next) => {
-                                word.push('\\');
-                                word.push(next);
-                            }
-                            None => word.push('\\'),
-                        },
-                        c => word.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(next) = chars.next() {
-                    word.push(next);
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,16 +156,6 @@ mod tests {
             open(url, &missing, false),
             Err(NotOpened::Failed(_))
         ));
-    }
-
-    #[test]
-    fn browser_words_are_split_as_a_shell_would_without_expanding() {
-        assert_eq!(
-            split_words(r#"cmd --new-window '%s' "a b" c\ d "q\"x" $HOME"#),
-            ["cmd", "--new-window", "%s", "a b", "c d", "q\"x", "$HOME"]
-        );
-        assert_eq!(split_words("  "), Vec::<String>::new());
-        assert_eq!(split_words("''"), [""]);
     }
 
     /// `false` and `true` are Unix commands.

@@ -84,12 +84,19 @@ pub fn is_symlink_loop(error: &io::Error) -> bool {
     error.raw_os_error() == Some(libc::ELOOP)
 }
 
-/// A directory only its owner can enter (mode 0700), with its parents.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+/// A directory only its owner can enter (mode 0700), given to `owner` (see [`give_to`]); its
+/// parent exists. One that appeared meanwhile is left as it is.
+pub fn create_private_dir(dir: &Path, owner: Option<Owner>) -> io::Result<()> {
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => return Ok(()),
+        created => created?,
+    }
+    if let (Some(Owner(uid, gid)), Ok(meta)) = (owner, fs::metadata(dir))
+        && (meta.uid(), meta.gid()) != (uid, gid)
+    {
+        let _ = std::os::unix::fs::chown(dir, Some(uid), Some(gid));
+    }
+    Ok(())
 }
 
 /// A lock file is removed by the writer that releases it (see `config::store::Lock`).
@@ -140,7 +147,7 @@ pub fn protect_new_file(_path: &Path) -> io::Result<()> {
 
 /// The command that makes `path` private.
 pub fn make_private_command(path: &Path) -> String {
-    format!("chmod 600 {}", path.display())
+    format!("chmod 600 {}", shell_words::quote(&path.to_string_lossy()))
 }
 
 /// A file's owning user and group.
@@ -253,5 +260,5 @@ pub fn exit_now(code: i32) -> ! {
 
 /// The command that lets the owner write `path` again.
 pub fn make_writable_command(path: &Path) -> String {
-    format!("chmod u+w {}", path.display())
+    format!("chmod u+w {}", shell_words::quote(&path.to_string_lossy()))
 }

@@ -66,8 +66,11 @@ pub fn is_symlink_loop(error: &io::Error) -> bool {
 }
 
 /// A new directory inherits its parent's access list (the user's profile is private).
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
+pub fn create_private_dir(dir: &Path, _owner: Option<Owner>) -> io::Result<()> {
+    match fs::create_dir(dir) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        created => created,
+    }
 }
 
 /// The lock file stays: whether a path still names an open file cannot be asked as simply

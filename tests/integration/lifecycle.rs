@@ -794,61 +794,6 @@ fn profile_remove_revoke_removes_only_after_revoking_unless_forced() {
 }
 
 #[test]
-fn warns_when_git_could_commit_the_config() {
-    let has_git = std::process::Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok();
-    let mut t = TestEnv::new();
-    let repo = t.dir().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    if has_git {
-        assert!(
-            std::process::Command::new("git")
-                .args(["init", "-q"])
-                .current_dir(&repo)
-                .status()
-                .unwrap()
-                .success()
-        );
-    } else {
-        std::fs::create_dir(repo.join(".git")).unwrap();
-    }
-    let config = repo.join("creds/modal.toml");
-    t.set_env("MODAL_CONFIG_PATH", config.to_str().unwrap());
-    let run = t.token_set("ak-x", "as-x").no_verify().run();
-    run.success()
-        .stderr_has("inside the git work tree")
-        .stderr_has("/creds/modal.toml");
-    assert_eq!(
-        run.stderr.matches("git work tree").count(),
-        1,
-        "warned once"
-    );
-    t.run(&["profile", "list"])
-        .success()
-        .stderr_has("inside the git work tree");
-    // token rotate reads the file for the profile and again to write: it warns once.
-    let server = TestServer::start();
-    let rotate = t
-        .cmd(&["token", "rotate", "--no-browser", "--timeout", "1"])
-        .env("MODAL_SERVER_URL", server.url())
-        .run();
-    rotate.code(Exit::TimedOut);
-    assert_eq!(
-        rotate.stderr.matches("git work tree").count(),
-        1,
-        "{}",
-        rotate.stderr
-    );
-    if has_git {
-        std::fs::write(repo.join(".gitignore"), "/creds/modal.toml\n").unwrap();
-        let quiet = t.run(&["profile", "list"]);
-        assert!(!quiet.stderr.contains("git work tree"), "{}", quiet.stderr);
-    }
-}
-
-#[test]
 fn warns_about_several_profiles_with_none_active() {
     let t = TestEnv::new();
     t.write("[a]\n[b]\n");

@@ -10,6 +10,7 @@ mod config_cmd;
 mod doctor;
 #[cfg(unix)]
 mod floods;
+mod git_work_tree;
 mod hostile;
 mod hostile_servers;
 #[cfg(unix)]
@@ -24,10 +25,12 @@ mod prompts;
 mod properties;
 #[cfg(unix)]
 mod readme;
+mod redaction;
 #[cfg(unix)]
 mod reliability;
 mod setup;
 mod snapshots;
 mod store;
+mod suggestions;
 mod tls;
 mod token_set;

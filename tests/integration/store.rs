@@ -381,6 +381,60 @@ fn a_write_as_root_keeps_the_owner_of_the_file() {
 }
 
 #[cfg(unix)]
+/// `sudo -E` where the file's directories do not exist yet (a dotfile manager's link
+/// `~/.modal.toml -> .config/modal/modal.toml`, or MODAL_CONFIG_PATH under the user's home):
+/// every directory created and the file belong to the owner of the nearest existing one, with
+/// the modes a user's own write gives them. Needs root.
+#[test]
+fn directories_created_as_root_belong_to_the_user() {
+    use std::os::unix::fs::MetadataExt;
+    if unsafe { libc::geteuid() } != 0 {
+        crate::support::skip(
+            "store::directories_created_as_root_belong_to_the_user",
+            crate::support::Needs::Root,
+            "not root",
+        );
+        return;
+    }
+    const USER: (u32, u32) = (65534, 65534);
+    let owner_and_mode = |path: &std::path::Path| {
+        let meta = fs::symlink_metadata(path).unwrap();
+        (meta.uid(), meta.gid(), meta.mode() & 0o777)
+    };
+    let mut t = TestEnv::new();
+    std::os::unix::fs::chown(&t.home, Some(USER.0), Some(USER.1)).unwrap();
+    // The symlinked home file.
+    std::os::unix::fs::symlink(".config/modal/modal.toml", &t.config).unwrap();
+    set(&t, "a").success();
+    for (path, mode) in [
+        (".config", 0o700),
+        (".config/modal", 0o700),
+        (".config/modal/modal.toml", 0o600),
+    ] {
+        assert_eq!(
+            owner_and_mode(&t.home.join(path)),
+            (USER.0, USER.1, mode),
+            "{path}"
+        );
+    }
+    // MODAL_CONFIG_PATH under the user's home.
+    let config = t.home.join("work/creds/modal.toml");
+    t.set_env("MODAL_CONFIG_PATH", config.to_str().unwrap());
+    set(&t, "b").success();
+    for (path, mode) in [
+        ("work", 0o700),
+        ("work/creds", 0o700),
+        ("work/creds/modal.toml", 0o600),
+    ] {
+        assert_eq!(
+            owner_and_mode(&t.home.join(path)),
+            (USER.0, USER.1, mode),
+            "{path}"
+        );
+    }
+}
+
+#[cfg(unix)]
 /// A config file that is a single-file bind mount (`docker run -v ~/.modal.toml:…`) cannot be
 /// renamed over (EBUSY): it is rewritten in place, under the lock, saying so. Needs root and
 /// `unshare` (the mount lives in a mount namespace of its own and ends with it); elsewhere it

@@ -156,6 +156,9 @@ pub enum Needs {
     /// The examples, which `cargo test` builds (a filtered build may not):
     /// MODAL_SETUP_REQUIRE_EXAMPLES.
     Examples,
+    /// git, to make the work trees of tests/integration/git_work_tree.rs:
+    /// MODAL_SETUP_REQUIRE_GIT.
+    Git,
 }
 
 impl Needs {
@@ -166,6 +169,7 @@ impl Needs {
             Self::JsSdk => "MODAL_SETUP_REQUIRE_JS_SDK",
             Self::Npm => "MODAL_SETUP_REQUIRE_NPM",
             Self::Examples => "MODAL_SETUP_REQUIRE_EXAMPLES",
+            Self::Git => "MODAL_SETUP_REQUIRE_GIT",
         }
     }
 }
