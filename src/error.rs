@@ -141,7 +141,8 @@ pub enum Error {
         message: String,
         /// PERMISSION_DENIED: the token is valid but may not do this.
         permission: bool,
-        /// The environment variables the rejected credentials came from, when they did.
+        /// Which environment variables the rejected credentials came from, when any did, and
+        /// what to do about them (a clause of the hint).
         overridden_by: Option<String>,
     },
 
@@ -357,7 +358,7 @@ impl Error {
                 overridden_by: Some(variables),
                 ..
             } => format!(
-                "the token comes from {variables}: unset or update them (`modal-setup setup` cannot change a token the environment overrides)"
+                "{variables} (`modal-setup setup` cannot change a token the environment overrides)"
             ),
             Self::Rejected {
                 permission: true, ..

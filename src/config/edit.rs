@@ -195,10 +195,11 @@ impl Config {
         let Some((key, item)) = root.remove_entry(profile) else {
             return Err(self.unknown_profile(profile));
         };
-        let (prefix, position) = match &item {
-            Item::Table(table) => (raw(table.decor().prefix()), table.position()),
-            _ => (raw(key.leaf_decor().prefix()), None),
-        };
+        let prefix = prefix_of(&key, &item);
+        let position = item
+            .as_table()
+            .filter(|t| !t.is_dotted())
+            .and_then(Table::position);
         let kept = detached_part(&prefix);
         if !kept.is_empty() {
             self.keep_before_next(kept, index.unwrap_or(0), position);
@@ -213,7 +214,7 @@ impl Config {
     /// by position.
     fn first_entry(&self) -> Option<String> {
         let root = self.root();
-        let first_value = root.iter().find(|(_, item)| item.is_value());
+        let first_value = root.iter().find(|(_, item)| renders_among_values(item));
         let first_table = || {
             root.iter()
                 .filter(|(_, item)| item.as_table().is_some_and(|t| t.position().is_some()))
@@ -228,31 +229,9 @@ impl Config {
         let Some(first) = self.first_entry() else {
             return;
         };
-        let root = self.doc_mut().as_table_mut();
-        let value = root.get(&first).is_some_and(Item::is_value);
-        let prefix = if value {
-            root.key_mut(&first)
-                .map(|key| raw(key.leaf_decor().prefix()))
-        } else {
-            root.get(&first)
-                .and_then(Item::as_table)
-                .map(|t| raw(t.decor().prefix()))
-        };
-        let Some(prefix) = prefix else {
-            return;
-        };
-        let trimmed = without_blank_lines_at_start(&prefix, usize::MAX);
-        if trimmed.len() == prefix.len() {
-            return;
-        }
-        let trimmed = trimmed.to_owned();
-        if value {
-            if let Some(mut key) = root.key_mut(&first) {
-                key.leaf_decor_mut().set_prefix(trimmed);
-            }
-        } else if let Some(table) = root.get_mut(&first).and_then(Item::as_table_mut) {
-            table.decor_mut().set_prefix(trimmed);
-        }
+        with_prefix_of(self.doc_mut().as_table_mut(), &first, |prefix| {
+            without_blank_lines_at_start(prefix, usize::MAX).to_owned()
+        });
     }
 
     /// Puts `text` in front of whatever followed a removed entry: the next top-level
@@ -264,14 +243,10 @@ impl Config {
             let next_value = root
                 .iter()
                 .skip(index)
-                .find(|(_, i)| i.is_value())
+                .find(|(_, i)| renders_among_values(i))
                 .map(|(k, _)| k.to_owned());
-            if let Some(name) = next_value
-                && let Some(mut key) = root.key_mut(&name)
-            {
-                let old = raw(key.leaf_decor().prefix());
-                key.leaf_decor_mut()
-                    .set_prefix(join_blank_lines(text, &old));
+            if let Some(name) = next_value {
+                with_prefix_of(root, &name, |old| join_blank_lines(text, old));
                 return;
             }
         }
@@ -350,6 +325,56 @@ impl Config {
         table.decor_mut().set_prefix(prefix);
         table.set_position(Some(max_position(doc.as_table()) + 1));
         doc.insert(name, Item::Table(table));
+    }
+}
+
+/// Whether an entry of the root renders before the first header: a key-value, or a profile
+/// written with dotted keys (`staging.token_id = …`).
+fn renders_among_values(item: &Item) -> bool {
+    item.is_value() || item.as_table().is_some_and(Table::is_dotted)
+}
+
+/// What stands above an entry (comments, blank lines): a header's prefix, a key-value's key
+/// prefix, or for dotted keys the prefix of the first key inside.
+fn prefix_of(key: &Key, item: &Item) -> String {
+    match item {
+        Item::Table(table) if table.is_dotted() => table
+            .iter()
+            .next()
+            .and_then(|(name, inner)| Some(prefix_of(table.key(name)?, inner)))
+            .unwrap_or_default(),
+        Item::Table(table) => raw(table.decor().prefix()),
+        _ => raw(key.leaf_decor().prefix()),
+    }
+}
+
+/// Replaces the prefix (see [`prefix_of`]) of the entry `name` of `table` with `change(old)`.
+fn with_prefix_of(table: &mut Table, name: &str, change: impl FnOnce(&str) -> String) {
+    let old = match (table.key(name), table.get(name)) {
+        (Some(key), Some(item)) => prefix_of(key, item),
+        _ => return,
+    };
+    let new = change(&old);
+    if new != old {
+        set_prefix_of(table, name, new);
+    }
+}
+
+fn set_prefix_of(table: &mut Table, name: &str, new: String) {
+    match table.get_mut(name) {
+        Some(Item::Table(inner)) if inner.is_dotted() => {
+            let first = inner.iter().next().map(|(k, _)| k.to_owned());
+            if let Some(first) = first {
+                set_prefix_of(inner, &first, new);
+            }
+        }
+        Some(Item::Table(inner)) => inner.decor_mut().set_prefix(new),
+        Some(_) => {
+            if let Some(mut key) = table.key_mut(name) {
+                key.leaf_decor_mut().set_prefix(new);
+            }
+        }
+        None => {}
     }
 }
 

@@ -355,6 +355,50 @@ fn removing_profiles_never_grows_the_blank_space() {
     );
 }
 
+/// Removing a profile keeps every comment outside it, whatever syntax wrote it: a table, an
+/// inline table, dotted keys (whose comments toml_edit keeps on the first key inside).
+#[test]
+fn removing_a_profile_keeps_the_comments_outside_it_in_every_syntax() {
+    let opening = "# my modal config\n\n";
+    for (profile, other) in [
+        (
+            "[staging]\ntoken_id = \"ak-s\"\n",
+            "[prod]\ntoken_id = \"ak-p\"\n",
+        ),
+        (
+            "staging = { token_id = \"ak-s\" }\n",
+            "prod = { token_id = \"ak-p\" }\n",
+        ),
+        (
+            "staging.token_id = \"ak-s\"\nstaging.active = true\n",
+            "prod.token_id = \"ak-p\"\n",
+        ),
+        (
+            "staging.token_id = \"ak-s\"\n",
+            "[prod]\ntoken_id = \"ak-p\"\n",
+        ),
+    ] {
+        let t = TestEnv::new();
+        let about = "# about prod\n";
+        t.write(&format!("{opening}{profile}\n{about}{other}"));
+        t.run(&["profile", "remove", "staging", "--yes"]).success();
+        let text = t.read();
+        assert!(
+            text.starts_with(&format!("{opening}{about}")),
+            "{profile:?}: {text:?}"
+        );
+        assert!(!text.contains("staging"), "{text:?}");
+        // And the other way round: the last profile goes, the opening comment stays.
+        t.write(&format!("{opening}{profile}"));
+        t.run(&["profile", "remove", "staging", "--yes"]).success();
+        assert!(
+            t.read().starts_with(opening.trim_end()),
+            "{profile:?}: {:?}",
+            t.read()
+        );
+    }
+}
+
 /// A profile name or URL from the file holding escape sequences (a title change, a screen
 /// clear, a bell) is shown, never obeyed, by every command that prints it.
 #[test]

@@ -116,20 +116,24 @@ fn error_kind(error: &Error) -> &'static str {
 }
 
 /// The variables the credentials in effect came from, for the hint when they are rejected.
+/// What to change when the server rejects a token the environment supplies, in part or whole:
+/// one variable is "it", two are "them", and an id and a secret from different places are
+/// said to be so.
 fn env_variables(resolved: &Resolved) -> Option<String> {
-    let id = resolved
-        .token_id
-        .as_ref()
-        .is_some_and(|v| matches!(v.origin, Origin::Env(_)));
-    let secret = resolved
-        .token_secret
-        .as_ref()
-        .is_some_and(|v| matches!(v.origin, Origin::Env(_)));
-    match (id, secret) {
-        (true, true) => Some(format!("{MODAL_TOKEN_ID} and {MODAL_TOKEN_SECRET}")),
-        (true, false) => Some(MODAL_TOKEN_ID.to_owned()),
-        (false, true) => Some(MODAL_TOKEN_SECRET.to_owned()),
-        (false, false) => None,
+    let (Some(id), Some(secret)) = (&resolved.token_id, &resolved.token_secret) else {
+        return None;
+    };
+    match (&id.origin, &secret.origin) {
+        (Origin::Env(_), Origin::Env(_)) => Some(format!(
+            "the token comes from {MODAL_TOKEN_ID} and {MODAL_TOKEN_SECRET}: unset or update them"
+        )),
+        (Origin::Env(var), other) => Some(format!(
+            "the token id comes from {var} and its secret from the {other}: unset or update {var}"
+        )),
+        (other, Origin::Env(var)) => Some(format!(
+            "the token secret comes from {var} and its id from the {other}: unset or update {var}"
+        )),
+        _ => None,
     }
 }
 
@@ -340,7 +344,21 @@ mod tests {
         };
         assert_eq!(
             overridden_by.as_deref(),
-            Some("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET")
+            Some(
+                "the token comes from MODAL_TOKEN_ID and MODAL_TOKEN_SECRET: unset or update them"
+            )
+        );
+        // One variable beside the file: named alone, and the two places said.
+        let error = info(&printer, &resolved(FILE, &env[..1]), false, Some(&reject)).unwrap_err();
+        let Error::Rejected { overridden_by, .. } = error else {
+            panic!("{error:?}");
+        };
+        let hint = overridden_by.unwrap();
+        assert!(
+            hint.starts_with(
+                "the token id comes from MODAL_TOKEN_ID and its secret from the profile "
+            ) && hint.ends_with(": unset or update MODAL_TOKEN_ID"),
+            "{hint}"
         );
         // What is known locally was printed before the error.
         assert!(printer.captured().stdout.starts_with("Token: ak-env\n"));
