@@ -32,8 +32,25 @@ pub struct Cli {
 
 impl Cli {
     /// Parses this process's command line, exiting with clap's message on a usage error.
+    /// Parses this process's command line. `--help`, `--version` and usage errors end the
+    /// process here, as clap makes them, except that output which cannot be written (a full
+    /// disk) is an error; a closed pipe is not.
     pub fn parse_args() -> Self {
-        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|error| error.exit())
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|error| {
+            use std::io::Write;
+            let printed = error.print().and_then(|()| std::io::stdout().flush());
+            match printed {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: could not write to {}: {e}",
+                        if error.use_stderr() { "stderr" } else { "stdout" }
+                    );
+                    std::process::exit(crate::Exit::Failure as i32)
+                }
+                _ => std::process::exit(error.exit_code()),
+            }
+        })
     }
 
     /// Parses a command line. Setup's options belong to bare `modal-setup` only: given with a

@@ -153,19 +153,31 @@ fn a_config_path_that_is_not_utf8_is_used_as_given() {
 fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
     let t = TestEnv::new();
     t.write("[a]\n");
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let mut cmd = t.cmd(&["profile", "list"]);
-    cmd.command.stdout(full);
-    let status = cmd
-        .command
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
-    assert_eq!(status.status.code(), Some(Exit::Failure as i32));
-    assert!(String::from_utf8_lossy(&status.stderr).contains("could not write to stdout"));
+    crate::support::make_private(&t.config);
+    for args in [
+        &["profile", "list"][..],
+        &["--help"],
+        &["--version"],
+        &["token", "set", "--help"],
+        &["completions", "zsh"],
+        &["config", "show", "--json"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut cmd = t.cmd(args);
+        cmd.command.stdout(full);
+        let status = cmd
+            .command
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&status.stderr);
+        assert_eq!(status.status.code(), Some(Exit::Failure as i32), "{args:?}");
+        assert!(stderr.contains("to stdout: No space left"), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+    }
     // stderr closed: the warnings are lost, the command still works (no panic, exit 0).
     use std::os::unix::process::CommandExt;
     let mut cmd = t.cmd(&["profile", "list"]);
@@ -196,6 +208,8 @@ fn every_command_ends_quietly_on_a_closed_pipe() {
         &["config", "show"],
         &["config", "path"],
         &["doctor", "--no-verify"],
+        &["--help"],
+        &["--version"],
     ] {
         // A pipe whose reading end is closed before the command writes: EPIPE every time.
         let (reader, writer) = std::io::pipe().unwrap();
