@@ -44,7 +44,11 @@ impl Cli {
                     let _ = writeln!(
                         std::io::stderr(),
                         "error: could not write to {}: {e}",
-                        if error.use_stderr() { "stderr" } else { "stdout" }
+                        if error.use_stderr() {
+                            "stderr"
+                        } else {
+                            "stdout"
+                        }
                     );
                     std::process::exit(crate::Exit::Failure as i32)
                 }

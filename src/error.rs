@@ -225,9 +225,14 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
-    /// The user declined to write a token the login had already minted.
-    #[error("cancelled; nothing was written")]
-    Declined { token_id: String, revoked: bool },
+    /// A way out after an approved login that did not write the new token (a declined
+    /// replacement, a failed check or write): the token was revoked, or why it could not be.
+    #[error("{source}")]
+    Unwritten {
+        source: Box<Error>,
+        token_id: String,
+        revoked: std::result::Result<(), String>,
+    },
 
     #[error("interrupted; nothing was written")]
     Interrupted,
@@ -294,8 +299,21 @@ impl Error {
             Self::Rejected { .. } | Self::Denied { .. } => Exit::Rejected,
             Self::TimedOut { .. } => Exit::TimedOut,
             Self::Interrupted => Exit::Interrupted,
+            Self::Unwritten { source, .. } => source.exit(),
             Self::BrokenPipe => Exit::Ok,
             _ => Exit::Failure,
+        }
+    }
+
+    /// What became of a token a login minted and that was not written: the last line of the
+    /// way out, naming the token and, when it could not be revoked, where to do it.
+    pub fn fate_of_unwritten(token_id: &str, revoked: &std::result::Result<(), String>) -> String {
+        match revoked {
+            Ok(()) => format!("the new token {token_id} was revoked, so none is left unused"),
+            Err(why) => format!(
+                "the new token {token_id} could not be revoked ({}) and stays valid with nobody holding it: delete it on the tokens page of the Modal dashboard",
+                crate::output::sanitize(why)
+            ),
         }
     }
 
@@ -456,13 +474,17 @@ impl Error {
                 let why = cause.hint().map(|h| format!("{h}; ")).unwrap_or_default();
                 format!("{why}nothing was removed; pass --force to remove the profile anyway")
             }
-            Self::Declined {
+            Self::Unwritten {
+                source,
                 token_id,
-                revoked: true,
-            } => format!("the new token {token_id} was revoked, so it is not left unused"),
-            Self::Declined { token_id, .. } => format!(
-                "the new token {token_id} could not be revoked: revoke it in the Modal dashboard"
-            ),
+                revoked,
+            } => {
+                let fate = Self::fate_of_unwritten(token_id, revoked);
+                match source.hint() {
+                    Some(hint) => format!("{hint}; {fate}"),
+                    None => fate,
+                }
+            }
             Self::Cancelled => "nothing was written".into(),
             Self::Terminal(_)
             | Self::Interrupted

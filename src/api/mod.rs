@@ -124,6 +124,19 @@ impl Api {
         self.runtime.block_on(connection.token_info(credentials))
     }
 
+    /// What revokes `credentials`' token later, from any thread (Ctrl-C's): TokenDelete on a
+    /// connection of its own to the same server.
+    pub fn revoker(&self, credentials: &Credentials) -> Box<dyn FnOnce() -> Result<()> + Send> {
+        let (server, settings, credentials) = (
+            self.server.clone(),
+            self.settings.clone(),
+            credentials.clone(),
+        );
+        Box::new(move || {
+            Api::new(server, settings)?.delete_token(&credentials, &credentials.token_id)
+        })
+    }
+
     /// TokenDelete of `token_id`, authenticated by `credentials`.
     pub fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
         let connection = self.connection()?;

@@ -15,6 +15,7 @@ use crate::config::{Config, DEFAULT_PROFILE};
 use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
+use crate::interrupt::Unwritten;
 use crate::output::{Printer, shell_word};
 use crate::prompt;
 
@@ -106,57 +107,90 @@ pub fn setup(
     drop(loopback);
 
     let credentials = check_minted(minted.credentials)?;
-    w.printer
-        .success("Web authentication finished successfully!");
-    if let Some(workspace) = &minted.workspace_username {
-        w.printer.status(format_args!(
-            "Token is connected to the {} workspace.",
-            crate::output::sanitize(workspace)
-        ));
-    }
-    let named = check_login(
-        w.printer,
-        &api,
-        &credentials,
-        args.verify,
-        chosen.is_none(),
-        minted.workspace_username,
-    )?;
-    let profile = match (chosen, named) {
-        (Some(profile), _) => profile,
-        (None, named) => named.expect("asked for"),
-    };
-
-    // The profile was named after the workspace only now: ask now. A token refused here is
-    // revoked, so that no unused token stays alive on the server.
-    let current = w.store.load()?;
-    let previous = current
-        .profile(&profile)
-        .and_then(|p| p.token_id().map(str::to_owned));
-    if let Some(previous) = previous.filter(|id| *id != credentials.token_id)
-        && interactive
-        && !args.yes
-        && !asked
-    {
-        let question = format!("Profile '{profile}' holds token {previous}. Replace it?");
-        if !prompt::confirm(&question, true)? {
-            let revoked = api.delete_token(&credentials, &credentials.token_id);
-            return Err(Error::Declined {
-                token_id: credentials.token_id.clone(),
-                revoked: revoked.is_ok(),
-            });
-        }
-    }
-    let token = NewToken {
-        profile: &profile,
+    // From here on any way out that does not write the new token revokes it (Ctrl-C too).
+    let unwritten = Unwritten::new(&credentials.token_id, api.revoker(&credentials));
+    let login = Login {
+        args: &args,
+        interactive,
+        asked,
+        api: &api,
         credentials: &credentials,
-        server_url: Some(&server_url),
+        server_url: &server_url,
     };
-    let saved = w.save(&token, args.activate)?;
-    if args.delete_existing {
-        w.revoke_replaced(&token, &saved)?;
+    login
+        .keep(w, &unwritten, chosen, minted.workspace_username)
+        .map_err(|error| unwritten.revoke(error))
+}
+
+/// An approved login's new token, on its way to the file.
+struct Login<'a> {
+    args: &'a SetupArgs,
+    interactive: bool,
+    /// Whether "Replace it?" was asked before the browser opened.
+    asked: bool,
+    api: &'a Api,
+    credentials: &'a crate::api::Credentials,
+    server_url: &'a Sourced<String>,
+}
+
+impl Login<'_> {
+    /// Checks the new token, names its profile, asks before replacing another token, writes
+    /// it (through `unwritten`, which Ctrl-C waits for) and revokes the replaced one if asked.
+    fn keep(
+        &self,
+        w: &Writer<'_>,
+        unwritten: &Unwritten,
+        chosen: Option<String>,
+        workspace: Option<String>,
+    ) -> Result<()> {
+        let (args, credentials) = (self.args, self.credentials);
+        w.printer
+            .success("Web authentication finished successfully!");
+        if let Some(workspace) = &workspace {
+            w.printer.status(format_args!(
+                "Token is connected to the {} workspace.",
+                crate::output::sanitize(workspace)
+            ));
+        }
+        let named = check_login(
+            w.printer,
+            self.api,
+            credentials,
+            args.verify,
+            chosen.is_none(),
+            workspace,
+        )?;
+        let profile = match (chosen, named) {
+            (Some(profile), _) => profile,
+            (None, named) => named.expect("asked for"),
+        };
+
+        // The profile was named after the workspace only now: ask now.
+        let current = w.store.load()?;
+        let previous = current
+            .profile(&profile)
+            .and_then(|p| p.token_id().map(str::to_owned));
+        if let Some(previous) = previous.filter(|id| *id != credentials.token_id)
+            && self.interactive
+            && !args.yes
+            && !self.asked
+        {
+            let question = format!("Profile '{profile}' holds token {previous}. Replace it?");
+            if !prompt::confirm(&question, true)? {
+                return Err(Error::Cancelled);
+            }
+        }
+        let token = NewToken {
+            profile: &profile,
+            credentials,
+            server_url: Some(self.server_url),
+        };
+        let saved = unwritten.write(|| w.save(&token, args.activate))?;
+        if args.delete_existing {
+            w.revoke_replaced(&token, &saved)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// How many times the check of a just-minted token is asked again when the server cannot be

@@ -202,36 +202,41 @@ pub fn with_echo_off<T>(read: impl FnOnce() -> T) -> T {
     value
 }
 
-static HANDLER: OnceLock<fn() -> !> = OnceLock::new();
 static HAVE_TERMIOS: AtomicBool = AtomicBool::new(false);
 /// stdin's terminal settings at start, written once before the handler is installed.
 static mut SAVED_TERMIOS: std::mem::MaybeUninit<libc::termios> = std::mem::MaybeUninit::uninit();
 
-extern "C" fn on_sigint(_: libc::c_int) {
-    if let Some(handler) = HANDLER.get() {
-        handler();
-    }
-}
-
-/// Saves stdin's terminal settings and makes SIGINT call `handler`, which may only use
-/// [`restore_terminal`], [`write_stderr`] and [`exit_now`] (async-signal-safe).
+/// Saves stdin's terminal settings and makes SIGINT call `handler` on a thread of its own, so
+/// that the handler may do anything a thread can (take a lock, revoke a token). SIGINT is
+/// blocked in this thread and in every thread started after it (std resets the mask of child
+/// processes); call this before starting any thread.
 pub fn on_interrupt(handler: fn() -> !) {
-    if HANDLER.set(handler).is_err() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    if INSTALLED.set(()).is_err() {
         return;
     }
-    // SAFETY: tcgetattr writes a termios into the buffer on success; the handler is not
-    // installed yet, so nothing reads it concurrently.
-    unsafe {
+    // SAFETY: tcgetattr writes a termios into the buffer on success; nothing reads it before
+    // the thread below starts. The signal set is initialised by sigemptyset before use.
+    let set = unsafe {
         let saved = &raw mut SAVED_TERMIOS;
         if libc::tcgetattr(0, (*saved).as_mut_ptr()) == 0 {
             HAVE_TERMIOS.store(true, Ordering::SeqCst);
         }
-    }
-    let handler = on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    // SAFETY: the handler only calls async-signal-safe functions.
-    unsafe {
-        libc::signal(libc::SIGINT, handler);
-    }
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::spawn(move || {
+        loop {
+            let mut signal = 0;
+            // SAFETY: `set` is a valid signal set; sigwait writes the signal taken.
+            if unsafe { libc::sigwait(&set, &mut signal) } == 0 && signal == libc::SIGINT {
+                handler();
+            }
+        }
+    });
 }
 
 /// Puts stdin's terminal back as it was at start (echo on, line mode).

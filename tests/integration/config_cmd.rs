@@ -175,7 +175,10 @@ fn a_failed_write_to_stdout_is_an_error_and_a_closed_stderr_is_no_crash() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&status.stderr);
         assert_eq!(status.status.code(), Some(Exit::Failure as i32), "{args:?}");
-        assert!(stderr.contains("to stdout: No space left"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("to stdout: No space left"),
+            "{args:?}: {stderr}"
+        );
         assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
     }
     // stderr closed: the warnings are lost, the command still works (no panic, exit 0).

@@ -328,6 +328,99 @@ fn a_failed_check_after_the_login_is_retried_then_the_token_is_kept() {
     assert_eq!(w.server.count("ClientHello"), 4, "asked 3 times again");
 }
 
+/// The id of the token a way-out line names: "… the new token ak-… was revoked …".
+#[track_caller]
+fn named_token(line: &str) -> String {
+    line.split("the new token ")
+        .nth(1)
+        .and_then(|after| after.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no token named in {line:?}"))
+        .to_owned()
+}
+
+/// After an approved login, a way out that does not write the new token revokes it: a check
+/// that fails for good, here. When revoking fails too, the last line names the token and
+/// where to delete it.
+#[test]
+fn a_check_that_fails_for_good_revokes_the_new_token() {
+    for revoke_fails in [false, true] {
+        let w = Wizard::new();
+        w.server
+            .set_fault("ClientHello", Fault::parse_status("INTERNAL"));
+        if revoke_fails {
+            w.server
+                .set_fault("TokenDelete", Fault::parse_status("UNAVAILABLE"));
+        }
+        let running = w.start(&["--profile", "p"]);
+        w.approve();
+        let run = running.finish(WAIT);
+        run.code(Exit::Failure);
+        let last = run.stderr.lines().last().unwrap();
+        let minted = named_token(last);
+        let (state, said) = if revoke_fails {
+            (TokenState::Valid, "could not be revoked")
+        } else {
+            (TokenState::Revoked, "was revoked")
+        };
+        assert!(last.contains(said), "{}", run.stderr);
+        assert_eq!(w.server.token_state(&minted), Some(state));
+        assert!(!w.t.config.exists());
+    }
+}
+
+/// A write that fails (a file-size limit, as a full disk would): the token goes, the file
+/// stays as it was. The limit lets the browser script (a child) write its few bytes.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_revokes_the_new_token() {
+    use std::os::unix::process::CommandExt;
+    let w = Wizard::new();
+    let existing = format!("# {}\n[a]\ntoken_id = \"ak-a\"\n", "x".repeat(4096));
+    w.t.write(&existing);
+    crate::support::make_private(&w.t.config);
+    let mut cmd = w.t.cmd(&["setup", "--profile", "p"]);
+    unsafe {
+        cmd.command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 2048,
+                rlim_max: 2048,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+            Ok(())
+        });
+    }
+    let running = cmd.spawn();
+    w.approve();
+    let run = running.finish(WAIT);
+    run.code(Exit::Failure).stderr_has("File too large");
+    let minted = named_token(run.stderr.lines().last().unwrap());
+    assert_eq!(w.server.token_state(&minted), Some(TokenState::Revoked));
+    assert_eq!(w.t.read(), existing);
+}
+
+/// Ctrl-C while the new token is checked: nothing is written, and the token is revoked before
+/// the process ends.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_the_check_revokes_the_new_token() {
+    let w = Wizard::new();
+    w.server.set_fault("ClientHello", Some(Fault::Hang));
+    let running = w.start(&["--profile", "p"]);
+    w.approve();
+    running.wait_for("Web authentication finished successfully!", WAIT);
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    let run = running.finish(WAIT);
+    run.code(Exit::Interrupted)
+        .stderr_has("error: interrupted; nothing was written");
+    let last = run.stderr.lines().last().unwrap();
+    assert!(last.starts_with("note: the new token "), "{}", run.stderr);
+    assert_eq!(
+        w.server.token_state(&named_token(last)),
+        Some(TokenState::Revoked)
+    );
+    assert!(!w.t.config.exists());
+}
+
 #[test]
 fn a_server_that_forgot_the_flow_ends_it_with_the_fix() {
     let w = Wizard::new();
