@@ -51,6 +51,50 @@ impl Location {
     }
 }
 
+/// What asking the server about a token came to, in the one word every `--json` document,
+/// the STATUS column of `profile list --check` and `doctor` use for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The server accepts the token.
+    Ok,
+    /// The server refuses it (revoked, expired, never valid), or the login was denied.
+    Rejected,
+    Unreachable,
+    TimedOut,
+    /// No token (an id and a secret) to ask about.
+    NoToken,
+    /// The server URL cannot be used: not a URL, or not Modal's API.
+    Misconfigured,
+    /// Not asked: `--no-verify`, or plain http:// to another machine.
+    NotAsked,
+    /// The server answered with another error.
+    Error,
+}
+
+impl Outcome {
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Rejected => "rejected",
+            Self::Unreachable => "unreachable",
+            Self::TimedOut => "timed_out",
+            Self::NoToken => "no_token",
+            Self::Misconfigured => "misconfigured",
+            Self::NotAsked => "not_asked",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// An error as `--json` documents carry it: its word, its message and its hint.
+#[derive(Debug, serde::Serialize)]
+pub struct Described {
+    pub kind: Outcome,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}:{}:{}: {message}", .at.line, .at.column)]
@@ -302,6 +346,33 @@ impl Error {
             Self::Unwritten { source, .. } => source.exit(),
             Self::BrokenPipe => Exit::Ok,
             _ => Exit::Failure,
+        }
+    }
+
+    /// This error for a `--json` document.
+    pub fn described(&self) -> Described {
+        Described {
+            kind: self.outcome(),
+            message: self.to_string(),
+            hint: self.hint(),
+        }
+    }
+
+    /// The word for what this error made of asking the server ([`Outcome`]).
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Self::Rejected { .. } | Self::Denied { .. } => Outcome::Rejected,
+            Self::Unreachable {
+                failure: NetFailure::Timeout(_),
+                ..
+            }
+            | Self::TimedOut { .. } => Outcome::TimedOut,
+            Self::Unreachable { .. } => Outcome::Unreachable,
+            Self::NoCredentials { .. } => Outcome::NoToken,
+            Self::NotModalApi { .. } | Self::InvalidServerUrl { .. } => Outcome::Misconfigured,
+            Self::ClearTextServer { .. } => Outcome::NotAsked,
+            Self::Unwritten { source, .. } => source.outcome(),
+            _ => Outcome::Error,
         }
     }
 

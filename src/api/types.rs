@@ -62,7 +62,9 @@ pub struct TokenInfo {
     pub expires_at: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serialized as `{"kind": "user" | "service_user", ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Identity {
     User {
         id: String,

@@ -6,78 +6,60 @@ use std::time::Duration;
 use super::Context;
 use crate::api::{self, Credentials};
 use crate::config::Config;
-use crate::error::{Error, NetFailure, Result};
+use crate::error::{Error, Outcome, Result};
 
 /// How long one profile's check may take (connecting included).
 pub const PER_PROFILE: Duration = Duration::from_secs(5);
 
-/// What the server said about one profile's token.
+/// What the server said about one profile's token, and the URL that was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// Valid; the username the server answered.
-    Ok {
-        workspace: String,
-    },
-    Rejected,
-    Unreachable,
-    TimedOut,
-    /// The server answered something else (the gRPC code's name).
-    Failed(String),
-    /// The profile has no token id or secret.
-    NoToken,
-    /// The profile's server URL is not a URL.
-    Misconfigured,
-    /// Not asked: the server is plain http:// on another machine (MODAL_SETUP_ALLOW_HTTP).
-    ClearText,
+pub struct Checked {
+    pub outcome: Outcome,
+    /// With `ok`: the workspace the server answered; with `error`: the gRPC code's name.
+    pub detail: Option<String>,
+    pub server_url: Option<String>,
 }
 
-impl Status {
-    /// The word for the JSON `status` field.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Ok { .. } => "ok",
-            Self::Rejected => "rejected",
-            Self::Unreachable => "unreachable",
-            Self::TimedOut => "timed out",
-            Self::Failed(_) => "error",
-            Self::NoToken => "no token",
-            Self::Misconfigured => "misconfigured",
-            Self::ClearText => "not asked: http",
+impl Checked {
+    fn new(outcome: Outcome, server_url: Option<String>) -> Self {
+        Self {
+            outcome,
+            detail: None,
+            server_url,
         }
+    }
+
+    fn of(result: std::result::Result<String, std::sync::Arc<Error>>, asked: String) -> Self {
+        let (outcome, detail) = match result {
+            Ok(workspace) => (Outcome::Ok, Some(workspace)),
+            Err(error) => (
+                error.outcome(),
+                match &*error {
+                    Error::Server { code, .. } => Some(code.clone()),
+                    Error::ClientRefused { .. } => Some("FAILED_PRECONDITION".into()),
+                    _ => None,
+                },
+            ),
+        };
+        Self {
+            outcome,
+            detail,
+            server_url: Some(asked),
+        }
+    }
+
+    /// The workspace, when the server accepted the token.
+    pub fn workspace(&self) -> Option<&str> {
+        self.detail.as_deref().filter(|_| self.outcome == Outcome::Ok)
     }
 
     /// What the STATUS column shows: the JSON's word, with the code of an error.
     pub fn shown(&self) -> String {
-        match self {
-            Self::Failed(code) => format!("error {code}"),
-            other => other.code().to_owned(),
+        match (&self.outcome, &self.detail) {
+            (Outcome::Error, Some(code)) => format!("error {code}"),
+            (outcome, _) => outcome.word().to_owned(),
         }
     }
-
-    fn of(result: std::result::Result<String, std::sync::Arc<Error>>) -> Self {
-        let error = match result {
-            Ok(workspace) => return Self::Ok { workspace },
-            Err(error) => error,
-        };
-        match &*error {
-            Error::Rejected { .. } => Self::Rejected,
-            Error::Unreachable {
-                failure: NetFailure::Timeout(_),
-                ..
-            } => Self::TimedOut,
-            Error::Server { code, .. } => Self::Failed(code.clone()),
-            Error::ClientRefused { .. } => Self::Failed("FAILED_PRECONDITION".into()),
-            Error::NotModalApi { .. } | Error::InvalidServerUrl { .. } => Self::Misconfigured,
-            _ => Self::Unreachable,
-        }
-    }
-}
-
-/// One profile's check: its status and the server URL that was asked.
-#[derive(Clone, Debug)]
-pub struct Checked {
-    pub status: Status,
-    pub server_url: Option<String>,
 }
 
 /// The status of every profile of `config`, in the file's order.
@@ -94,28 +76,23 @@ pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
         let credentials = match (profile.token_id(), profile.token_secret()) {
             (Some(token_id), Some(secret)) => Credentials::new(token_id, secret),
             _ => {
-                checked.push(Checked {
-                    status: Status::NoToken,
-                    server_url: None,
-                });
+                checked.push(Checked::new(Outcome::NoToken, None));
                 continue;
             }
         };
         match ctx.server(&server_url) {
             Ok(server) => {
-                checked.push(Checked {
-                    status: Status::TimedOut,
-                    server_url: Some(server.candidates[0].url.clone()),
-                });
+                let asked = server.candidates[0].url.clone();
+                checked.push(Checked::new(Outcome::TimedOut, Some(asked)));
                 lookups.push((index, server, credentials));
             }
-            Err(error) => checked.push(Checked {
-                status: match error {
-                    Error::ClearTextServer { .. } => Status::ClearText,
-                    _ => Status::Misconfigured,
+            Err(error) => checked.push(Checked::new(
+                match error.outcome() {
+                    Outcome::NotAsked => Outcome::NotAsked,
+                    _ => Outcome::Misconfigured,
                 },
-                server_url: Some(crate::output::sanitize(&server_url.value)),
-            }),
+                Some(crate::output::sanitize(&server_url.value)),
+            )),
         }
     }
     let (indices, jobs): (Vec<usize>, Vec<_>) = lookups
@@ -126,10 +103,7 @@ pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
         .into_iter()
         .zip(api::lookup_usernames(jobs, &settings)?)
     {
-        checked[index] = Checked {
-            status: Status::of(lookup.result),
-            server_url: Some(lookup.asked),
-        };
+        checked[index] = Checked::of(lookup.result, lookup.asked);
     }
     Ok(checked)
 }

@@ -1,6 +1,10 @@
 //! `config show` and `config path`: the settings in effect and where each came from.
+//!
+//! [`Shown`] is how every `--json` document shows the settings in effect (`config show`,
+//! `token info`, `doctor`): each value flat, a string or null, as Modal's `config show`
+//! prints them, and `origins`, where each came from (null when unset), with the same keys.
 
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use std::path::PathBuf;
 
@@ -11,29 +15,57 @@ use crate::output::Printer;
 /// How the secret is shown, as Modal's `config show` does.
 const REDACTED: &str = "***";
 
-/// `config show`: the settings `resolved` (by the caller), with their origins if asked.
-///
-/// The JSON has one shape whatever the flags: each setting a string or null, as Modal's
-/// `config show` prints them (the SDK users' scripts and Modal's read the same keys), and
-/// `origins`, where each came from (null when unset).
-pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: bool) -> Result<()> {
-    let rows = rows(resolved);
-    if json {
-        let mut object = Map::new();
-        let mut origins = Map::new();
-        for (key, value) in rows {
-            let (value, origin) = match value {
-                Some((value, origin)) => (Value::String(value), Value::String(origin.to_string())),
-                None => (Value::Null, Value::Null),
-            };
-            object.insert(key.to_owned(), value);
-            origins.insert(key.to_owned(), origin);
+/// The settings in effect, for JSON: values flat, origins beside them.
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    #[serde(flatten)]
+    values: Values<Option<String>>,
+    origins: Values<Option<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Values<T> {
+    profile: T,
+    config_path: T,
+    server_url: T,
+    token_id: T,
+    token_secret: T,
+    environment: T,
+}
+
+impl<T> Values<T> {
+    /// From the six values in the order of [`rows`].
+    fn of([profile, config_path, server_url, token_id, token_secret, environment]: [T; 6]) -> Self {
+        Self {
+            profile,
+            config_path,
+            server_url,
+            token_id,
+            token_secret,
+            environment,
         }
-        object.insert("origins".to_owned(), Value::Object(origins));
-        let text = serde_json::to_string_pretty(&object).expect("plain data serializes");
+    }
+}
+
+impl Shown {
+    pub fn of(resolved: &Resolved) -> Self {
+        let pairs = rows(resolved).map(|(_, value)| value.map(|(v, o)| (v, o.to_string())).unzip());
+        Self {
+            values: Values::of(pairs.clone().map(|(value, _)| value)),
+            origins: Values::of(pairs.map(|(_, origin)| origin)),
+        }
+    }
+}
+
+/// `config show`: the settings `resolved` (by the caller), with their origins if asked. The
+/// JSON ([`Shown`]) has one shape whatever the flags.
+pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: bool) -> Result<()> {
+    if json {
+        let text = serde_json::to_string_pretty(&Shown::of(resolved)).expect("plain data serializes");
         printer.data(&text)?;
         return Ok(());
     }
+    let rows = rows(resolved);
     // Text from the file or the environment: it cannot act on the terminal.
     let cells: Vec<(&str, String, Option<String>)> = rows
         .into_iter()
@@ -69,9 +101,9 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
 
 type Row = (&'static str, Option<(String, Origin)>);
 
-fn rows(resolved: &Resolved) -> Vec<Row> {
+fn rows(resolved: &Resolved) -> [Row; 6] {
     let shown = |s: &Option<Sourced<String>>| s.clone().map(|s| (s.value, s.origin));
-    vec![
+    [
         (
             "profile",
             Some((

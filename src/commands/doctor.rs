@@ -6,17 +6,19 @@
 //!
 //! The clients' rules are in [`crate::config::clients`]; this file only shows what they give.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::token::AskServer;
 use crate::api::{Credentials, Identity, TokenInfo};
 use crate::config::clients::{self, Client, Finding, Reading};
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
-use crate::error::{Error, Result};
+use crate::commands::config::Shown;
+use crate::error::{Described, Error, Outcome, Result};
 use crate::output::{Printer, sanitize, shell_word, shown};
 
 /// What the caller found out about the config file, offline.
@@ -31,7 +33,9 @@ pub struct FileFacts {
     pub inactive_tokens: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a check of the troubleshooting list came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 enum Status {
     Ok,
     Warn,
@@ -39,18 +43,8 @@ enum Status {
     Skipped,
 }
 
-impl Status {
-    fn key(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Warn => "warn",
-            Self::Fail => "fail",
-            Self::Skipped => "skipped",
-        }
-    }
-}
-
 /// One check of the troubleshooting list.
+#[derive(Serialize)]
 struct Check {
     name: &'static str,
     status: Status,
@@ -93,15 +87,14 @@ pub fn doctor(
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     let problems = findings.len() + failed;
     if json {
-        let report = as_json(
+        printer.data(as_json(
             resolved,
             readings,
             &findings,
             &checks,
             &server,
             problems == 0,
-        );
-        printer.data(serde_json::to_string_pretty(&report).expect("plain data serializes"))?;
+        ))?;
     } else {
         printer.data(as_text(resolved, readings, &findings, &checks))?;
     }
@@ -415,6 +408,51 @@ fn as_text(
     out
 }
 
+/// `doctor --json`: the settings in effect ([`Shown`]), each client's column, the findings,
+/// the checks, what the server said, and the verdict.
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    settings: Shown,
+    clients: BTreeMap<&'static str, ColumnJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    checks: &'a [Check],
+    server: ServerJson,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct ColumnJson<'a> {
+    profile: &'a Option<String>,
+    token_id: &'a Option<String>,
+    token_secret: Option<&'static str>,
+    server_url: &'a str,
+    environment: &'a Option<String>,
+    usable: bool,
+    problem: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    clients: Vec<&'static str>,
+    problem: &'a str,
+    fix: &'a str,
+}
+
+/// What the server said of the token in effect: its word ([`Outcome`]), and what it told.
+#[derive(Serialize)]
+struct ServerJson {
+    status: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Described>,
+}
+
 fn as_json(
     resolved: &Resolved,
     readings: &[Reading],
@@ -422,58 +460,61 @@ fn as_json(
     checks: &[Check],
     server: &Server,
     ok: bool,
-) -> Value {
-    let mut clients = serde_json::Map::new();
+) -> String {
     let columns = columns(resolved, readings);
     let keys = std::iter::once("modal-setup").chain(Client::ALL.iter().map(|c| c.key()));
-    for (key, column) in keys.zip(columns) {
-        clients.insert(
-            key.to_owned(),
-            json!({
-                "profile": column.profile,
-                "token_id": column.token_id,
-                "token_secret": (column.secret != "(none)").then_some(column.secret),
-                "server_url": column.server_url,
-                "environment": column.environment,
-                "usable": column.problem.is_none(),
-                "problem": column.problem,
-            }),
-        );
-    }
-    let server = match server {
-        Server::Valid(info) => json!({
-            "status": "valid",
-            "token_id": info.token_id,
-            "workspace": info.workspace_name,
-            "expires_at": info.expires_at.map(crate::time::rfc3339),
-        }),
-        Server::Failed(error @ Error::Rejected { .. }) => {
-            json!({ "status": "rejected", "message": error.to_string() })
-        }
-        Server::Failed(error) => json!({ "status": "unreachable", "message": error.to_string() }),
-        Server::NoToken => json!({ "status": "no_token" }),
-        Server::Skipped => json!({ "status": "skipped" }),
+    let clients = keys
+        .zip(&columns)
+        .map(|(key, column)| {
+            let json = ColumnJson {
+                profile: &column.profile,
+                token_id: &column.token_id,
+                token_secret: (column.secret != "(none)").then_some(column.secret),
+                server_url: &column.server_url,
+                environment: &column.environment,
+                usable: column.problem.is_none(),
+                problem: &column.problem,
+            };
+            (key, json)
+        })
+        .collect();
+    let status = |status| ServerJson {
+        status,
+        token_id: None,
+        workspace: None,
+        expires_at: None,
+        error: None,
     };
-    json!({
-        "config_path": {
-            "value": resolved.config_path.value.display().to_string(),
-            "origin": resolved.config_path.origin.to_string(),
+    let server = match server {
+        Server::Valid(info) => ServerJson {
+            token_id: Some(info.token_id.clone()),
+            workspace: Some(info.workspace_name.clone()),
+            expires_at: info.expires_at.map(crate::time::rfc3339),
+            ..status(Outcome::Ok)
         },
-        "clients": clients,
-        "findings": findings.iter().map(|f| json!({
-            "clients": f.clients.iter().map(|c| c.key()).collect::<Vec<_>>(),
-            "problem": f.what,
-            "fix": f.fix,
-        })).collect::<Vec<_>>(),
-        "checks": checks.iter().map(|c| json!({
-            "name": c.name,
-            "status": c.status.key(),
-            "message": c.message,
-            "fix": c.fix,
-        })).collect::<Vec<_>>(),
-        "server": server,
-        "ok": ok,
-    })
+        Server::Failed(error) => ServerJson {
+            error: Some(error.described()),
+            ..status(error.outcome())
+        },
+        Server::NoToken => status(Outcome::NoToken),
+        Server::Skipped => status(Outcome::NotAsked),
+    };
+    let report = Report {
+        settings: Shown::of(resolved),
+        clients,
+        findings: findings
+            .iter()
+            .map(|f| FindingJson {
+                clients: f.clients.iter().map(|c| c.key()).collect(),
+                problem: &f.what,
+                fix: &f.fix,
+            })
+            .collect(),
+        checks,
+        server,
+        ok,
+    };
+    serde_json::to_string_pretty(&report).expect("plain data serializes")
 }
 
 /// `doctor` in process: the server is a function.

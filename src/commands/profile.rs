@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::Context;
-use super::check::{Checked, Status};
+use super::check::Checked;
+use crate::error::Outcome;
 use crate::api::Credentials;
 use crate::config::resolve::Sourced;
 use crate::config::store::Store;
@@ -38,9 +39,9 @@ struct ListedProfile<'a> {
     active: bool,
     token_id: Option<&'a str>,
     server_url: Option<&'a str>,
-    /// With `--check`: "ok", "rejected", "unreachable", "timed out", "error" or "no token".
+    /// With `--check`: the word for what the server said ([`Outcome`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'static str>,
+    status: Option<Outcome>,
     /// With `--check`: the workspace the server reported (null unless the status is "ok").
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace: Option<Option<String>>,
@@ -66,12 +67,9 @@ pub fn list(
     let failed = checked.as_ref().map(|checked| {
         let held: Vec<&Checked> = checked
             .iter()
-            .filter(|c| c.status != crate::commands::check::Status::NoToken)
+            .filter(|c| c.outcome != Outcome::NoToken)
             .collect();
-        let failed = held
-            .iter()
-            .filter(|c| !matches!(c.status, crate::commands::check::Status::Ok { .. }))
-            .count();
+        let failed = held.iter().filter(|c| c.outcome != Outcome::Ok).count();
         (failed, held.len())
     });
     let statuses: Vec<Option<Checked>> = match checked {
@@ -86,13 +84,10 @@ pub fn list(
             active: p.name() == in_effect,
             token_id: p.token_id(),
             server_url: p.server_url(),
-            status: status.as_ref().map(|c| c.status.code()),
-            workspace: status.as_ref().map(|c| match &c.status {
-                Status::Ok { workspace } => Some(workspace.clone()),
-                _ => None,
-            }),
+            status: status.as_ref().map(|c| c.outcome),
+            workspace: status.as_ref().map(|c| c.workspace().map(str::to_owned)),
             asked: status.as_ref().map(|c| c.server_url.clone()),
-            shown_status: status.as_ref().map(|c| c.status.shown()),
+            shown_status: status.as_ref().map(Checked::shown),
         })
         .collect();
     match format {

@@ -40,7 +40,7 @@ fn a_token_every_client_uses_and_the_server_accepts_exits_0() {
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     let json: Value = serde_json::from_str(&t.run(&["doctor", "--json"]).stdout).unwrap();
     assert_eq!(json["ok"], true);
-    assert_eq!(json["server"]["status"], "valid");
+    assert_eq!(json["server"]["status"], "ok");
     for client in ["modal-setup", "python", "js", "go"] {
         assert_eq!(json["clients"][client]["token_id"], id.as_str(), "{client}");
         assert_eq!(json["clients"][client]["usable"], true, "{client}");

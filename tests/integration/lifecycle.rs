@@ -117,19 +117,21 @@ fn token_info_json_field_by_field() {
     run.success();
     let info: Value = serde_json::from_str(&run.stdout).unwrap();
     let path = t.config.display().to_string();
-    assert_eq!(info["token_id"]["value"], id.as_str());
+    // Values flat, where each came from under `origins` (as `config show --json`).
+    assert_eq!(info["token_id"], id.as_str());
     assert_eq!(
-        info["token_id"]["origin"],
+        info["origins"]["token_id"],
         format!("profile 'ws' in {path}")
     );
+    assert_eq!(info["token_secret"], "***");
     assert_eq!(
-        info["token_secret"],
-        serde_json::json!({ "origin": format!("profile 'ws' in {path}") })
+        info["origins"]["token_secret"],
+        format!("profile 'ws' in {path}")
     );
-    assert_eq!(info["profile"]["value"], "ws");
-    assert_eq!(info["server_url"]["value"], server.url());
+    assert_eq!(info["profile"], "ws");
+    assert_eq!(info["server_url"], server.url());
     assert_eq!(
-        info["server_url"]["origin"],
+        info["origins"]["server_url"],
         "MODAL_SERVER_URL environment variable"
     );
     assert_eq!(info["config_path"], path.as_str());
@@ -521,8 +523,8 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
         [
             ("good", "ok", Value::from("demo-workspace")),
             ("revoked", "rejected", Value::Null),
-            ("empty", "no token", Value::Null),
-            ("hangs", "timed out", Value::Null),
+            ("empty", "no_token", Value::Null),
+            ("hangs", "timed_out", Value::Null),
             ("down", "unreachable", Value::Null),
         ]
     );
@@ -564,7 +566,7 @@ fn profile_list_check_reports_every_profile_within_a_bound() {
             server.url()
         ]
     );
-    assert_eq!(columns(lines[4])[..4], ["hangs", "ak-h", "timed out", "-"]);
+    assert_eq!(columns(lines[4])[..4], ["hangs", "ak-h", "timed_out", "-"]);
     // Without --check it stays offline.
     let before = server.count("WorkspaceNameLookup");
     t.run(&["profile", "list"]).success();
@@ -942,7 +944,7 @@ fn token_info_json_is_whole_when_the_server_check_fails() {
     unreachable.code(Exit::Failure);
     let json: Value = serde_json::from_str(&unreachable.stdout).expect("whole JSON");
     assert_eq!(json["verified"], false);
-    assert_eq!(json["token_id"]["value"], id.as_str());
+    assert_eq!(json["token_id"], id.as_str());
     assert_eq!(json["error"]["kind"], "unreachable");
     server.set_token_state(&id, TokenState::Revoked);
     let rejected = t.run(&["token", "info", "--json"]);

@@ -34,3 +34,4 @@ mod store;
 mod suggestions;
 mod tls;
 mod token_set;
+mod vocabulary;

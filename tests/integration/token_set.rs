@@ -611,7 +611,7 @@ fn a_token_never_goes_in_clear_text_to_another_machine_unless_allowed() {
     t.cmd(&["profile", "list", "--check"])
         .env("MODAL_SERVER_URL", "http://192.0.2.1:8080")
         .run()
-        .stdout_is("  PROFILE  TOKEN ID  STATUS           WORKSPACE  SERVER\n• a        ak-1      not asked: http  -          http://192.0.2.1:8080\n");
+        .stdout_is("  PROFILE  TOKEN ID  STATUS     WORKSPACE  SERVER\n• a        ak-1      not_asked  -          http://192.0.2.1:8080\n");
     // Loopback is never refused: the call is made (and fails to connect: nothing listens).
     // (MODAL_SETUP_ALLOW_HTTP=1 lifting the refusal is not tried: the tests reach no other
     // machine.)

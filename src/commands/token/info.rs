@@ -1,12 +1,13 @@
 //! `token info`: the credentials in effect, where each came from, and what the server says
 //! (TokenInfoGet).
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::api::{Credentials, Identity, TokenInfo};
+use crate::commands::config::Shown;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
-use crate::error::{Error, Result};
+use crate::error::{Described, Error, Result};
 use crate::output::{Printer, shell_word};
 
 /// Asks the server about a token (TokenInfoGet); `None` for `--no-verify`.
@@ -16,7 +17,11 @@ pub type AskServer<'a> = Option<&'a dyn Fn(&Credentials) -> Result<TokenInfo>>;
 /// `ask` learns from the server.
 pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'_>) -> Result<()> {
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
-        return Err(no_token(resolved));
+        let error = no_token(resolved);
+        if json {
+            printer.data(Report::of(resolved, None, Some(&error)))?;
+        }
+        return Err(error);
     };
     let from_env = |origin: &Origin| matches!(origin, Origin::Env(_));
     match (from_env(&token_id.origin), from_env(&token_secret.origin)) {
@@ -66,14 +71,7 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
             // JSON stays whole: what is known locally, `verified: false` and the error; the
             // exit code is the error's.
             Err(error) if json => {
-                let mut local = as_json(resolved, None, both_env);
-                local["error"] = json!({
-                    "kind": error_kind(&error),
-                    "message": error.to_string(),
-                    "hint": error.hint(),
-                });
-                printer
-                    .data(serde_json::to_string_pretty(&local).expect("plain data serializes"))?;
+                printer.data(Report::of(resolved, None, Some(&error)))?;
                 return Err(error);
             }
             Err(error) => {
@@ -86,8 +84,7 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
     };
     local()?;
     if json {
-        let json = as_json(resolved, info.as_ref(), both_env);
-        printer.data(serde_json::to_string_pretty(&json).expect("plain data serializes"))?;
+        printer.data(Report::of(resolved, info.as_ref(), None))?;
     } else {
         let mut lines = info.as_ref().map(server_lines).unwrap_or_default();
         if both_env {
@@ -102,20 +99,6 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
     Ok(())
 }
 
-/// What kind of failure, for scripts: `rejected`, `timed_out`, `unreachable` or `error`.
-fn error_kind(error: &Error) -> &'static str {
-    match error {
-        Error::Rejected { .. } => "rejected",
-        Error::Unreachable {
-            failure: crate::error::NetFailure::Timeout(_),
-            ..
-        } => "timed_out",
-        Error::Unreachable { .. } => "unreachable",
-        _ => "error",
-    }
-}
-
-/// The variables the credentials in effect came from, for the hint when they are rejected.
 /// What to change when the server rejects a token the environment supplies, in part or whole:
 /// one variable is "it", two are "them", and an id and a secret from different places are
 /// said to be so.
@@ -238,38 +221,50 @@ fn server_lines(info: &TokenInfo) -> Vec<String> {
     lines
 }
 
-fn as_json(resolved: &Resolved, info: Option<&TokenInfo>, both_env: bool) -> Value {
-    let token_id = resolved.token_id.as_ref().expect("checked by the caller");
-    let secret = resolved
-        .token_secret
-        .as_ref()
-        .expect("checked by the caller");
-    let identity = |identity: &Identity| match identity {
-        Identity::User { id, name } => json!({ "kind": "user", "id": id, "name": name }),
-        Identity::ServiceUser {
-            id,
-            name,
-            created_by,
-        } => json!({ "kind": "service_user", "id": id, "name": name, "created_by": created_by }),
-    };
-    json!({
-        "token_id": { "value": token_id.value, "origin": token_id.origin.to_string() },
-        "token_secret": { "origin": secret.origin.to_string() },
-        "profile": { "value": resolved.profile.value, "origin": resolved.profile.origin.to_string() },
-        "server_url": { "value": resolved.server_url.value, "origin": resolved.server_url.origin.to_string() },
-        "config_path": resolved.config_path.value.display().to_string(),
-        "using_environment_variables": both_env,
-        "verified": info.is_some(),
-        "server": info.map(|info| json!({
-            "token_name": info.token_name,
-            "workspace": info.workspace_name,
-            "workspace_id": info.workspace_id,
-            "identity": info.identity.as_ref().map(identity),
-            // RFC 3339 for machines; the text output keeps the friendly form.
-            "created_at": info.created_at.map(crate::time::rfc3339),
-            "expires_at": info.expires_at.map(crate::time::rfc3339),
-        })),
-    })
+/// `token info --json`: the settings in effect ([`Shown`]), whether the token was verified,
+/// what the server said, or the error.
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    settings: Shown,
+    using_environment_variables: bool,
+    verified: bool,
+    server: Option<Answer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Described>,
+}
+
+/// What TokenInfoGet said, times in RFC 3339 (the text output keeps the friendly form).
+#[derive(Serialize)]
+struct Answer<'a> {
+    token_name: &'a Option<String>,
+    workspace: &'a str,
+    workspace_id: &'a str,
+    identity: &'a Option<Identity>,
+    created_at: Option<String>,
+    expires_at: Option<String>,
+}
+
+impl<'a> Report<'a> {
+    fn of(resolved: &Resolved, info: Option<&'a TokenInfo>, error: Option<&Error>) -> String {
+        let from_env = |origin: Option<&Origin>| matches!(origin, Some(Origin::Env(_)));
+        let report = Report {
+            settings: Shown::of(resolved),
+            using_environment_variables: from_env(resolved.token_id.as_ref().map(|s| &s.origin))
+                && from_env(resolved.token_secret.as_ref().map(|s| &s.origin)),
+            verified: info.is_some(),
+            server: info.map(|info| Answer {
+                token_name: &info.token_name,
+                workspace: &info.workspace_name,
+                workspace_id: &info.workspace_id,
+                identity: &info.identity,
+                created_at: info.created_at.map(crate::time::rfc3339),
+                expires_at: info.expires_at.map(crate::time::rfc3339),
+            }),
+            error: error.map(Error::described),
+        };
+        serde_json::to_string_pretty(&report).expect("plain data serializes")
+    }
 }
 
 /// `token info` in process: the server is a function here.
@@ -278,6 +273,7 @@ mod tests {
     use super::*;
     use crate::output::Verbosity;
     use crate::testing::resolved;
+    use serde_json::Value;
 
     const FILE: &str = "[a]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nactive = true\n";
 
@@ -368,7 +364,7 @@ mod tests {
         assert!(matches!(error, Error::Rejected { .. }));
         let json: Value = serde_json::from_str(&printer.captured().stdout).unwrap();
         assert_eq!(json["verified"], false);
-        assert_eq!(json["token_id"]["value"], "ak-env");
+        assert_eq!(json["token_id"], "ak-env");
         assert_eq!(json["error"]["kind"], "rejected");
         assert!(
             json["error"]["hint"]
