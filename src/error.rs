@@ -383,7 +383,7 @@ impl Error {
             Ok(()) => format!("the new token {token_id} was revoked, so none is left unused"),
             Err(why) => format!(
                 "the new token {token_id} could not be revoked ({}) and stays valid with nobody holding it: delete it on the tokens page of the Modal dashboard",
-                crate::output::sanitize(why)
+                crate::text::sanitize(why)
             ),
         }
     }
@@ -517,7 +517,7 @@ impl Error {
             Self::Server { .. } => "the server had a problem; try again later".into(),
             Self::InvalidServerUrl { url, origin, .. } => format!(
                 "the {origin} holds '{}'; write it as https://host[:port] (Modal's is https://api.modal.com)",
-                crate::output::sanitize(url)
+                crate::text::sanitize(url)
             ),
             Self::Bind { port: 0, .. } => "check that the loopback interface is up".into(),
             Self::Bind { .. } => "pick another --port, or leave it out to use a free one".into(),

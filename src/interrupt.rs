@@ -8,22 +8,13 @@
 //! written yet is revoked first ([`Unwritten`]): none is left alive without a word.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::config::store::{self, Phase};
 use crate::platform;
 
-/// Where the config file's writer is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Phase {
-    NothingWritten = 0,
-    Writing = 1,
-    Written = 2,
-}
-
-static PHASE: AtomicU8 = AtomicU8::new(Phase::NothingWritten as u8);
 static STDERR_IS_TERMINAL: AtomicBool = AtomicBool::new(false);
 
 const NOTHING: &[u8] = b"\nerror: interrupted; nothing was written\n";
@@ -40,10 +31,10 @@ fn on_interrupt() -> ! {
     }
     // Waits for a write of the new token in progress: then it is written, and nothing pends.
     let pending = unwritten().take();
-    let message = match PHASE.load(Ordering::SeqCst) {
-        0 => NOTHING,
-        1 => WRITING,
-        _ => WRITTEN,
+    let message = match store::phase() {
+        Phase::NothingWritten => NOTHING,
+        Phase::Writing => WRITING,
+        Phase::Written => WRITTEN,
     };
     platform::write_stderr(message);
     if let Some(token) = pending {
@@ -146,9 +137,4 @@ impl Unwritten {
 pub fn install() {
     STDERR_IS_TERMINAL.store(std::io::stderr().is_terminal(), Ordering::SeqCst);
     platform::on_interrupt(on_interrupt);
-}
-
-/// Tells the handler where the config file's writer is.
-pub fn set_phase(phase: Phase) {
-    PHASE.store(phase as u8, Ordering::SeqCst);
 }

@@ -22,24 +22,37 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// The library's face is below: [`Resolver`] and the types it gives. The modules marked
+// `doc(hidden)` are public only for the binary (src/main.rs), the tests, the benches and the
+// examples; they are not part of the face and may change at any time.
+#[doc(hidden)]
 pub mod api;
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod commands;
+#[doc(hidden)]
 pub mod config;
+#[doc(hidden)]
 pub mod env;
-pub mod error;
+mod error;
+#[doc(hidden)]
 pub mod flow;
-pub mod http;
+#[doc(hidden)]
 pub mod interrupt;
+#[doc(hidden)]
 pub mod output;
+#[doc(hidden)]
 pub mod platform;
-pub mod prompt;
-pub mod secret;
-pub mod server_url;
+mod prompt;
+mod secret;
+mod server_url;
 #[cfg(test)]
 mod testing;
+mod text;
+#[doc(hidden)]
 pub mod time;
-pub mod token_format;
+mod token_format;
 
 use std::path::PathBuf;
 

@@ -137,7 +137,7 @@ impl ServerUrl {
 
 /// One URL; the error is the problem, to be said with where the URL came from.
 pub fn parse_candidate(url: &str) -> Result<Candidate, String> {
-    let quoted = crate::output::sanitize(url);
+    let quoted = crate::text::sanitize(url);
     let uri: http::Uri = url
         .parse()
         .map_err(|_| format!("'{quoted}' is not a URL"))?;

@@ -10,8 +10,8 @@ use super::wire::{
 };
 use super::{headers, status};
 use crate::error::{Error, Result};
-use crate::output::sanitize;
 use crate::secret::Secret;
+use crate::text::sanitize;
 
 /// At most this many warnings of one answer are shown.
 const MAX_WARNINGS: usize = 5;

@@ -8,8 +8,8 @@ use tonic::Code;
 
 use super::types::Rpc;
 use crate::error::{Error, NetFailure};
-use crate::output::{sanitize, seconds};
 use crate::server_url::{Candidate, ServerUrl};
+use crate::text::{sanitize, seconds};
 
 /// What tonic says when an answer is not gRPC at all: no `grpc-status`, a body that is not
 /// gRPC framing, or HTTP/2 broken the way only a non-gRPC server breaks it.

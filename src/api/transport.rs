@@ -146,7 +146,7 @@ impl Proxies {
                 failure: crate::error::NetFailure::Other,
                 detail: format!(
                     "{variable} holds '{}', which {}; fix or unset it",
-                    crate::output::sanitize(value),
+                    crate::text::sanitize(value),
                     match value.parse::<http::Uri>() {
                         Ok(_) => "is not a proxy URL (http://, socks5://, socks5h://, socks4://)",
                         Err(_) => "cannot be read as a URL",
@@ -345,7 +345,7 @@ impl Dialer {
                 failure: crate::error::NetFailure::Timeout(self.timeout),
                 detail: format!(
                     "no connection within {}",
-                    crate::output::seconds(self.timeout)
+                    crate::text::seconds(self.timeout)
                 ),
             }),
         }

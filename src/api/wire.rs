@@ -6,7 +6,7 @@
 tonic::include_proto!("modal.client");
 
 use super::types::Identity;
-use crate::output::sanitize;
+use crate::text::sanitize;
 
 impl From<token_info_get_response::Identity> for Identity {
     fn from(identity: token_info_get_response::Identity) -> Self {

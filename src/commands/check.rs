@@ -50,7 +50,9 @@ impl Checked {
 
     /// The workspace, when the server accepted the token.
     pub fn workspace(&self) -> Option<&str> {
-        self.detail.as_deref().filter(|_| self.outcome == Outcome::Ok)
+        self.detail
+            .as_deref()
+            .filter(|_| self.outcome == Outcome::Ok)
     }
 
     /// What the STATUS column shows: the JSON's word, with the code of an error.
@@ -66,7 +68,7 @@ impl Checked {
 pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
     // Many servers can mean many sockets at once: use what the hard limit allows (macOS's
     // soft default is 256).
-    crate::flow::loopback::raise_open_file_limit();
+    crate::platform::raise_open_file_limit();
     let mut settings = ctx.api_settings()?;
     settings.timeout = settings.timeout.min(PER_PROFILE);
     let mut checked = Vec::new();
@@ -91,7 +93,7 @@ pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
                     Outcome::NotAsked => Outcome::NotAsked,
                     _ => Outcome::Misconfigured,
                 },
-                Some(crate::output::sanitize(&server_url.value)),
+                Some(crate::text::sanitize(&server_url.value)),
             )),
         }
     }

@@ -35,7 +35,16 @@ struct Values<T> {
 
 impl<T> Values<T> {
     /// From the six values in the order of [`rows`].
-    fn of([profile, config_path, server_url, token_id, token_secret, environment]: [T; 6]) -> Self {
+    fn of(
+        [
+            profile,
+            config_path,
+            server_url,
+            token_id,
+            token_secret,
+            environment,
+        ]: [T; 6],
+    ) -> Self {
         Self {
             profile,
             config_path,
@@ -61,7 +70,8 @@ impl Shown {
 /// JSON ([`Shown`]) has one shape whatever the flags.
 pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: bool) -> Result<()> {
     if json {
-        let text = serde_json::to_string_pretty(&Shown::of(resolved)).expect("plain data serializes");
+        let text =
+            serde_json::to_string_pretty(&Shown::of(resolved)).expect("plain data serializes");
         printer.data(&text)?;
         return Ok(());
     }
@@ -72,8 +82,8 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
         .map(|(key, value)| match value {
             Some((value, origin)) => (
                 key,
-                crate::output::shown(&value).into_owned(),
-                Some(crate::output::shown(&origin.to_string()).into_owned()),
+                crate::text::shown(&value).into_owned(),
+                Some(crate::text::shown(&origin.to_string()).into_owned()),
             ),
             None => (key, "(not set)".to_owned(), None),
         })

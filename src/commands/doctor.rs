@@ -14,12 +14,13 @@ use serde::Serialize;
 
 use super::token::AskServer;
 use crate::api::{Credentials, Identity, TokenInfo};
+use crate::commands::config::Shown;
 use crate::config::clients::{self, Client, Finding, Reading};
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
-use crate::commands::config::Shown;
 use crate::error::{Described, Error, Outcome, Result};
-use crate::output::{Printer, sanitize, shell_word, shown};
+use crate::output::Printer;
+use crate::text::{sanitize, shell_word, shown};
 
 /// What the caller found out about the config file, offline.
 #[derive(Clone, Debug, Default)]

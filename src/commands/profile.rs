@@ -4,15 +4,16 @@ use serde::Serialize;
 
 use super::Context;
 use super::check::Checked;
-use crate::error::Outcome;
 use crate::api::Credentials;
 use crate::config::resolve::Sourced;
 use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
+use crate::error::Outcome;
 use crate::error::{Error, Result};
-use crate::output::{Printer, shell_word, shown};
+use crate::output::Printer;
 use crate::prompt;
+use crate::text::{shell_word, shown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListFormat {

@@ -16,8 +16,9 @@ use crate::error::{Error, NetFailure, Result};
 use crate::flow::browser::{self, BrowserEnv, NotOpened};
 use crate::flow::loopback::Loopback;
 use crate::interrupt::Unwritten;
-use crate::output::{Printer, shell_word};
+use crate::output::Printer;
 use crate::prompt;
+use crate::text::shell_word;
 
 /// The default `--timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -149,7 +150,7 @@ impl Login<'_> {
         if let Some(workspace) = &workspace {
             w.printer.status(format_args!(
                 "Token is connected to the {} workspace.",
-                crate::output::sanitize(workspace)
+                crate::text::sanitize(workspace)
             ));
         }
         let named = check_login(
@@ -222,7 +223,7 @@ fn check_login(
             {
                 printer.debug(format_args!(
                     "the check of the new token failed ({cause}); asking again in {}",
-                    crate::output::seconds(pause)
+                    crate::text::seconds(pause)
                 ));
                 std::thread::sleep(pause);
                 pause *= 2;
@@ -282,7 +283,7 @@ pub fn rotate(
 }
 
 fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
-    let web_url = crate::output::sanitize(&flow.web_url);
+    let web_url = crate::text::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
     printer.required(format_args!(
         "Open this URL to log in to Modal:\n\n    {web_url}\n"
@@ -290,7 +291,7 @@ fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
     if !flow.code.is_empty() {
         printer.required(format_args!(
             "Check that the page shows this code: {}",
-            printer.bold(&crate::output::sanitize(&flow.code))
+            printer.bold(&crate::text::sanitize(&flow.code))
         ));
     }
     match browser::open(&flow.web_url, &args.browser, args.no_browser) {
@@ -341,7 +342,7 @@ fn wait_loop(
     timeout: Duration,
 ) -> Result<Minted> {
     let timed_out = || Error::TimedOut {
-        url: crate::output::sanitize(&flow.web_url),
+        url: crate::text::sanitize(&flow.web_url),
         waited_secs: timeout.as_secs(),
     };
     let mut pause = RETRY_FIRST;
@@ -372,7 +373,7 @@ fn wait_loop(
                 }
                 printer.debug(format_args!(
                     "TokenFlowWait failed ({cause}); asking again in {}",
-                    crate::output::seconds(pause)
+                    crate::text::seconds(pause)
                 ));
                 std::thread::sleep(pause.min(left));
                 pause = (pause * 2).min(RETRY_MAX);

@@ -12,8 +12,9 @@ use crate::config::store::{Store, Written};
 use crate::config::{DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{Env, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Error, Result};
-use crate::output::{Printer, shell_word};
+use crate::output::Printer;
 use crate::server_url::ServerUrl;
+use crate::text::shell_word;
 use crate::token_format::{is_token_id, is_token_secret};
 
 /// What writing a token needs besides the token, resolved by the caller: the file, the
@@ -94,7 +95,7 @@ pub fn profile_from_server(name: String) -> Result<String> {
         what: "profile name from the server",
         problem: format!(
             "the workspace name '{}' is not a valid profile name",
-            crate::output::sanitize(&name)
+            crate::text::sanitize(&name)
         ),
         hint: "nothing was written; run the command again with --profile NAME".into(),
     })?;

@@ -27,9 +27,9 @@ use super::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
 use crate::env::{
     Env, MODAL_ENVIRONMENT, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
 };
-use crate::output::shell_word;
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
+use crate::text::shell_word;
 
 /// The server the SDKs use when nothing names one.
 pub const SDK_DEFAULT_SERVER_URL: &str = "https://api.modal.com:443";
@@ -123,7 +123,7 @@ impl Cause {
                 origin,
             } => format!(
                 "not reach server_url '{}' from the {origin}: {problem}",
-                crate::output::sanitize(url)
+                crate::text::sanitize(url)
             ),
             Self::EmptyVariable(var) => {
                 format!("use the empty {var} as a value (modal-setup and the SDKs ignore it)")
@@ -165,7 +165,7 @@ impl Cause {
 pub fn quoted(names: &[String]) -> String {
     names
         .iter()
-        .map(|n| format!("'{}'", crate::output::shown(n)))
+        .map(|n| format!("'{}'", crate::text::shown(n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -445,7 +445,7 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
             .collect();
         if said.is_empty() {
             let profile = reading.profile.as_deref().map_or("none".to_owned(), |p| {
-                format!("'{}'", crate::output::sanitize(p))
+                format!("'{}'", crate::text::sanitize(p))
             });
             said.push((
                 format!("use another token, server or environment (profile {profile})"),

@@ -45,7 +45,7 @@ impl fmt::Display for Origin {
             Self::Flag(flag) => write!(f, "{flag} flag"),
             Self::Env(var) => write!(f, "{var} environment variable"),
             Self::File { path, profile } => {
-                let profile = crate::output::shown(profile);
+                let profile = crate::text::shown(profile);
                 write!(f, "profile '{profile}' in {}", path.display())
             }
             Self::Active { path } => write!(f, "active = true in {}", path.display()),
@@ -92,7 +92,7 @@ impl fmt::Display for Problem {
             Self::MissingProfile { name, origin } => write!(
                 f,
                 "profile '{}' (from the {origin}) is not in the config file; run `modal-setup profile list` to see the profiles",
-                crate::output::shown(name)
+                crate::text::shown(name)
             ),
         }
     }

@@ -8,6 +8,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use super::Config;
@@ -20,6 +21,29 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_SYMLINK_HOPS: usize = 40;
 /// How long a replace waits for another program to let go of the file (Windows).
 const REPLACE_RETRY: Duration = Duration::from_secs(2);
+
+/// How far this process's writer has got with the config file, for Ctrl-C to say what is
+/// true (`crate::interrupt` reads it; the store only records it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    NothingWritten = 0,
+    Writing = 1,
+    Written = 2,
+}
+
+static PHASE: AtomicU8 = AtomicU8::new(Phase::NothingWritten as u8);
+
+pub fn phase() -> Phase {
+    match PHASE.load(Ordering::SeqCst) {
+        0 => Phase::NothingWritten,
+        1 => Phase::Writing,
+        _ => Phase::Written,
+    }
+}
+
+fn set_phase(phase: Phase) {
+    PHASE.store(phase as u8, Ordering::SeqCst);
+}
 
 /// The config file at one path.
 #[derive(Clone, Debug)]
@@ -332,12 +356,12 @@ fn write_atomic(
         .map_err(|e| Error::io("write", target, e))?;
     let started = Instant::now();
     loop {
-        crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
+        set_phase(Phase::Writing);
         let renamed = temp.persist(target);
-        crate::interrupt::set_phase(if renamed.is_ok() {
-            crate::interrupt::Phase::Written
+        set_phase(if renamed.is_ok() {
+            Phase::Written
         } else {
-            crate::interrupt::Phase::NothingWritten
+            Phase::NothingWritten
         });
         let Err(failed) = renamed else { break };
         match platform::rename_failure(&failed.error) {
@@ -368,7 +392,7 @@ fn write_atomic(
 
 /// Overwrites the file's bytes and cuts it to their length, then fsyncs it.
 fn write_in_place(target: &Path, bytes: &[u8]) -> Result<()> {
-    crate::interrupt::set_phase(crate::interrupt::Phase::Writing);
+    set_phase(Phase::Writing);
     let written = OpenOptions::new()
         .write(true)
         .open(target)
@@ -377,6 +401,6 @@ fn write_in_place(target: &Path, bytes: &[u8]) -> Result<()> {
             file.set_len(bytes.len() as u64)?;
             file.sync_all()
         });
-    crate::interrupt::set_phase(crate::interrupt::Phase::Written);
+    set_phase(Phase::Written);
     written.map_err(|e| Error::io("write", target, e))
 }

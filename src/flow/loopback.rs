@@ -11,10 +11,9 @@ use std::net::{Ipv6Addr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
-use tiny_http::{Method, Request, Response, Server};
+use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::error::{Error, Result};
-use crate::http::{header, request_header};
 
 /// The loopback server; it stops when dropped.
 pub struct Loopback {
@@ -33,7 +32,7 @@ impl Loopback {
             port: wanted,
             cause,
         };
-        raise_open_file_limit();
+        crate::platform::raise_open_file_limit();
         let v4 = Server::http(("127.0.0.1", wanted)).map_err(bind_error)?;
         let port = v4
             .server_addr()
@@ -96,18 +95,6 @@ impl Drop for Loopback {
         }
     }
 }
-
-/// tiny_http reads each connection on a thread of its own and gives up for good when it runs
-/// out of file descriptors (its accept loop ends at a failed accept; a failed `try_clone` of
-/// an accepted socket panics its accept thread). A flood of held connections is the way a
-/// local process could bring that about, so, as Go's runtime does, raise the soft limit on
-/// open files toward the hard one (best effort, to [`OPEN_FILES`] at most).
-pub fn raise_open_file_limit() {
-    crate::platform::raise_open_file_limit(OPEN_FILES);
-}
-
-/// The open-file limit the loopback asks for.
-const OPEN_FILES: u64 = 65_536;
 
 /// An answer: status, body, headers.
 #[derive(Debug, PartialEq, Eq)]
@@ -213,6 +200,20 @@ fn respond(request: Request, port: u16, flow_id: Option<&str>) {
         response.add_header(header("Connection", "close"));
     }
     let _ = request.respond(response);
+}
+
+/// The value of a request header, matched without regard to case.
+pub fn request_header(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str().to_owned())
+}
+
+/// A response header built from text this crate writes itself.
+pub fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers built here are valid")
 }
 
 #[cfg(test)]

@@ -13,6 +13,12 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
+/// The open-file limit [`raise_open_file_limit`] asks for. tiny_http reads each connection on
+/// a thread of its own and gives up for good when it runs out of file descriptors (its accept
+/// loop ends at a failed accept), and `profile list --check` may dial many servers at once:
+/// both raise the soft limit first, as Go's runtime does.
+const OPEN_FILES: u64 = 65_536;
+
 /// Who can read a file, as the platform says it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Access {

@@ -28,10 +28,12 @@ pub fn prepare_process() {
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
 }
 
-/// Raises the soft limit on open files toward the hard one (best effort, to `wanted` at
-/// most). macOS starts processes at 256 and refuses more than OPEN_MAX (10,240) even under
-/// an unlimited hard limit, so a refused raise is tried again at that (as Go's runtime does).
-pub fn raise_open_file_limit(wanted: u64) {
+/// Raises the soft limit on open files toward the hard one (best effort, to
+/// [`super::OPEN_FILES`] at most). macOS starts processes at 256 and refuses more than
+/// OPEN_MAX (10,240) even under an unlimited hard limit, so a refused raise is tried again at
+/// that (as Go's runtime does).
+pub fn raise_open_file_limit() {
+    let wanted = super::OPEN_FILES;
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

@@ -49,7 +49,7 @@ pub const PRIVATE_SHOWN: &str = "an access list for you, the system and administ
 pub fn prepare_process() {}
 
 /// Windows has no per-process limit on sockets and handles to raise.
-pub fn raise_open_file_limit(_wanted: u64) {}
+pub fn raise_open_file_limit() {}
 
 pub fn open_to_read(path: &Path) -> io::Result<File> {
     File::open(path)

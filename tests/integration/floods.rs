@@ -214,7 +214,7 @@ fn peak_during<T>(pid: u32, work: impl FnOnce() -> T) -> (T, u64, u64) {
 #[test]
 fn a_thousand_connections_at_once_do_not_stop_the_login() {
     // This test process holds a few thousand sockets too.
-    modal_setup::flow::loopback::raise_open_file_limit();
+    modal_setup::platform::raise_open_file_limit();
     let mut t = TestEnv::new();
     let server = TestServer::start();
     t.set_env("MODAL_SERVER_URL", server.url());

@@ -25,7 +25,7 @@ pub fn env(
             what: "token",
             hint: format!(
                 "profile '{}' holds none: log in with `modal-setup setup`, or write one with `modal-setup token set`",
-                crate::output::sanitize(&resolved.profile.value)
+                crate::text::sanitize(&resolved.profile.value)
             ),
         });
     };

@@ -8,7 +8,8 @@ use crate::commands::config::Shown;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Described, Error, Result};
-use crate::output::{Printer, shell_word};
+use crate::output::Printer;
+use crate::text::shell_word;
 
 /// Asks the server about a token (TokenInfoGet); `None` for `--no-verify`.
 pub type AskServer<'a> = Option<&'a dyn Fn(&Credentials) -> Result<TokenInfo>>;
@@ -45,7 +46,7 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
         }
         let lines: Vec<String> = local_lines(resolved)
             .iter()
-            .map(|line| crate::output::shown(line).into_owned())
+            .map(|line| crate::text::shown(line).into_owned())
             .collect();
         printer.data(lines.join("\n"))
     };
