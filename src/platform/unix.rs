@@ -54,6 +54,14 @@ pub fn raise_open_file_limit() {
     }
 }
 
+/// The directories OpenSSL reads certificates from by default (read beside SSL_CERT_FILE, as
+/// OpenSSL does: see `api::transport::tls`).
+pub fn cert_dirs() -> Vec<std::path::PathBuf> {
+    openssl_probe::candidate_cert_dirs()
+        .map(ToOwned::to_owned)
+        .collect()
+}
+
 /// macOS's per-process ceiling for `setrlimit(RLIMIT_NOFILE)` (`<sys/syslimits.h>`).
 const OPEN_MAX: libc::rlim_t = 10_240;
 

@@ -51,6 +51,11 @@ pub fn prepare_process() {}
 /// Windows has no per-process limit on sockets and handles to raise.
 pub fn raise_open_file_limit() {}
 
+/// The system's store is not a directory OpenSSL would read.
+pub fn cert_dirs() -> Vec<std::path::PathBuf> {
+    Vec::new()
+}
+
 pub fn open_to_read(path: &Path) -> io::Result<File> {
     File::open(path)
 }
