@@ -1,24 +1,9 @@
 //! How each of Modal's clients reads the config file and the environment, in one place, so that
 //! modal-setup can say where they would use something other than what it reports.
 //!
-//! The rules, each from its source (../shared/MODAL-SDKS.md has them with what was seen running):
-//! - Python client 1.6.4, `modal/config.py`: the path is `MODAL_CONFIG_PATH or
-//!   ~/.modal.toml`, `~` not expanded; `toml.load` refuses a byte-order mark; the profile is
-//!   `MODAL_PROFILE or` the first table whose `active is True`, else `"default"`; `_check_config`
-//!   stops on several active tables, and on several profiles with none active when the profile
-//!   is `"default"`; each setting is `MODAL_<KEY>` when the variable is set, *even empty*, else
-//!   the profile's key, else the default (server: the failover pair).
-//! - JS SDK 0.11.1, `modal/dist/index.js` (`configFilePath`, `readConfigFile`, `getProfile`): the
-//!   path is `MODAL_CONFIG_PATH` when non-empty; smol-toml takes a byte-order mark; the profile is
-//!   `MODAL_PROFILE` or the first table with a truthy `active` in `Object.entries` order
-//!   (integer-like names first), with **no fallback**; each value is the non-empty variable `||`
-//!   the profile's key; the server defaults to `https://api.modal.com:443` and goes to
-//!   nice-grpc's `createChannel`, which breaks on a trailing `/`, and `new URL`, which throws on
-//!   a list.
-//! - Go SDK 0.7.2, `modal-go/config.go` (`readConfigFile`, `getProfile`, `firstNonEmpty`) and
-//!   `client.go`: as JS, but go-toml refuses a byte-order mark, several active tables are picked
-//!   from at random (Go map order), and the server URL loses only a lower-case `https://` or
-//!   `http://` before `grpc.NewClient`: a port left out means 443 even for `http://`.
+//! The rules, and where each comes from, are in docs/clients.md: the Python client 1.6.4
+//! (`modal/config.py`), the JS SDK 0.11.1 (`modal/dist/index.js`) and the Go SDK 0.7.2
+//! (`modal-go/config.go`). Change that page and this file together.
 
 use std::fmt;
 
