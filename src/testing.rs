@@ -2,6 +2,10 @@
 //! that keeps what it is given, and settings resolved from a file and an environment.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::api::{Credentials, Flow, FlowRequest, Minted, Server, TokenInfo};
+use crate::error::Result;
 
 use crate::config::Config;
 use crate::config::resolve::{Origin, Resolved, Sourced};
@@ -49,4 +53,45 @@ pub fn resolved(file: &str, env: &[(&str, &str)]) -> Resolved {
     let env = crate::Env::from_pairs(env.iter().copied());
     let path = Sourced::new(PathBuf::from("/home/u/.modal.toml"), Origin::Default);
     crate::config::resolve::resolve(&config, path, &env, &Default::default())
+}
+
+/// The in-process server of the unit tests: TokenInfoGet answers with `info`; any other call
+/// fails the test.
+pub struct FakeServer<F>(F);
+
+/// A [`crate::commands::Connect`] to a [`FakeServer`] answering TokenInfoGet with `info`.
+pub fn fake(
+    info: impl Fn(&Credentials) -> Result<TokenInfo> + Clone + 'static,
+) -> impl Fn(&Sourced<String>) -> Result<Box<dyn Server>> {
+    move |_| Ok(Box::new(FakeServer(info.clone())))
+}
+
+impl<F: Fn(&Credentials) -> Result<TokenInfo>> Server for FakeServer<F> {
+    fn dialled_url(&self) -> &str {
+        "https://fake.example"
+    }
+    fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
+        (self.0)(credentials)
+    }
+    fn create_flow(&self, _: &FlowRequest) -> Result<Flow> {
+        unreachable!("not asked of the fake")
+    }
+    fn wait_flow(&self, _: &Flow, _: Duration) -> Result<Option<Minted>> {
+        unreachable!("not asked of the fake")
+    }
+    fn hello(&self, _: &Credentials) -> Result<()> {
+        unreachable!("not asked of the fake")
+    }
+    fn hello_and_username(&self, _: &Credentials) -> (Result<()>, Result<String>) {
+        unreachable!("not asked of the fake")
+    }
+    fn username(&self, _: &Credentials) -> Result<String> {
+        unreachable!("not asked of the fake")
+    }
+    fn delete_token(&self, _: &Credentials, _: &str) -> Result<()> {
+        unreachable!("not asked of the fake")
+    }
+    fn revoker(&self, _: &Credentials) -> Box<dyn FnOnce() -> Result<()> + Send> {
+        unreachable!("not asked of the fake")
+    }
 }

@@ -34,6 +34,42 @@ pub const FLOW_WAIT_MARGIN: Duration = Duration::from_secs(5);
 /// holds the call to the end gets this long to answer.
 pub const LOGIN_GRACE: Duration = Duration::from_secs(1);
 
+/// What the commands ask of Modal's API, one method per call they make. [`Api`] answers it
+/// over gRPC; the unit tests give an in-process fake. Every command reaches a server through
+/// the one way its context gives it (`commands::Connect`).
+pub trait Server {
+    /// The URL that answered, once connected; else the first one of the list.
+    fn dialled_url(&self) -> &str;
+
+    /// TokenFlowCreate (anonymous): starts a login.
+    fn create_flow(&self, request: &FlowRequest) -> Result<Flow>;
+
+    /// TokenFlowWait (anonymous), asking the server to hold the call for what is `left` of
+    /// the login ([`FLOW_WAIT`] at most): `Ok(None)` when it passed without an answer. The
+    /// call's own deadline ends at most [`LOGIN_GRACE`] after what is left.
+    fn wait_flow(&self, flow: &Flow, left: Duration) -> Result<Option<Minted>>;
+
+    /// ClientHello, authenticated by `credentials`: whether the server accepts the token. Its
+    /// warnings go to the warning sink.
+    fn hello(&self, credentials: &Credentials) -> Result<()>;
+
+    /// ClientHello and WorkspaceNameLookup sent together on the one connection (HTTP/2 carries
+    /// both at once): one round trip where Modal's client spends two.
+    fn hello_and_username(&self, credentials: &Credentials) -> (Result<()>, Result<String>);
+
+    /// WorkspaceNameLookup: the username the token belongs to (1.6.4 names profiles after it).
+    fn username(&self, credentials: &Credentials) -> Result<String>;
+
+    /// TokenInfoGet.
+    fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo>;
+
+    /// TokenDelete of `token_id`, authenticated by `credentials`.
+    fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()>;
+
+    /// What revokes `credentials`' token later, from any thread (Ctrl-C's).
+    fn revoker(&self, credentials: &Credentials) -> Box<dyn FnOnce() -> Result<()> + Send>;
+}
+
 /// A client for one `server_url` (a failover list is dialled as 1.6.4 does). The connection
 /// is made at the first call and reused.
 pub struct Api {
@@ -53,18 +89,6 @@ impl Api {
         })
     }
 
-    /// The server URL as configured, with where it came from.
-    pub fn server(&self) -> &ServerUrl {
-        &self.server
-    }
-
-    /// The URL that answered, once connected; else the first one of the list.
-    pub fn dialled_url(&self) -> &str {
-        self.connection
-            .get()
-            .map_or(&self.server.candidates[0].url, |c| &c.candidate.url)
-    }
-
     fn connection(&self) -> Result<&transport::Connection> {
         if let Some(connection) = self.connection.get() {
             return Ok(connection);
@@ -74,17 +98,21 @@ impl Api {
             .block_on(transport::connect(&self.server, &self.settings))?;
         Ok(self.connection.get_or_init(|| connection))
     }
+}
 
-    /// TokenFlowCreate (anonymous): starts a login.
-    pub fn create_flow(&self, request: &FlowRequest) -> Result<Flow> {
+impl Server for Api {
+    fn dialled_url(&self) -> &str {
+        self.connection
+            .get()
+            .map_or(&self.server.candidates[0].url, |c| &c.candidate.url)
+    }
+
+    fn create_flow(&self, request: &FlowRequest) -> Result<Flow> {
         let connection = self.connection()?;
         self.runtime.block_on(connection.create_flow(request))
     }
 
-    /// TokenFlowWait (anonymous), asking the server to hold the call for what is `left` of
-    /// the login ([`FLOW_WAIT`] at most): `Ok(None)` when it passed without an answer. The
-    /// call's own deadline ends at most [`LOGIN_GRACE`] after what is left.
-    pub fn wait_flow(&self, flow: &Flow, left: Duration) -> Result<Option<Minted>> {
+    fn wait_flow(&self, flow: &Flow, left: Duration) -> Result<Option<Minted>> {
         let connection = self.connection()?;
         let hold = left.min(FLOW_WAIT);
         let deadline = (hold + FLOW_WAIT_MARGIN).min(left + LOGIN_GRACE);
@@ -92,16 +120,12 @@ impl Api {
             .block_on(connection.wait_flow(flow, hold, deadline))
     }
 
-    /// ClientHello, authenticated by `credentials`: whether the server accepts the token. Its
-    /// warnings go to the warning sink.
-    pub fn hello(&self, credentials: &Credentials) -> Result<()> {
+    fn hello(&self, credentials: &Credentials) -> Result<()> {
         let connection = self.connection()?;
         self.runtime.block_on(connection.hello(credentials))
     }
 
-    /// ClientHello and WorkspaceNameLookup sent together on the one connection (HTTP/2 carries
-    /// both at once): one round trip where Modal's client spends two.
-    pub fn hello_and_username(&self, credentials: &Credentials) -> (Result<()>, Result<String>) {
+    fn hello_and_username(&self, credentials: &Credentials) -> (Result<()>, Result<String>) {
         let connection = match self.connection() {
             Ok(connection) => connection,
             Err(error) => return (Err(error), Err(Error::Internal("not connected".into()))),
@@ -112,21 +136,24 @@ impl Api {
         ))
     }
 
-    /// WorkspaceNameLookup: the username the token belongs to (1.6.4 names profiles after it).
-    pub fn username(&self, credentials: &Credentials) -> Result<String> {
+    fn username(&self, credentials: &Credentials) -> Result<String> {
         let connection = self.connection()?;
         self.runtime.block_on(connection.username(credentials))
     }
 
-    /// TokenInfoGet.
-    pub fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
+    fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
         let connection = self.connection()?;
         self.runtime.block_on(connection.token_info(credentials))
     }
 
-    /// What revokes `credentials`' token later, from any thread (Ctrl-C's): TokenDelete on a
-    /// connection of its own to the same server.
-    pub fn revoker(&self, credentials: &Credentials) -> Box<dyn FnOnce() -> Result<()> + Send> {
+    fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
+        let connection = self.connection()?;
+        self.runtime
+            .block_on(connection.delete_token(credentials, token_id))
+    }
+
+    /// TokenDelete on a connection of its own to the same server.
+    fn revoker(&self, credentials: &Credentials) -> Box<dyn FnOnce() -> Result<()> + Send> {
         let (server, settings, credentials) = (
             self.server.clone(),
             self.settings.clone(),
@@ -135,13 +162,6 @@ impl Api {
         Box::new(move || {
             Api::new(server, settings)?.delete_token(&credentials, &credentials.token_id)
         })
-    }
-
-    /// TokenDelete of `token_id`, authenticated by `credentials`.
-    pub fn delete_token(&self, credentials: &Credentials, token_id: &str) -> Result<()> {
-        let connection = self.connection()?;
-        self.runtime
-            .block_on(connection.delete_token(credentials, token_id))
     }
 }
 

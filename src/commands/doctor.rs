@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::token::AskServer;
+use super::Connect;
 use crate::api::{Credentials, Identity, TokenInfo};
 use crate::commands::config::Shown;
 use crate::config::clients::{self, Client, Finding, Reading};
@@ -70,15 +70,15 @@ pub fn doctor(
     readings: &[Reading],
     file: &FileFacts,
     json: bool,
-    ask: AskServer<'_>,
+    connect: Option<Connect<'_>>,
 ) -> Result<()> {
     let findings = clients::findings(readings, resolved);
-    let server = match (&resolved.token_id, &resolved.token_secret, ask) {
+    let server = match (&resolved.token_id, &resolved.token_secret, connect) {
         (None, _, _) | (_, None, _) => Server::NoToken,
         (Some(_), Some(_), None) => Server::Skipped,
-        (Some(id), Some(secret), Some(ask)) => {
+        (Some(id), Some(secret), Some(connect)) => {
             let credentials = Credentials::new(id.value.clone(), secret.value.clone());
-            match ask(&credentials) {
+            match connect(&resolved.server_url).and_then(|server| server.token_info(&credentials)) {
                 Ok(info) => Server::Valid(info),
                 Err(error) => Server::Failed(error),
             }
@@ -523,11 +523,11 @@ fn as_json(
 mod tests {
     use super::*;
     use crate::output::Verbosity;
-    use crate::testing::resolved;
+    use crate::testing::{fake, resolved};
 
     const TOKEN: &str = "token_id = \"ak-1\"\ntoken_secret = \"as-1\"\n";
 
-    fn run(text: &str, env: &[(&str, &str)], ask: AskServer<'_>) -> (Result<()>, String) {
+    fn run(text: &str, env: &[(&str, &str)], connect: Option<Connect<'_>>) -> (Result<()>, String) {
         let printer = Printer::capturing(Verbosity::Normal);
         let resolved = resolved(text, env);
         let config = crate::config::Config::parse("/t.toml", text.as_bytes()).unwrap();
@@ -541,7 +541,7 @@ mod tests {
             in_git: None,
             inactive_tokens: Vec::new(),
         };
-        let result = doctor(&printer, &resolved, &readings, &facts, false, ask);
+        let result = doctor(&printer, &resolved, &readings, &facts, false, connect);
         (result, printer.captured().stdout)
     }
 
@@ -559,7 +559,11 @@ mod tests {
 
     #[test]
     fn one_active_profile_and_a_valid_token_is_healthy() {
-        let (result, out) = run(&format!("[a]\n{TOKEN}active = true\n"), &[], Some(&valid));
+        let (result, out) = run(
+            &format!("[a]\n{TOKEN}active = true\n"),
+            &[],
+            Some(&fake(valid)),
+        );
         result.unwrap();
         assert!(out.contains("will use what modal-setup reports"), "{out}");
         assert!(
@@ -604,7 +608,11 @@ mod tests {
             })
         };
         let env = [(MODAL_TOKEN_ID, "ak-env"), (MODAL_TOKEN_SECRET, "as-env")];
-        let (result, out) = run(&format!("[a]\n{TOKEN}active = true\n"), &env, Some(&reject));
+        let (result, out) = run(
+            &format!("[a]\n{TOKEN}active = true\n"),
+            &env,
+            Some(&fake(reject)),
+        );
         assert!(
             matches!(result, Err(Error::DoctorFound { problems: 1 })),
             "{result:?}"

@@ -21,7 +21,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{self, Api, Proxies, ServerUrl};
+use crate::api::{self, Api, Proxies, Server, ServerUrl};
 use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
 use crate::config::Config;
 use crate::config::clients;
@@ -36,6 +36,10 @@ use crate::env::{
 use crate::error::{Error, Result};
 use crate::flow::browser::BrowserEnv;
 use crate::output::Printer;
+
+/// How a command reaches the server of a `server_url`: the one seam to Modal's API. The
+/// context dials it ([`Context::connect`]); unit tests give an in-process fake.
+pub type Connect<'a> = &'a dyn Fn(&Sourced<String>) -> Result<Box<dyn Server>>;
 
 /// What every command may need besides its own arguments.
 #[derive(Debug)]
@@ -125,13 +129,16 @@ impl Context {
         })
     }
 
-    /// A client for `server_url`.
-    pub fn api(&self, server_url: &Sourced<String>) -> Result<Api> {
+    /// A client for `server_url` (see [`Connect`]).
+    pub fn connect(&self, server_url: &Sourced<String>) -> Result<Box<dyn Server>> {
         self.printer.debug(format_args!(
             "server: {} ({})",
             server_url.value, server_url.origin
         ));
-        Api::new(self.server(server_url)?, self.api_settings()?)
+        Ok(Box::new(Api::new(
+            self.server(server_url)?,
+            self.api_settings()?,
+        )?))
     }
 
     /// `server_url` parsed: a clear error names where a malformed one came from.
@@ -322,7 +329,7 @@ fn with_writer<T>(
     store: &Store,
     write: impl FnOnce(&writer::Writer<'_>) -> Result<T>,
 ) -> Result<T> {
-    let connect = |server_url: &Sourced<String>| ctx.api(server_url);
+    let connect = |server_url: &Sourced<String>| ctx.connect(server_url);
     write(&writer::Writer {
         printer: &ctx.printer,
         store,
@@ -370,11 +377,13 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Command::Token(TokenCommand::Info { json, no_verify }) => {
             let (path, _, config) = ctx.load()?;
             let resolved = ctx.resolve(&config, path);
-            let ask = |credentials: &api::Credentials| {
-                ctx.api(&resolved.server_url)?.token_info(credentials)
-            };
-            let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
-            token::info(&ctx.printer, &resolved, json, ask)
+            let connect = |url: &Sourced<String>| ctx.connect(url);
+            token::info(
+                &ctx.printer,
+                &resolved,
+                json,
+                (!no_verify).then_some(&connect),
+            )
         }
         Command::Token(TokenCommand::Env { format, reveal }) => {
             let (path, _, config) = ctx.load()?;
@@ -418,11 +427,9 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             };
             let resolved = resolve::resolve(&file, path, &ctx.env, &ctx.explicit());
             let readings = clients::read_all(&file, &ctx.env, &resolved.profile.value);
-            let ask = |credentials: &api::Credentials| {
-                ctx.api(&resolved.server_url)?.token_info(credentials)
-            };
-            let ask: token::AskServer<'_> = (!no_verify).then_some(&ask);
-            doctor::doctor(&ctx.printer, &resolved, &readings, &facts, json, ask)
+            let connect = |url: &Sourced<String>| ctx.connect(url);
+            let connect = (!no_verify).then_some(&connect as Connect<'_>);
+            doctor::doctor(&ctx.printer, &resolved, &readings, &facts, json, connect)
         }
         Command::Completions(args) => completions::print(args.shell),
     }
@@ -467,15 +474,17 @@ fn run_profile(command: ProfileCommand, ctx: &Context) -> Result<()> {
         } => {
             let (_, store, config) = ctx.load_to_edit()?;
             let args = profile::RemoveArgs { yes, revoke, force };
-            profile::remove(
-                printer,
-                &store,
-                &config,
-                &name,
-                args,
-                ctx.interactive,
-                |config, name, force| profile::revoke_profile_token(ctx, config, name, force),
-            )
+            with_writer(ctx, &store, |w| {
+                profile::remove(
+                    printer,
+                    &store,
+                    &config,
+                    &name,
+                    args,
+                    ctx.interactive,
+                    |config, name, force| profile::revoke_profile_token(w, config, name, force),
+                )
+            })
         }
         ProfileCommand::Rename { old, new } => {
             let path = ctx.config_path()?;

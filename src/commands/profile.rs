@@ -2,15 +2,14 @@
 
 use serde::Serialize;
 
-use super::Context;
 use super::check::Checked;
+use super::writer::{self, Writer};
 use crate::api::Credentials;
-use crate::config::resolve::Sourced;
+use crate::config::resolve::{self, Sourced};
 use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
-use crate::error::Outcome;
-use crate::error::{Error, Result};
+use crate::error::{Error, Outcome, Result};
 use crate::output::Printer;
 use crate::prompt;
 use crate::text::{shell_word, shown};
@@ -317,12 +316,18 @@ pub fn remove(
     Ok(())
 }
 
-/// Revokes the token of `name` on its server, authenticated by that token itself. A failure
-/// stops the removal unless `force`.
-pub fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: bool) -> Result<()> {
+/// `profile remove --revoke`: the profile's token revoked on its own server (the one
+/// revoke routine, [`writer::revoke`]); with `force`, a failure is a warning and the profile
+/// goes anyway.
+pub fn revoke_profile_token(
+    w: &Writer<'_>,
+    config: &Config,
+    name: &str,
+    force: bool,
+) -> Result<()> {
     let profile = config.profile(name).expect("checked by the caller");
     let (Some(token_id), Some(secret)) = (profile.token_id(), profile.token_secret()) else {
-        ctx.printer.note(format_args!(
+        w.printer.note(format_args!(
             "profile '{name}' holds no token, so there is nothing to revoke"
         ));
         return Ok(());
@@ -332,31 +337,17 @@ pub fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: b
         .into_iter()
         .filter(|holder| holder != name)
         .collect();
-    if !super::writer::may_revoke_shared(&ctx.printer, ctx.interactive, token_id, &others)? {
-        return Ok(());
-    }
-    let server_url = ctx.server_url_for(config, Some(name));
-    let credentials = Credentials::new(token_id, secret);
-    let revoked = ctx
-        .api(&server_url)
-        .and_then(|api| api.delete_token(&credentials, token_id));
-    match revoked {
-        Ok(()) => {
-            ctx.printer
-                .success(format_args!("Revoked token {token_id}"));
-            Ok(())
-        }
-        // A token the server rejects is unusable already: there is nothing left to revoke.
-        Err(Error::Rejected {
-            permission: false, ..
-        }) => {
-            ctx.printer.note(format_args!(
-                "the server no longer accepts token {token_id}, so it needs no revoking"
-            ));
-            Ok(())
-        }
+    let server_url = resolve::server_url_for(config, w.env, Some(name));
+    let token = Credentials::new(token_id, secret);
+    match writer::revoke(
+        w,
+        &token,
+        &format!("token {token_id}"),
+        &server_url,
+        &others,
+    ) {
         Err(cause) if force => {
-            ctx.printer.warn(format_args!(
+            w.printer.warn(format_args!(
                 "could not revoke token {token_id} ({cause}); removing the profile anyway (--force): revoke it in the Modal dashboard"
             ));
             Ok(())
@@ -366,6 +357,7 @@ pub fn revoke_profile_token(ctx: &Context, config: &Config, name: &str, force: b
             cause: Box::new(cause),
             kept: false,
         }),
+        Ok(()) => Ok(()),
     }
 }
 

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
-use crate::api::{Api, FLOW_WAIT, Flow, FlowRequest, Minted};
+use crate::api::{FLOW_WAIT, Flow, FlowRequest, Minted, Server};
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
 use crate::config::{Config, DEFAULT_PROFILE};
@@ -104,7 +104,7 @@ pub fn setup(
     })?;
     loopback.serve(&flow.token_flow_id);
     show_url(w.printer, &flow, &args);
-    let minted = wait(w.printer, &api, &flow, args.timeout, args.spinner)?;
+    let minted = wait(w.printer, api.as_ref(), &flow, args.timeout, args.spinner)?;
     drop(loopback);
 
     let credentials = check_minted(minted.credentials)?;
@@ -114,7 +114,7 @@ pub fn setup(
         args: &args,
         interactive,
         asked,
-        api: &api,
+        api: api.as_ref(),
         credentials: &credentials,
         server_url: &server_url,
     };
@@ -129,7 +129,7 @@ struct Login<'a> {
     interactive: bool,
     /// Whether "Replace it?" was asked before the browser opened.
     asked: bool,
-    api: &'a Api,
+    api: &'a dyn Server,
     credentials: &'a crate::api::Credentials,
     server_url: &'a Sourced<String>,
 }
@@ -206,7 +206,7 @@ const CHECK_RETRIES: u32 = 3;
 /// token the server rejects is still refused.
 fn check_login(
     printer: &Printer,
-    api: &crate::api::Api,
+    api: &dyn Server,
     credentials: &crate::api::Credentials,
     verify: bool,
     name_it: bool,
@@ -318,7 +318,7 @@ fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
 /// timeout, so that a network blip does not lose a login in progress.
 fn wait(
     printer: &Printer,
-    api: &Api,
+    api: &dyn Server,
     flow: &Flow,
     timeout: Duration,
     spinner: bool,
@@ -336,7 +336,7 @@ fn wait(
 
 fn wait_loop(
     printer: &Printer,
-    api: &Api,
+    api: &dyn Server,
     flow: &Flow,
     deadline: Instant,
     timeout: Duration,
@@ -438,7 +438,9 @@ mod tests {
         let printer = Printer::capturing(Verbosity::Normal);
         let env = crate::Env::from_pairs([("MODAL_SERVER_URL", server.api_url())]);
         let connect = |url: &Sourced<String>| {
-            Api::new(ServerUrl::parse(&url.value, "test")?, Settings::default())
+            let api =
+                crate::api::Api::new(ServerUrl::parse(&url.value, "test")?, Settings::default())?;
+            Ok(Box::new(api) as Box<dyn Server>)
         };
         let w = Writer {
             printer: &printer,

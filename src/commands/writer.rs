@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use crate::api::{Api, Credentials};
+use super::Connect;
+use crate::api::{Credentials, Server};
 use crate::config::edit::{Settled, TokenChange, validate_new_profile_name};
 use crate::config::resolve::{self, Sourced};
 use crate::config::store::{Store, Written};
@@ -25,7 +26,7 @@ pub struct Writer<'a> {
     pub printer: &'a Printer,
     pub store: &'a Store,
     pub env: &'a Env,
-    pub connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
+    pub connect: Connect<'a>,
     /// Whether questions can be asked (stdin and stderr are a terminal).
     pub interactive: bool,
 }
@@ -45,7 +46,7 @@ impl fmt::Debug for Writer<'_> {
 /// lookup. A failed lookup is an error only when there is no fallback.
 pub fn verify_and_name(
     printer: &Printer,
-    api: &Api,
+    api: &dyn Server,
     credentials: &Credentials,
     verify: bool,
     name_it: bool,
@@ -187,9 +188,8 @@ impl Writer<'_> {
         })
     }
 
-    /// Revokes the token a new one replaced (`--delete-existing`, `token rotate`): TokenDelete
-    /// authenticated as the old token itself, as 1.6.4 does. The new token is already written and
-    /// stays whatever happens here; the token just written is never revoked.
+    /// Revokes the token a new one replaced (`--delete-existing`, `token rotate`). The new
+    /// token is already written and stays whatever happens here.
     pub fn revoke_replaced(&self, token: &NewToken<'_>, saved: &Saved) -> Result<()> {
         let Some(previous) = &saved.replaced else {
             self.printer.note(format_args!(
@@ -198,48 +198,52 @@ impl Writer<'_> {
             ));
             return Ok(());
         };
-        if !may_revoke_shared(
-            self.printer,
-            self.interactive,
-            &previous.token_id,
-            &saved.replaced_still_in,
-        )? {
-            return Ok(());
-        }
-        let revoked = (self.connect)(&saved.server_url)
-            .and_then(|api| api.delete_token(previous, &previous.token_id));
-        match revoked {
-            Ok(()) => {}
-            // A token the server rejects is unusable already: nothing is left to revoke.
-            Err(Error::Rejected {
-                permission: false, ..
-            }) => {
-                self.printer.note(format_args!(
-                    "the server no longer accepts the previous token {}, so it needs no revoking",
-                    previous.token_id
-                ));
-                return Ok(());
-            }
-            Err(cause) => {
-                return Err(Error::RevokeFailed {
-                    token_id: previous.token_id.clone(),
-                    cause: Box::new(cause),
-                    kept: true,
-                });
-            }
-        }
-        self.printer.success(format_args!(
-            "Revoked the previous token {} of profile '{}'",
+        let what = format!(
+            "the previous token {} of profile '{}'",
             previous.token_id, token.profile
-        ));
-        Ok(())
+        );
+        let holders = &saved.replaced_still_in;
+        revoke(self, previous, &what, &saved.server_url, holders).map_err(|cause| {
+            Error::RevokeFailed {
+                token_id: previous.token_id.clone(),
+                cause: Box::new(cause),
+                kept: true,
+            }
+        })
     }
+}
+
+/// The one way a token is revoked (`token rotate`, `--delete-existing`, `profile remove
+/// --revoke`): TokenDelete on `server_url`, authenticated as the token itself, as 1.6.4 does.
+/// A token other profiles (`holders`) still hold is revoked only on a yes at a terminal; one
+/// the server already rejects needs nothing. `what` names the token in messages.
+pub fn revoke(
+    w: &Writer<'_>,
+    token: &Credentials,
+    what: &str,
+    server_url: &Sourced<String>,
+    holders: &[String],
+) -> Result<()> {
+    let id = &token.token_id;
+    if !may_revoke_shared(w.printer, w.interactive, id, holders)? {
+        return Ok(());
+    }
+    match (w.connect)(server_url).and_then(|server| server.delete_token(token, id)) {
+        Ok(()) => w.printer.success(format_args!("Revoked {what}")),
+        Err(Error::Rejected {
+            permission: false, ..
+        }) => w.printer.note(format_args!(
+            "the server no longer accepts {what}, so it needs no revoking"
+        )),
+        Err(cause) => return Err(cause),
+    }
+    Ok(())
 }
 
 /// Whether a token that other profiles (`holders`) still hold may be revoked: revoking it
 /// would break them, so only a yes at a terminal does it. Otherwise it is left alive and the
 /// warning says which profiles hold it and what to do. A token no other profile holds may.
-pub fn may_revoke_shared(
+fn may_revoke_shared(
     printer: &Printer,
     interactive: bool,
     token_id: &str,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::api::{Credentials, Identity, TokenInfo};
+use crate::commands::Connect;
 use crate::commands::config::Shown;
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
@@ -11,12 +12,14 @@ use crate::error::{Described, Error, Result};
 use crate::output::Printer;
 use crate::text::shell_word;
 
-/// Asks the server about a token (TokenInfoGet); `None` for `--no-verify`.
-pub type AskServer<'a> = Option<&'a dyn Fn(&Credentials) -> Result<TokenInfo>>;
-
-/// `token info` on the settings `resolved` by the caller: what is known locally, then what
-/// `ask` learns from the server.
-pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'_>) -> Result<()> {
+/// `token info` on the settings `resolved` by the caller: what is known locally, then what the
+/// server says (TokenInfoGet), asked through `connect` (`None` for `--no-verify`).
+pub fn info(
+    printer: &Printer,
+    resolved: &Resolved,
+    json: bool,
+    connect: Option<Connect<'_>>,
+) -> Result<()> {
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
         let error = no_token(resolved);
         if json {
@@ -50,10 +53,12 @@ pub fn info(printer: &Printer, resolved: &Resolved, json: bool, ask: AskServer<'
             .collect();
         printer.data(lines.join("\n"))
     };
-    let info = if let Some(ask) = ask {
+    let info = if let Some(connect) = connect {
         let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
         let overridden_by = env_variables(resolved);
-        let info = ask(&credentials).map_err(|error| match error {
+        let asked =
+            connect(&resolved.server_url).and_then(|server| server.token_info(&credentials));
+        let info = asked.map_err(|error| match error {
             Error::Rejected {
                 server,
                 message,
@@ -273,7 +278,7 @@ impl<'a> Report<'a> {
 mod tests {
     use super::*;
     use crate::output::Verbosity;
-    use crate::testing::resolved;
+    use crate::testing::{fake, resolved};
     use serde_json::Value;
 
     const FILE: &str = "[a]\ntoken_id = \"ak-file\"\ntoken_secret = \"as-file\"\nactive = true\n";
@@ -302,7 +307,7 @@ mod tests {
         );
         assert!(!offline.contains("acme"));
         let printer = Printer::capturing(Verbosity::Normal);
-        info(&printer, &resolved, false, Some(&answer)).unwrap();
+        info(&printer, &resolved, false, Some(&fake(answer))).unwrap();
         let online = printer.captured().stdout;
         assert!(online.starts_with(&offline), "{online}");
         assert!(online.contains("acme"), "{online}");
@@ -317,7 +322,7 @@ mod tests {
                 ..info
             })
         };
-        info(&printer, &resolved(FILE, &[]), true, Some(&dated)).unwrap();
+        info(&printer, &resolved(FILE, &[]), true, Some(&fake(dated))).unwrap();
         let json: Value = serde_json::from_str(&printer.captured().stdout).unwrap();
         assert_eq!(json["server"]["created_at"], "2026-12-02T04:16:40Z");
         assert_eq!(json["server"]["expires_at"], Value::Null);
@@ -335,7 +340,7 @@ mod tests {
                 overridden_by: None,
             })
         };
-        let error = info(&printer, &resolved(FILE, &env), false, Some(&reject)).unwrap_err();
+        let error = info(&printer, &resolved(FILE, &env), false, Some(&fake(reject))).unwrap_err();
         let Error::Rejected { overridden_by, .. } = error else {
             panic!("{error:?}");
         };
@@ -346,7 +351,13 @@ mod tests {
             )
         );
         // One variable beside the file: named alone, and the two places said.
-        let error = info(&printer, &resolved(FILE, &env[..1]), false, Some(&reject)).unwrap_err();
+        let error = info(
+            &printer,
+            &resolved(FILE, &env[..1]),
+            false,
+            Some(&fake(reject)),
+        )
+        .unwrap_err();
         let Error::Rejected { overridden_by, .. } = error else {
             panic!("{error:?}");
         };
@@ -361,7 +372,7 @@ mod tests {
         assert!(printer.captured().stdout.starts_with("Token: ak-env\n"));
         // In JSON too: whole, with `verified: false` and the error, and the error returned.
         let printer = Printer::capturing(Verbosity::Normal);
-        let error = info(&printer, &resolved(FILE, &env), true, Some(&reject)).unwrap_err();
+        let error = info(&printer, &resolved(FILE, &env), true, Some(&fake(reject))).unwrap_err();
         assert!(matches!(error, Error::Rejected { .. }));
         let json: Value = serde_json::from_str(&printer.captured().stdout).unwrap();
         assert_eq!(json["verified"], false);

@@ -5,7 +5,7 @@ mod export;
 mod info;
 
 pub use export::env;
-pub use info::{AskServer, info};
+pub use info::info;
 
 use std::io::{BufRead, IsTerminal};
 
@@ -111,8 +111,15 @@ pub fn set(
             resolve::server_url_for(&config, w.env, chosen.as_ref().map(|p| p.value.as_str()));
         let api = (w.connect)(&server_url)?;
         // As 1.6.4: without a chosen profile, it is named after the token's workspace.
-        let named = verify_and_name(w.printer, &api, credentials, true, chosen.is_none(), None)
-            .map_err(Error::skippable)?;
+        let named = verify_and_name(
+            w.printer,
+            api.as_ref(),
+            credentials,
+            true,
+            chosen.is_none(),
+            None,
+        )
+        .map_err(Error::skippable)?;
         let profile = match (chosen, named) {
             (Some(chosen), _) => chosen.value,
             (None, named) => named.expect("asked for"),
@@ -265,7 +272,7 @@ mod tests {
 #[cfg(test)]
 mod writer_tests {
     use super::*;
-    use crate::api::Api;
+    use crate::api::{Api, Server};
     use crate::config::resolve::Sourced;
     use crate::env::{Env, MODAL_TOKEN_ID};
     use crate::testing::TempConfig;
@@ -275,16 +282,16 @@ mod writer_tests {
 
     /// A client for a loopback port nothing listens on any more, whatever server was asked
     /// for.
-    fn unreachable(_: &Sourced<String>) -> Result<Api> {
+    fn unreachable(_: &Sourced<String>) -> Result<Box<dyn Server>> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .unwrap()
             .port();
         let server = crate::api::ServerUrl::parse(&format!("http://127.0.0.1:{port}"), "test")?;
-        Api::new(server, crate::api::Settings::default())
+        Ok(Box::new(Api::new(server, crate::api::Settings::default())?))
     }
 
-    fn never(_: &Sourced<String>) -> Result<Api> {
+    fn never(_: &Sourced<String>) -> Result<Box<dyn Server>> {
         panic!("no server may be asked")
     }
 
@@ -301,10 +308,7 @@ mod writer_tests {
             }
         }
 
-        fn writer<'a>(
-            &'a self,
-            connect: &'a dyn Fn(&Sourced<String>) -> Result<Api>,
-        ) -> Writer<'a> {
+        fn writer<'a>(&'a self, connect: crate::commands::Connect<'a>) -> Writer<'a> {
             Writer {
                 printer: &self.file.printer,
                 store: &self.file.store,
