@@ -347,6 +347,20 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
     );
 }
 
+/// The user (nobody) whose files a write as root must not take over.
+#[cfg(unix)]
+const USER: (u32, u32) = (65534, 65534);
+
+/// Whether the test runs as root; otherwise it says it is skipped.
+#[cfg(unix)]
+fn as_root(test: &str) -> bool {
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        crate::support::skip(test, crate::support::Needs::Root, "not root");
+    }
+    root
+}
+
 #[cfg(unix)]
 /// `sudo -E modal-setup token set …` on a user's file: the file stays the user's (and so does
 /// the lock file while it exists: a user's writer waiting on it can open it). Needs root (CI
@@ -354,15 +368,9 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
 #[test]
 fn a_write_as_root_keeps_the_owner_of_the_file() {
     use std::os::unix::fs::MetadataExt;
-    if unsafe { libc::geteuid() } != 0 {
-        crate::support::skip(
-            "store::a_write_as_root_keeps_the_owner_of_the_file",
-            crate::support::Needs::Root,
-            "not root",
-        );
+    if !as_root("store::a_write_as_root_keeps_the_owner_of_the_file") {
         return;
     }
-    const USER: (u32, u32) = (65534, 65534);
     let owner = |path: &std::path::Path| {
         let meta = fs::metadata(path).unwrap();
         (meta.uid(), meta.gid())
@@ -388,15 +396,9 @@ fn a_write_as_root_keeps_the_owner_of_the_file() {
 #[test]
 fn directories_created_as_root_belong_to_the_user() {
     use std::os::unix::fs::MetadataExt;
-    if unsafe { libc::geteuid() } != 0 {
-        crate::support::skip(
-            "store::directories_created_as_root_belong_to_the_user",
-            crate::support::Needs::Root,
-            "not root",
-        );
+    if !as_root("store::directories_created_as_root_belong_to_the_user") {
         return;
     }
-    const USER: (u32, u32) = (65534, 65534);
     let owner_and_mode = |path: &std::path::Path| {
         let meta = fs::symlink_metadata(path).unwrap();
         (meta.uid(), meta.gid(), meta.mode() & 0o777)
