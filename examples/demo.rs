@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use modal_setup::Env;
-use modal_setup::commands::setup::{self, SetupArgs};
+use modal_setup::commands::setup::{self, Login};
 use modal_setup::commands::{Context, profile};
 use modal_setup::env::MODAL_SERVER_URL;
 use modal_setup::flow::browser::BrowserEnv;
@@ -79,7 +79,7 @@ fn main() -> ExitCode {
         printer: printer.clone(),
     };
     let config_path = args.config;
-    let args = SetupArgs {
+    let args = Login {
         no_browser: auto_approve,
         port: None,
         timeout: setup::DEFAULT_TIMEOUT,
@@ -94,7 +94,7 @@ fn main() -> ExitCode {
         browser,
         spinner: std::io::stderr().is_terminal(),
     };
-    let result = modal_setup::commands::login(&ctx, args).and_then(|()| {
+    let result = setup::exec(&ctx, args).and_then(|()| {
         eprintln!("\nProfiles in {}:", config_path.display());
         let config = modal_setup::config::store::Store::new(&config_path).load()?;
         let in_effect = modal_setup::config::resolve::profile_in_effect(&config, &ctx.env, None);

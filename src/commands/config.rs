@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use std::path::PathBuf;
 
+use super::{Context, Load};
+use crate::cli::ConfigCommand;
 use crate::config::resolve::{Origin, Resolved, Sourced};
 use crate::error::Result;
 use crate::output::Printer;
@@ -145,6 +147,17 @@ fn rows(resolved: &Resolved) -> [Row; 6] {
         ),
         ("environment", shown(&resolved.environment)),
     ]
+}
+
+/// The `config` commands, from their flags.
+pub fn exec(ctx: &Context, command: ConfigCommand) -> Result<()> {
+    match command {
+        ConfigCommand::Show { json, origin } => {
+            let (path, _, file) = ctx.load(Load::Read)?;
+            show(&ctx.printer, &ctx.resolve(&file, path), json, origin)
+        }
+        ConfigCommand::Path => path(&ctx.printer, &ctx.config_path()?),
+    }
 }
 
 /// `config path`: the path in effect, which the caller found without reading the file, so

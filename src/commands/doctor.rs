@@ -12,11 +12,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::Connect;
+use super::{Connect, Context, Load};
 use crate::api::{Credentials, Identity, TokenInfo};
 use crate::commands::config::Shown;
 use crate::config::clients::{self, Client, Finding, Reading};
-use crate::config::resolve::{Origin, Resolved};
+use crate::config::resolve::{self, Origin, Resolved, Sourced};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Described, Error, Outcome, Result};
 use crate::output::Printer;
@@ -103,6 +103,25 @@ pub fn doctor(
         return Ok(());
     }
     Err(Error::DoctorFound { problems })
+}
+
+/// `doctor`, from its flags: no warnings first, as the report says it all, on stdout.
+pub fn exec(ctx: &Context, json: bool, no_verify: bool) -> Result<()> {
+    let (path, store, file) = ctx.load(Load::Quiet)?;
+    let facts = FileFacts {
+        access: store.access(),
+        in_git: super::git::unignored_in_work_tree(&path.value),
+        inactive_tokens: if file.active_profiles().is_empty() {
+            file.token_holders()
+        } else {
+            Vec::new()
+        },
+    };
+    let resolved = resolve::resolve(&file, path, &ctx.env, &ctx.explicit());
+    let readings = clients::read_all(&file, &ctx.env, &resolved.profile.value);
+    let connect = |url: &Sourced<String>| ctx.connect(url);
+    let connect = (!no_verify).then_some(&connect as Connect<'_>);
+    doctor(&ctx.printer, &resolved, &readings, &facts, json, connect)
 }
 
 fn checks(resolved: &Resolved, file: &FileFacts, server: &Server) -> Vec<Check> {

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{self, Api, Proxies, Server, ServerUrl};
-use crate::cli::{Cli, Command, ConfigCommand, ProfileCommand, TokenCommand};
+use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::config::clients;
 use crate::config::edit::Settled;
@@ -34,12 +34,22 @@ use crate::env::{
     MODAL_SETUP_HTTP_TIMEOUT, MODAL_SETUP_LOCK_TIMEOUT, NO_PROXY_VARIABLES,
 };
 use crate::error::{Error, Result};
-use crate::flow::browser::BrowserEnv;
 use crate::output::Printer;
 
 /// How a command reaches the server of a `server_url`: the one seam to Modal's API. The
 /// context dials it ([`Context::connect`]); unit tests give an in-process fake.
 pub type Connect<'a> = &'a dyn Fn(&Sourced<String>) -> Result<Box<dyn Server>>;
+
+/// How a command reads the config file: what it warns about before it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// A command that reports: a file other users can read, and one git could commit.
+    Read,
+    /// A command that writes (and so makes the file private): one git could commit.
+    Edit,
+    /// `doctor`: nothing; its report says it all.
+    Quiet,
+}
 
 /// What every command may need besides its own arguments.
 #[derive(Debug)]
@@ -198,12 +208,14 @@ impl Context {
             .map(|name| Sourced::new(name, Origin::Flag("--profile")))
     }
 
-    /// The config file in effect, read by a command that only reads it: a file other users
-    /// can read is reported.
-    pub fn load(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
-        let loaded = self.load_to_edit()?;
-        let (path, store, _) = &loaded;
-        if let Some(access) = store.access().filter(|access| !access.private) {
+    /// The config file in effect, read: where it is and why, its store, what it holds.
+    /// `how` says what is warned about first (see [`Load`]).
+    pub fn load(&self, how: Load) -> Result<(Sourced<PathBuf>, Store, Config)> {
+        let (path, store) = self.open(how)?;
+        let config = store.load()?;
+        if how == Load::Read
+            && let Some(access) = store.access().filter(|access| !access.private)
+        {
             self.printer.warn(format_args!(
                 "{} is readable by other users ({}); fix it with `{}`",
                 path.value.display(),
@@ -211,19 +223,12 @@ impl Context {
                 crate::platform::make_private_command(&path.value)
             ));
         }
-        Ok(loaded)
-    }
-
-    /// The config file in effect, read by a command that writes it (and so tightens its mode).
-    pub fn load_to_edit(&self) -> Result<(Sourced<PathBuf>, Store, Config)> {
-        let (path, store) = self.open()?;
-        let config = store.load()?;
         Ok((path, store, config))
     }
 
-    /// The config file in effect, not read yet, for a command that reads it only under the
+    /// The config file in effect, not read yet: for a command that reads it only under the
     /// write lock (one parse per command).
-    pub fn open(&self) -> Result<(Sourced<PathBuf>, Store)> {
+    pub fn open(&self, how: Load) -> Result<(Sourced<PathBuf>, Store)> {
         let path = self.config_path()?;
         let store = self.store(&path);
         self.printer.debug(format_args!(
@@ -231,7 +236,9 @@ impl Context {
             path.value.display(),
             path.origin
         ));
-        if let Some((root, line)) = git::unignored_in_work_tree(&path.value) {
+        if how != Load::Quiet
+            && let Some((root, line)) = git::unignored_in_work_tree(&path.value)
+        {
             self.printer.warn(format_args!(
                 "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: {line}",
                 path.value.display(),
@@ -295,36 +302,9 @@ pub(crate) fn report_write<T>(printer: &Printer, written: &Written<T>) {
     }
 }
 
-/// `next_url` is "/home" for `setup` and "" for `token new`/`rotate`, as 1.6.4 sends it.
-fn setup_args(args: crate::cli::SetupArgs, next_url: &'static str) -> setup::SetupArgs {
-    setup::SetupArgs {
-        no_browser: args.login.no_browser,
-        port: args.login.port,
-        timeout: Duration::from_secs(args.login.timeout),
-        expires_in_seconds: args.login.expires_in.unwrap_or(0),
-        verify: !args.verify.no_verify,
-        activate: !args.activate.no_activate,
-        yes: args.yes,
-        delete_existing: args.delete_existing,
-        profile: None,
-        next_url,
-        browser: BrowserEnv::from_process(),
-        spinner: std::io::stderr().is_terminal(),
-    }
-}
-
-/// `setup` and `token new`: the file read (a broken one refused before anything else), the
-/// profile named by `--profile` or MODAL_PROFILE.
-pub fn login(ctx: &Context, args: setup::SetupArgs) -> Result<()> {
-    let (_, store, config) = ctx.load_to_edit()?;
-    with_writer(ctx, &store, |w| {
-        setup::setup(w, &config, ctx.chosen_profile(), ctx.interactive, args)
-    })
-}
-
 /// Runs `write` with a [`writer::Writer`] for `store` that reaches servers as the context
 /// says (MODAL_SETUP_HTTP_TIMEOUT, proxies, MODAL_OVERRIDE_HEADERS).
-fn with_writer<T>(
+pub(crate) fn with_writer<T>(
     ctx: &Context,
     store: &Store,
     write: impl FnOnce(&writer::Writer<'_>) -> Result<T>,
@@ -339,7 +319,8 @@ fn with_writer<T>(
     })
 }
 
-/// Runs the command the user asked for.
+/// Runs the command the user asked for: each command's file turns its arguments into plain
+/// values (its `exec`), so this only routes.
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let command = cli.command.unwrap_or(Command::Setup(cli.setup));
     // A variable that cannot be read is an error, not silently unset: MODAL_SERVER_URL ignored
@@ -354,141 +335,11 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         });
     }
     match command {
-        Command::Setup(args) => login(ctx, setup_args(args, "/home")),
-        Command::Token(TokenCommand::New(args)) => login(ctx, setup_args(args, "")),
-        Command::Token(TokenCommand::Rotate(args)) => {
-            let args = crate::cli::SetupArgs {
-                login: args.login,
-                verify: args.verify,
-                ..crate::cli::SetupArgs::default()
-            };
-            let (path, store, config) = ctx.load_to_edit()?;
-            let in_effect = ctx.resolve(&config, path).profile.value;
-            with_writer(ctx, &store, |w| {
-                setup::rotate(
-                    w,
-                    &config,
-                    &in_effect,
-                    ctx.interactive,
-                    setup_args(args, ""),
-                )
-            })
-        }
-        Command::Token(TokenCommand::Info { json, no_verify }) => {
-            let (path, _, config) = ctx.load()?;
-            let resolved = ctx.resolve(&config, path);
-            let connect = |url: &Sourced<String>| ctx.connect(url);
-            token::info(
-                &ctx.printer,
-                &resolved,
-                json,
-                (!no_verify).then_some(&connect),
-            )
-        }
-        Command::Token(TokenCommand::Env { format, reveal }) => {
-            let (path, _, config) = ctx.load()?;
-            let resolved = ctx.resolve(&config, path);
-            let format = format.unwrap_or_else(crate::cli::EnvFormat::native);
-            let to_terminal = std::io::stdout().is_terminal();
-            token::env(&ctx.printer, &resolved, format, to_terminal, reveal)
-        }
-        Command::Token(TokenCommand::Set(args)) => {
-            let secret = args.secret.map(token::SecretInput::from_flag);
-            let credentials = token::read_credentials(ctx.interactive, args.id, secret)?;
-            let (_, store) = ctx.open()?;
-            let args = token::SetArgs {
-                activate: !args.activate.no_activate,
-                verify: !args.verify.no_verify,
-                delete_existing: args.delete_existing,
-            };
-            with_writer(ctx, &store, |w| {
-                token::set(w, &credentials, ctx.chosen_profile(), &args)
-            })
-        }
-        Command::Profile(command) => run_profile(command, ctx),
-        Command::Config(ConfigCommand::Show { json, origin }) => {
-            let (path, _, file) = ctx.load()?;
-            config::show(&ctx.printer, &ctx.resolve(&file, path), json, origin)
-        }
-        Command::Config(ConfigCommand::Path) => config::path(&ctx.printer, &ctx.config_path()?),
-        Command::Doctor { json, no_verify } => {
-            // No warnings first: the report says it all, on stdout.
-            let path = ctx.config_path()?;
-            let store = ctx.store(&path);
-            let file = store.load()?;
-            let facts = doctor::FileFacts {
-                access: store.access(),
-                in_git: git::unignored_in_work_tree(&path.value),
-                inactive_tokens: if file.active_profiles().is_empty() {
-                    file.token_holders()
-                } else {
-                    Vec::new()
-                },
-            };
-            let resolved = resolve::resolve(&file, path, &ctx.env, &ctx.explicit());
-            let readings = clients::read_all(&file, &ctx.env, &resolved.profile.value);
-            let connect = |url: &Sourced<String>| ctx.connect(url);
-            let connect = (!no_verify).then_some(&connect as Connect<'_>);
-            doctor::doctor(&ctx.printer, &resolved, &readings, &facts, json, connect)
-        }
+        Command::Setup(args) => setup::exec(ctx, setup::Login::of(args, "/home")),
+        Command::Token(command) => token::exec(ctx, command),
+        Command::Profile(command) => profile::exec(ctx, command),
+        Command::Config(command) => config::exec(ctx, command),
+        Command::Doctor { json, no_verify } => doctor::exec(ctx, json, no_verify),
         Command::Completions(args) => completions::print(args.shell),
-    }
-}
-
-/// The profile commands, on values resolved here: the file read (and checked), the profile in
-/// effect, MODAL_PROFILE, whether questions can be asked.
-fn run_profile(command: ProfileCommand, ctx: &Context) -> Result<()> {
-    let printer = &ctx.printer;
-    let env_profile = ctx.env.get(crate::env::MODAL_PROFILE);
-    match command {
-        ProfileCommand::List { json, names, check } => {
-            let (path, _, config) = ctx.load()?;
-            // Resolving reports what `profile current` and `config show` report too: an
-            // unknown MODAL_PROFILE, several active profiles.
-            let in_effect = ctx.resolve(&config, path).profile.value;
-            let checked = check.then(|| check::check_all(ctx, &config)).transpose()?;
-            let format = profile::ListFormat::of(json, names);
-            profile::list(printer, &config, &in_effect, checked, format)
-        }
-        ProfileCommand::Current => {
-            let (path, _, config) = ctx.load()?;
-            profile::current(printer, &ctx.resolve(&config, path).profile)
-        }
-        ProfileCommand::Activate { name } => {
-            let (_, store, config) = ctx.load_to_edit()?;
-            // `profile activate --profile NAME` means what it says.
-            let which = match name.or_else(|| ctx.profile_flag.clone()) {
-                Some(name) => profile::ToActivate::Named(name),
-                None if ctx.interactive => profile::ToActivate::Choose {
-                    in_effect: resolve::profile_in_effect(&config, &ctx.env, None).value,
-                },
-                None => profile::ToActivate::Unnamed,
-            };
-            profile::activate(printer, &store, &config, which, env_profile)
-        }
-        ProfileCommand::Remove {
-            name,
-            yes,
-            revoke,
-            force,
-        } => {
-            let (_, store, config) = ctx.load_to_edit()?;
-            let args = profile::RemoveArgs { yes, revoke, force };
-            with_writer(ctx, &store, |w| {
-                profile::remove(
-                    printer,
-                    &store,
-                    &config,
-                    &name,
-                    args,
-                    ctx.interactive,
-                    |config, name, force| profile::revoke_profile_token(w, config, name, force),
-                )
-            })
-        }
-        ProfileCommand::Rename { old, new } => {
-            let path = ctx.config_path()?;
-            profile::rename(printer, &ctx.store(&path), &old, &new, env_profile)
-        }
     }
 }

@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use super::check::Checked;
 use super::writer::{self, Writer};
+use super::{Context, Load, with_writer};
 use crate::api::Credentials;
+use crate::cli::ProfileCommand;
 use crate::config::resolve::{self, Sourced};
 use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
@@ -389,6 +391,66 @@ pub fn rename(
 
 /// The commands run in process, on plain values: a file in a temp dir and a printer that
 /// keeps what it is given.
+/// The profile commands, on values resolved here: the file read (and checked), the profile in
+/// effect, MODAL_PROFILE, whether questions can be asked.
+pub fn exec(ctx: &Context, command: ProfileCommand) -> Result<()> {
+    let printer = &ctx.printer;
+    let env_profile = ctx.env.get(crate::env::MODAL_PROFILE);
+    match command {
+        ProfileCommand::List { json, names, check } => {
+            let (path, _, config) = ctx.load(Load::Read)?;
+            // Resolving reports what `profile current` and `config show` report too: an
+            // unknown MODAL_PROFILE, several active profiles.
+            let in_effect = ctx.resolve(&config, path).profile.value;
+            let checked = check
+                .then(|| super::check::check_all(ctx, &config))
+                .transpose()?;
+            let format = ListFormat::of(json, names);
+            list(printer, &config, &in_effect, checked, format)
+        }
+        ProfileCommand::Current => {
+            let (path, _, config) = ctx.load(Load::Read)?;
+            current(printer, &ctx.resolve(&config, path).profile)
+        }
+        ProfileCommand::Activate { name } => {
+            let (_, store, config) = ctx.load(Load::Edit)?;
+            // `profile activate --profile NAME` means what it says.
+            let which = match name.or_else(|| ctx.profile_flag.clone()) {
+                Some(name) => ToActivate::Named(name),
+                None if ctx.interactive => ToActivate::Choose {
+                    in_effect: resolve::profile_in_effect(&config, &ctx.env, None).value,
+                },
+                None => ToActivate::Unnamed,
+            };
+            activate(printer, &store, &config, which, env_profile)
+        }
+        ProfileCommand::Remove {
+            name,
+            yes,
+            revoke,
+            force,
+        } => {
+            let (_, store, config) = ctx.load(Load::Edit)?;
+            let args = RemoveArgs { yes, revoke, force };
+            with_writer(ctx, &store, |w| {
+                remove(
+                    printer,
+                    &store,
+                    &config,
+                    &name,
+                    args,
+                    ctx.interactive,
+                    |config, name, force| revoke_profile_token(w, config, name, force),
+                )
+            })
+        }
+        ProfileCommand::Rename { old, new } => {
+            let path = ctx.config_path()?;
+            rename(printer, &ctx.store(&path), &old, &new, env_profile)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,12 @@
 
 use std::time::{Duration, Instant};
 
+use std::io::IsTerminal;
+
 use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
+use super::{Context, Load, with_writer};
 use crate::api::{FLOW_WAIT, Flow, FlowRequest, Minted, Server};
+use crate::cli;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
 use crate::config::{Config, DEFAULT_PROFILE};
@@ -28,8 +32,9 @@ pub const UTM_SOURCE: &str = "modal-setup";
 const RETRY_FIRST: Duration = Duration::from_millis(500);
 const RETRY_MAX: Duration = Duration::from_secs(5);
 
+/// A login's options (`setup`, `token new`, `token rotate`), as plain values.
 #[derive(Debug)]
-pub struct SetupArgs {
+pub struct Login {
     pub no_browser: bool,
     pub port: Option<u16>,
     pub timeout: Duration,
@@ -51,6 +56,56 @@ pub struct SetupArgs {
     pub spinner: bool,
 }
 
+impl Login {
+    /// `setup` and `token new` from their flags; `next_url` is "/home" for `setup` and "" for
+    /// `token new`, as 1.6.4 sends it.
+    pub fn of(args: cli::SetupArgs, next_url: &'static str) -> Self {
+        Self {
+            yes: args.yes,
+            delete_existing: args.delete_existing,
+            activate: !args.activate.no_activate,
+            ..Self::rotate(args.login, args.verify, next_url)
+        }
+    }
+
+    /// `token rotate`: a login with its own flags only.
+    fn rotate(login: cli::LoginArgs, verify: cli::VerifyArgs, next_url: &'static str) -> Self {
+        Self {
+            no_browser: login.no_browser,
+            port: login.port,
+            timeout: Duration::from_secs(login.timeout),
+            expires_in_seconds: login.expires_in.unwrap_or(0),
+            verify: !verify.no_verify,
+            activate: true,
+            yes: false,
+            delete_existing: false,
+            profile: None,
+            next_url,
+            browser: BrowserEnv::from_process(),
+            spinner: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// `setup` and `token new`: the file read (a broken one refused before anything else), the
+/// profile named by `--profile` or MODAL_PROFILE.
+pub fn exec(ctx: &Context, login: Login) -> Result<()> {
+    let (_, store, config) = ctx.load(Load::Edit)?;
+    with_writer(ctx, &store, |w| {
+        setup(w, &config, ctx.chosen_profile(), ctx.interactive, login)
+    })
+}
+
+/// `token rotate` on the profile in effect.
+pub fn exec_rotate(ctx: &Context, args: cli::RotateArgs) -> Result<()> {
+    let (path, store, config) = ctx.load(Load::Edit)?;
+    let in_effect = ctx.resolve(&config, path).profile.value;
+    let login = Login::rotate(args.login, args.verify, "");
+    with_writer(ctx, &store, |w| {
+        rotate(w, &config, &in_effect, ctx.interactive, login)
+    })
+}
+
 /// `setup`: `config` is the file read by the caller (a broken one is refused before anything
 /// else happens), `chosen` the profile named by `--profile` or MODAL_PROFILE, `interactive`
 /// whether questions can be asked.
@@ -59,7 +114,7 @@ pub fn setup(
     config: &Config,
     chosen: Option<Sourced<String>>,
     interactive: bool,
-    args: SetupArgs,
+    args: Login,
 ) -> Result<()> {
     let on_command_line =
         args.profile.is_none() && chosen.as_ref().is_some_and(|p| p.origin.is_flag());
@@ -110,7 +165,7 @@ pub fn setup(
     let credentials = check_minted(minted.credentials)?;
     // From here on any way out that does not write the new token revokes it (Ctrl-C too).
     let unwritten = Unwritten::new(&credentials.token_id, api.revoker(&credentials));
-    let login = Login {
+    let approved = Approved {
         args: &args,
         interactive,
         asked,
@@ -118,14 +173,14 @@ pub fn setup(
         credentials: &credentials,
         server_url: &server_url,
     };
-    login
+    approved
         .keep(w, &unwritten, chosen, minted.workspace_username)
         .map_err(|error| unwritten.revoke(error))
 }
 
 /// An approved login's new token, on its way to the file.
-struct Login<'a> {
-    args: &'a SetupArgs,
+struct Approved<'a> {
+    args: &'a Login,
     interactive: bool,
     /// Whether "Replace it?" was asked before the browser opened.
     asked: bool,
@@ -134,7 +189,7 @@ struct Login<'a> {
     server_url: &'a Sourced<String>,
 }
 
-impl Login<'_> {
+impl Approved<'_> {
     /// Checks the new token, names its profile, asks before replacing another token, writes
     /// it (through `unwritten`, which Ctrl-C waits for) and revokes the replaced one if asked.
     fn keep(
@@ -251,7 +306,7 @@ pub fn rotate(
     config: &Config,
     in_effect: &str,
     interactive: bool,
-    args: SetupArgs,
+    args: Login,
 ) -> Result<()> {
     let profile = config.profile(in_effect);
     if profile.is_none_or(|p| p.token_id().is_none()) {
@@ -271,7 +326,7 @@ pub fn rotate(
     }
     w.printer
         .status(format_args!("Rotating the token of profile '{in_effect}'"));
-    let args = SetupArgs {
+    let args = Login {
         profile: Some(in_effect.to_owned()),
         delete_existing: true,
         // Rotation keeps the profile's place: active if it was, not otherwise.
@@ -282,7 +337,7 @@ pub fn rotate(
     setup(w, config, None, interactive, args)
 }
 
-fn show_url(printer: &Printer, flow: &Flow, args: &SetupArgs) {
+fn show_url(printer: &Printer, flow: &Flow, args: &Login) {
     let web_url = crate::text::sanitize(&flow.web_url);
     // The URL and the code go out even with --quiet: without them the login cannot finish.
     printer.required(format_args!(
@@ -401,8 +456,8 @@ mod tests {
     const FILE: &str =
         "# mine\n[demo-workspace]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old\"\n";
 
-    fn args() -> SetupArgs {
-        SetupArgs {
+    fn args() -> Login {
+        Login {
             no_browser: true,
             port: None,
             timeout: Duration::from_secs(20),

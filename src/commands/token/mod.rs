@@ -9,8 +9,11 @@ pub use info::info;
 
 use std::io::{BufRead, IsTerminal};
 
+use super::setup::Login;
 use super::writer::{NewToken, Writer, verify_and_name};
+use super::{Context, Load, with_writer};
 use crate::api::Credentials;
+use crate::cli::{EnvFormat, TokenCommand};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
@@ -18,6 +21,45 @@ use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
 use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
+
+/// The `token` commands, from their flags.
+pub fn exec(ctx: &Context, command: TokenCommand) -> Result<()> {
+    let connect = |url: &Sourced<String>| ctx.connect(url);
+    match command {
+        TokenCommand::New(args) => super::setup::exec(ctx, Login::of(args, "")),
+        TokenCommand::Rotate(args) => super::setup::exec_rotate(ctx, args),
+        TokenCommand::Info { json, no_verify } => {
+            let (path, _, config) = ctx.load(Load::Read)?;
+            let resolved = ctx.resolve(&config, path);
+            info(
+                &ctx.printer,
+                &resolved,
+                json,
+                (!no_verify).then_some(&connect),
+            )
+        }
+        TokenCommand::Env { format, reveal } => {
+            let (path, _, config) = ctx.load(Load::Read)?;
+            let resolved = ctx.resolve(&config, path);
+            let format = format.unwrap_or_else(EnvFormat::native);
+            let to_terminal = std::io::stdout().is_terminal();
+            env(&ctx.printer, &resolved, format, to_terminal, reveal)
+        }
+        TokenCommand::Set(args) => {
+            let secret = args.secret.map(SecretInput::from_flag);
+            let credentials = read_credentials(ctx.interactive, args.id, secret)?;
+            let (_, store) = ctx.open(Load::Edit)?;
+            let args = SetArgs {
+                activate: !args.activate.no_activate,
+                verify: !args.verify.no_verify,
+                delete_existing: args.delete_existing,
+            };
+            with_writer(ctx, &store, |w| {
+                set(w, &credentials, ctx.chosen_profile(), &args)
+            })
+        }
+    }
+}
 
 /// Where the secret comes from.
 #[derive(Debug)]
