@@ -315,6 +315,13 @@ pub fn remove(
         path.display()
     ));
     super::report_write(printer, &written);
+    if let Some(token_id) = config.profile(name).and_then(|p| p.token_id())
+        && !args.revoke
+    {
+        printer.note(format_args!(
+            "token {token_id} is still valid on the server: removing a profile does not revoke its token (`--revoke` does; so does the dashboard's tokens page)"
+        ));
+    }
     Ok(())
 }
 

@@ -139,7 +139,7 @@ pub fn setup(
     {
         let question =
             format!("Profile '{profile}' holds token {previous}. Replace it with a new one?");
-        if !prompt::confirm(&question, true)? {
+        if !prompt::confirm(&question, false)? {
             return Err(Error::Cancelled);
         }
         asked = true;
@@ -232,7 +232,7 @@ impl Approved<'_> {
             && !self.asked
         {
             let question = format!("Profile '{profile}' holds token {previous}. Replace it?");
-            if !prompt::confirm(&question, true)? {
+            if !prompt::confirm(&question, false)? {
                 return Err(Error::Cancelled);
             }
         }

@@ -177,9 +177,11 @@ fn remove_needs_yes_without_a_terminal_and_keeps_the_rest() {
     let expected = "# beta is the active one\n[beta]   # trailing\ntoken_id = \"ak-beta\"\ntoken_secret = \"as-beta\"\nactive = true\nserver_url = \"http://127.0.0.1:9\"\n\n[\"has space\"]\ntoken_id = \"ak-space\"\n";
     assert_eq!(t.read(), expected);
     // The one profile left becomes the active one, so that the JS and Go SDKs find it.
+    // The token it held stays valid on the server, and that is said.
     t.run(&["profile", "remove", "beta", "-y"])
         .success()
-        .stderr_has("note: profile 'has space' is active now: no profile was");
+        .stderr_has("note: profile 'has space' is active now: no profile was")
+        .stderr_has("note: token ak-beta is still valid on the server: removing a profile does not revoke its token");
     assert!(
         t.read()
             .ends_with("[\"has space\"]\ntoken_id = \"ak-space\"\nactive = true\n")

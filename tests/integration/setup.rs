@@ -687,7 +687,8 @@ fn token_new_and_bare_modal_setup_run_the_same_wizard() {
 #[test]
 fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
     use rexpect::process::WaitStatus;
-    for answer in ["n", "y"] {
+    // Enter takes the default, which is No (as gh asks): nothing is replaced by accident.
+    for answer in ["n", "\r", "y"] {
         let w = Wizard::new();
         w.t.write(FIXTURE);
         let mut session = rexpect::session::spawn_command(
@@ -706,7 +707,7 @@ fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
         std::thread::sleep(Duration::from_millis(300));
         session.send(answer).unwrap();
         session.flush().unwrap();
-        if answer == "n" {
+        if answer != "y" {
             let rest = session.exp_eof().unwrap();
             assert!(rest.contains("hint: nothing was written"), "{rest:?}");
             let status = session.process().wait().unwrap();
