@@ -511,7 +511,7 @@ impl Error {
                 "check the server URL (from the {server_source}); Modal's is https://api.modal.com"
             ),
             Self::ClientRefused { speaks_as, .. } => format!(
-                "this modal-setup speaks as Modal's client {speaks_as}; upgrade modal-setup (cargo install modal-setup), or adapt the headers with {}",
+                "this modal-setup speaks as Modal's client {speaks_as}; upgrade modal-setup, or adapt the headers with {}",
                 crate::env::MODAL_OVERRIDE_HEADERS
             ),
             Self::Server { .. } => "the server had a problem; try again later".into(),

@@ -23,7 +23,7 @@ function findBinary(platform, arch) {
     const known = Object.keys(PLATFORMS).join(", ");
     return new Error(
       `modal-setup has no binary for ${platform} ${arch} (there are binaries for ${known}); ` +
-        "build it with `cargo install modal-setup`",
+        "build it from a checkout of its repository with `cargo install --locked --path .`",
     );
   }
   const exe = platform === "win32" ? "modal-setup.exe" : "modal-setup";
@@ -31,8 +31,11 @@ function findBinary(platform, arch) {
     return path.join(path.dirname(require.resolve(`${name}/package.json`)), "bin", exe);
   } catch {
     return new Error(
-      `${name}, which holds modal-setup's binary for ${platform} ${arch}, is not installed; ` +
-        "npm installs it as an optional dependency: reinstall without --no-optional or --omit=optional",
+      `${name}, which holds modal-setup's binary for ${platform} ${arch}, is not installed. ` +
+        "It is an optional dependency: it is missing when it was never published (nothing is " +
+        "published yet), when optional dependencies were skipped (--omit=optional, " +
+        "--no-optional), or when the lockfile was made on another platform. " +
+        `Check with \`npm ls ${name}\`, then reinstall.`,
     );
   }
 }
