@@ -440,16 +440,12 @@ fn a_login_not_approved_in_time_ends_when_the_server_forgets_it() {
         flow_ttl: Duration::from_secs(1),
         ..Options::default()
     });
-    let started = std::time::Instant::now();
+    // The login's own timeout is the default 10 minutes: ending within the harness's wait
+    // means the CLI did not wait it out.
     let run = w.start(&["--no-verify"]).finish(WAIT);
     run.code(Exit::Failure)
         .stderr_has("the server no longer knows this login: it expired or was used")
         .stderr_has("run `modal-setup setup` again");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "the CLI waited past the login's end: {:?}",
-        started.elapsed()
-    );
     assert_eq!(
         w.server.count("TokenFlowWait"),
         1,
