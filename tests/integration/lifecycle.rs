@@ -821,7 +821,6 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     server.set_fault("ClientHello", Some(Fault::Hang));
     let running = set(&[]);
     running.wait_for("Verifying token against", WAIT);
-    std::thread::sleep(Duration::from_millis(200));
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     running
         .finish(WAIT)
@@ -833,7 +832,6 @@ fn ctrl_c_says_what_is_true_before_and_after_the_write() {
     server.set_fault("TokenDelete", Some(Fault::Hang));
     let running = set(&["--delete-existing"]);
     running.wait_for("Token written to", WAIT);
-    std::thread::sleep(Duration::from_millis(200));
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     running
         .finish(WAIT)

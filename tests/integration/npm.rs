@@ -130,7 +130,6 @@ fn ctrl_c_through_the_launcher_exits_130_and_restores_the_terminal() {
     session
         .exp_string("Check that the page shows this code: ")
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
     session.send("\x03").unwrap();
     session.flush().unwrap();
     let (said, code) = session.exp_regex("exit=[0-9]+").unwrap();

@@ -3,17 +3,10 @@
 use rexpect::process::WaitStatus;
 use rexpect::session::spawn_command;
 
-use crate::support::TestEnv;
+use crate::support::{TestEnv, press};
 
 const TIMEOUT_MS: u64 = 15_000;
 
-/// Sends keys the way a person types them: dialoguer puts the terminal in raw mode for each
-/// key it reads, so each key is sent (and flushed) once it is listening.
-fn press(session: &mut rexpect::session::PtySession, keys: &str) {
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    session.send(keys).unwrap();
-    session.flush().unwrap();
-}
 
 fn exit_code(status: WaitStatus) -> i32 {
     match status {

@@ -700,9 +700,7 @@ fn on_a_terminal_replacing_a_token_asks_before_the_browser_both_ways() {
             0,
             "asked before the login"
         );
-        std::thread::sleep(Duration::from_millis(300));
-        session.send(answer).unwrap();
-        session.flush().unwrap();
+        crate::support::press(&mut session, answer);
         if answer != "y" {
             let rest = session.exp_eof().unwrap();
             assert!(rest.contains("hint: nothing was written"), "{rest:?}");
@@ -754,9 +752,7 @@ fn declining_after_the_login_revokes_the_new_token() {
     session
         .exp_string("Profile 'demo-workspace' holds token ak-old. Replace it?")
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    session.send("n").unwrap();
-    session.flush().unwrap();
+    crate::support::press(&mut session, "n");
     let rest = session.exp_eof().unwrap();
     let status = session.process().wait().unwrap();
     assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");

@@ -698,3 +698,28 @@ impl TokenSet<'_> {
         self.cmd().run()
     }
 }
+
+/// Sends keys the way a person types them, once the program is listening: dialoguer puts the
+/// terminal in raw mode for each key it reads, and a hidden prompt turns echo off, so the keys
+/// go once the terminal's echo is off (read through the pseudo-terminal's master side).
+#[cfg(unix)]
+pub fn press(session: &mut rexpect::session::PtySession, keys: &str) {
+    use std::os::fd::AsRawFd;
+    let pty = session.process().get_file_handle().expect("the pty");
+    let started = std::time::Instant::now();
+    loop {
+        // SAFETY: termios is plain data; tcgetattr fills it for a valid descriptor.
+        let mut mode: libc::termios = unsafe { std::mem::zeroed() };
+        let read = unsafe { libc::tcgetattr(pty.as_raw_fd(), &mut mode) } == 0;
+        if read && mode.c_lflag & libc::ECHO == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the program never listened for keys"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
