@@ -295,6 +295,33 @@ fn paint(color: bool, style: &str, text: &str) -> String {
     }
 }
 
+/// Rows of cells as aligned columns two spaces apart (the last cell of a row unpadded), for
+/// every listing. `paint(row, column, padded)` may style a cell once it is padded, so that
+/// escape codes never upset the widths.
+pub fn columns(
+    rows: &[Vec<String>],
+    paint: impl Fn(usize, usize, String) -> String,
+) -> Vec<String> {
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..count)
+        .map(|i| {
+            let widths = rows.iter().filter_map(|row| row.get(i));
+            widths.map(|cell| cell.chars().count()).max().unwrap_or(0)
+        })
+        .collect();
+    let line = |(r, cells): (usize, &Vec<String>)| {
+        let padded = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| match i + 1 == cells.len() {
+                true => paint(r, i, cell.clone()),
+                false => paint(r, i, format!("{cell:<width$}", width = widths[i])),
+            });
+        padded.collect::<Vec<_>>().join("  ").trim_end().to_owned()
+    };
+    rows.iter().enumerate().map(line).collect()
+}
+
 /// A message as one line that cannot act on the terminal: whatever text from the config file,
 /// the environment or a server it holds (a profile name with an escape sequence) is shown, not
 /// obeyed. The printer's own colours are added around it.

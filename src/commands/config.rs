@@ -12,7 +12,8 @@ use super::{Context, Load};
 use crate::cli::ConfigCommand;
 use crate::config::resolve::{Origin, Resolved, Sourced};
 use crate::error::Result;
-use crate::output::Printer;
+use crate::output::{Printer, columns};
+use crate::text::shown;
 
 /// How the secret is shown, as Modal's `config show` does.
 const REDACTED: &str = "***";
@@ -77,36 +78,25 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
         printer.data(&text)?;
         return Ok(());
     }
-    let rows = rows(resolved);
-    // Text from the file or the environment: it cannot act on the terminal.
-    let cells: Vec<(&str, String, Option<String>)> = rows
+    // Text from the file or the environment: it cannot act on the terminal. Origins line up
+    // in a column of their own.
+    let cells: Vec<Vec<String>> = rows(resolved)
         .into_iter()
         .map(|(key, value)| match value {
-            Some((value, origin)) => (
-                key,
-                crate::text::shown(&value).into_owned(),
-                Some(crate::text::shown(&origin.to_string()).into_owned()),
-            ),
-            None => (key, "(not set)".to_owned(), None),
+            Some((value, origin)) => {
+                let mut row = vec![key.to_owned(), shown(&value).into_owned()];
+                if with_origin {
+                    row.push(format!("({})", shown(&origin.to_string())));
+                }
+                row
+            }
+            None => vec![key.to_owned(), "(not set)".to_owned()],
         })
         .collect();
-    let key_width = cells.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-    let value_width = cells
-        .iter()
-        .map(|(_, v, _)| v.chars().count())
-        .max()
-        .unwrap_or(0);
-    let lines: Vec<String> = cells
-        .into_iter()
-        .map(|(key, value, origin)| match origin {
-            // Origins line up in a column of their own.
-            Some(origin) if with_origin => format!(
-                "{key:<key_width$}  {value:<value_width$}  {}",
-                printer.data_dim(&format!("({origin})"))
-            ),
-            _ => format!("{key:<key_width$}  {value}"),
-        })
-        .collect();
+    let lines = columns(&cells, |_, column, cell| match column {
+        2 => printer.data_dim(&cell),
+        _ => cell,
+    });
     printer.data(lines.join("\n"))?;
     Ok(())
 }

@@ -379,26 +379,17 @@ fn as_text(
                 .collect(),
         ),
     ];
-    let widths: Vec<usize> = (0..columns.len())
-        .map(|i| {
-            rows.iter()
-                .map(|(_, cells)| cells[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let name_width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     let mut out = format!(
         "Config file: {} ({})\n\n",
         resolved.config_path.value.display(),
         resolved.config_path.origin
     );
-    for (name, cells) in &rows {
-        let mut line = format!("{name:<name_width$}");
-        for (cell, width) in cells.iter().zip(&widths) {
-            let _ = write!(line, "  {cell:<width$}");
-        }
-        out.push_str(line.trim_end());
+    let cells: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(name, cells)| std::iter::once(name.to_owned()).chain(cells).collect())
+        .collect();
+    for line in crate::output::columns(&cells, |_, _, cell| cell) {
+        out.push_str(&line);
         out.push('\n');
     }
     out.push('\n');

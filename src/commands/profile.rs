@@ -12,7 +12,7 @@ use crate::config::store::Store;
 use crate::config::{Config, DEFAULT_SERVER_URL};
 use crate::env::MODAL_PROFILE;
 use crate::error::{Error, Outcome, Result};
-use crate::output::Printer;
+use crate::output::{Printer, columns};
 use crate::prompt;
 use crate::text::{shell_word, shown};
 
@@ -154,38 +154,19 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
             cells
         })
         .collect();
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|c| c[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
+    let mut all = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
+    all.extend(cells);
+    // The active profile is marked, and its name in bold.
+    let lines = columns(&all, |row, column, cell| match row > 0 && column == 0 {
+        true if rows[row - 1].active => printer.data_bold(&cell),
+        _ => cell,
+    });
+    let markers = std::iter::once(" ").chain(rows.iter().map(|r| if r.active { "•" } else { " " }));
+    let lines: Vec<String> = markers
+        .zip(lines)
+        .map(|(m, line)| format!("{m} {line}"))
         .collect();
-    let line = |marker: &str, cells: &[String], bold: bool| {
-        let mut text = String::from(marker);
-        for (i, cell) in cells.iter().enumerate() {
-            let padded = format!(" {cell:<width$} ", width = widths[i]);
-            // Pad before painting so that escape codes do not upset the columns.
-            if bold && i == 0 {
-                text.push(' ');
-                text.push_str(&printer.data_bold(&format!("{cell:<width$}", width = widths[i])));
-                text.push(' ');
-            } else {
-                text.push_str(&padded);
-            }
-        }
-        text.trim_end().to_owned()
-    };
-    let header_cells: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    let mut out = vec![line(" ", &header_cells, false)];
-    for (row, cells) in rows.iter().zip(&cells) {
-        let marker = if row.active { "•" } else { " " };
-        out.push(line(marker, cells, row.active));
-    }
-    out.join("\n")
+    lines.join("\n")
 }
 
 /// `profile current`: the profile in effect and, with `-v`, what chose it.

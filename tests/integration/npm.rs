@@ -183,7 +183,10 @@ fn a_platform_without_a_package_is_named_with_what_to_do() {
         lines[1].starts_with("modal-setup has no binary for freebsd x64"),
         "{out}"
     );
-    assert!(lines[1].contains("cargo install --locked --path ."), "{out}");
+    assert!(
+        lines[1].contains("cargo install --locked --path ."),
+        "{out}"
+    );
     // Not installed here (another platform's optional package): said with the fix.
     assert!(
         lines[2].contains("@modal-setup/darwin-arm64")

@@ -7,7 +7,6 @@ use crate::support::{TestEnv, press};
 
 const TIMEOUT_MS: u64 = 15_000;
 
-
 fn exit_code(status: WaitStatus) -> i32 {
     match status {
         WaitStatus::Exited(_, code) => code,
