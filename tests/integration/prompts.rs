@@ -3,7 +3,7 @@
 use rexpect::process::WaitStatus;
 use rexpect::session::spawn_command;
 
-use crate::support::{TestEnv, press};
+use crate::support::{TestEnv, press, type_hidden};
 
 const TIMEOUT_MS: u64 = 15_000;
 
@@ -156,7 +156,9 @@ fn ctrl_c_at_a_prompt_restores_the_terminal_and_exits_130() {
         let mut session = spawn_command(bash, Some(TIMEOUT_MS)).unwrap();
         let (settings_before, _) = session.exp_regex("before-the-command").unwrap();
         session.exp_string(prompt).unwrap();
-        press(&mut session, "\x03");
+        // Ctrl-C ends it whether the prompt reads keys (raw mode) or lines (SIGINT).
+        session.send("\x03").unwrap();
+        session.flush().unwrap();
         let (said, code) = session.exp_regex("exit=[0-9]+").unwrap();
         let settings = session.exp_eof().unwrap();
         crate::support::assert_no_secret(&said);
@@ -249,7 +251,7 @@ fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
         "--norc",
         "-c",
         &format!(
-            "stty echo; {} token set --id ak-1 --secret - --no-verify 2>/dev/null; echo \"exit=$?\"",
+            "stty echo; echo echo-on; {} token set --id ak-1 --secret - --no-verify 2>/dev/null; echo \"exit=$?\"",
             crate::support::BIN
         ),
     ])
@@ -258,7 +260,8 @@ fn a_secret_typed_on_a_terminal_is_never_echoed_even_with_stderr_redirected() {
     .env("PATH", std::env::var_os("PATH").unwrap_or_default())
     .env("MODAL_CONFIG_PATH", &t.config);
     let mut session = spawn_command(bash, Some(TIMEOUT_MS)).unwrap();
-    press(&mut session, "as-typedsecret\r");
+    session.exp_string("echo-on").unwrap();
+    type_hidden(&mut session, "as-typedsecret");
     let (shown, code) = session.exp_regex("exit=[0-9]+").unwrap();
     assert_eq!(code, "exit=0");
     assert!(

@@ -699,20 +699,35 @@ impl TokenSet<'_> {
     }
 }
 
-/// Sends keys the way a person types them, once the program is listening: dialoguer puts the
-/// terminal in raw mode for each key it reads, and a hidden prompt turns echo off, so the keys
-/// go once the terminal's echo is off (read through the pseudo-terminal's master side).
+/// Sends keys the way a person types them, once the program is listening for them:
+/// dialoguer reads each key in raw mode, so the keys go once the terminal (seen from the
+/// pseudo-terminal's master side) has left line mode.
 #[cfg(unix)]
 pub fn press(session: &mut rexpect::session::PtySession, keys: &str) {
+    when_terminal(session, |mode| mode.c_lflag & libc::ICANON == 0);
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+/// Types a line at a hidden prompt once it hides what is typed (echo off). rexpect starts the
+/// terminal with echo off, so the test turns it on before the program starts.
+#[cfg(unix)]
+pub fn type_hidden(session: &mut rexpect::session::PtySession, line: &str) {
+    when_terminal(session, |mode| mode.c_lflag & libc::ECHO == 0);
+    session.send_line(line).unwrap();
+}
+
+/// Waits until the terminal's settings satisfy `ready` (a hang guard ends the test).
+#[cfg(unix)]
+fn when_terminal(session: &rexpect::session::PtySession, ready: impl Fn(&libc::termios) -> bool) {
     use std::os::fd::AsRawFd;
     let pty = session.process().get_file_handle().expect("the pty");
     let started = std::time::Instant::now();
     loop {
         // SAFETY: termios is plain data; tcgetattr fills it for a valid descriptor.
         let mut mode: libc::termios = unsafe { std::mem::zeroed() };
-        let read = unsafe { libc::tcgetattr(pty.as_raw_fd(), &mut mode) } == 0;
-        if read && mode.c_lflag & libc::ECHO == 0 {
-            break;
+        if unsafe { libc::tcgetattr(pty.as_raw_fd(), &mut mode) } == 0 && ready(&mode) {
+            return;
         }
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
@@ -720,6 +735,4 @@ pub fn press(session: &mut rexpect::session::PtySession, keys: &str) {
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    session.send(keys).unwrap();
-    session.flush().unwrap();
 }
