@@ -123,7 +123,7 @@ impl Cmd {
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = self.command.spawn().expect("start modal-setup");
+        let mut child = start(&mut self.command);
         if let Some(text) = self.stdin {
             let mut stdin = child.stdin.take().expect("piped stdin");
             let _ = stdin.write_all(text.as_bytes());
@@ -243,7 +243,7 @@ impl Cmd {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = self.command.spawn().expect("start modal-setup");
+        let mut child = start(&mut self.command);
         let mut out = child.stdout.take().expect("piped stdout");
         let mut err = child.stderr.take().expect("piped stderr");
         let stdout = std::thread::spawn(move || {
@@ -734,5 +734,22 @@ fn when_terminal(session: &rexpect::session::PtySession, ready: impl Fn(&libc::t
             "the program never listened for keys"
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Starts the command. Under Wine, CreateProcess now and then fails with
+/// ERROR_INTERNAL_ERROR (1359) when many processes start at once (seen in CI, in a test that
+/// passed on the runs before and after): that is tried again, a few times; any other failure
+/// ends the test.
+fn start(command: &mut Command) -> std::process::Child {
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(1359) && tries < 3 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            started => return started.expect("start modal-setup"),
+        }
     }
 }
