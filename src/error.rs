@@ -434,9 +434,11 @@ impl Error {
             Self::UnknownProfile { existing, .. } if existing.is_empty() => {
                 "the file has no profiles yet; create one with `modal-setup token set` or `modal-setup setup`".into()
             }
-            Self::UnknownProfile { existing, .. } => {
-                format!("profiles in the file: {}", existing.join(", "))
-            }
+            Self::UnknownProfile { name, existing, .. } => format!(
+                "profiles in the file: {}{}",
+                existing.join(", "),
+                crate::text::did_you_mean(name, existing.iter().map(String::as_str))
+            ),
             Self::NoProfiles { .. } => {
                 "create one with `modal-setup setup` or `modal-setup token set`".into()
             }

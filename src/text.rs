@@ -128,8 +128,49 @@ pub fn seconds(duration: std::time::Duration) -> String {
     format!("{text} s")
 }
 
+/// " (did you mean 'a' or 'b'?)" for the `names` closest to a mistyped `name`, as clap
+/// suggests subcommands (Jaro similarity above 0.8, the closest first, three at most); empty
+/// when none is close.
+pub fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut close: Vec<(f64, &str)> = names
+        .into_iter()
+        .map(|candidate| (strsim::jaro(name, candidate), candidate))
+        .filter(|(score, candidate)| *score > 0.8 && *candidate != name)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let quoted: Vec<String> = close
+        .iter()
+        .take(3)
+        .map(|(_, n)| format!("'{}'", shown(n)))
+        .collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!(" (did you mean {last}?)"),
+        Some((last, rest)) => format!(" (did you mean {} or {last}?)", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_mistyped_name_gets_the_closest_ones() {
+        let names = ["acme", "acme-staging", "personal", "ci"];
+        assert_eq!(
+            super::did_you_mean("acmee", names),
+            " (did you mean 'acme'?)"
+        );
+        assert_eq!(
+            super::did_you_mean("personl", names),
+            " (did you mean 'personal'?)"
+        );
+        assert_eq!(super::did_you_mean("zzz", names), "");
+        assert_eq!(
+            super::did_you_mean("acme", names),
+            "",
+            "a name that exists is no typo"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -211,6 +211,12 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
     let at = sanitize(&resolved.server_url.value);
     let (status, message, fix) = match server {
         Server::Skipped => (Status::Skipped, "not asked (--no-verify)".to_owned(), None),
+        // A profile named on purpose that is not in the file (a typo): never "log in" under it.
+        Server::NoToken if !resolved.problems.is_empty() => (
+            Status::Fail,
+            format!("no token in effect: {}", resolved.problems[0]),
+            None,
+        ),
         Server::NoToken => (
             Status::Fail,
             format!(

@@ -83,15 +83,24 @@ pub struct Explicit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     /// The chosen profile is not in the file, so only environment values and defaults apply.
-    MissingProfile { name: String, origin: Origin },
+    MissingProfile {
+        name: String,
+        origin: Origin,
+        /// " (did you mean …?)" when a profile of the file is close to the name.
+        did_you_mean: String,
+    },
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MissingProfile { name, origin } => write!(
+            Self::MissingProfile {
+                name,
+                origin,
+                did_you_mean,
+            } => write!(
                 f,
-                "profile '{}' (from the {origin}) is not in the config file; run `modal-setup profile list` to see the profiles",
+                "profile '{}' (from the {origin}) is not in the config file{did_you_mean}; run `modal-setup profile list` to see the profiles",
                 crate::text::shown(name)
             ),
         }
@@ -209,6 +218,10 @@ pub fn resolve(
         problems.push(Problem::MissingProfile {
             name: profile.value.clone(),
             origin: profile.origin.clone(),
+            did_you_mean: crate::text::did_you_mean(
+                &profile.value,
+                config.profiles().map(|p| p.name()),
+            ),
         });
     }
 

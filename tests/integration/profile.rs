@@ -505,3 +505,35 @@ fn profile_names_are_quoted_the_same_way_in_every_message() {
         assert!(said.contains(quoted), "{quoted:?} not in:\n{said}");
     }
 }
+
+/// A mistyped profile name gets the closest names of the file, wherever it was given: an
+/// argument, `--profile`, MODAL_PROFILE, and doctor never suggests logging in under it.
+#[test]
+fn a_mistyped_profile_name_gets_did_you_mean() {
+    let t = TestEnv::new();
+    t.write("[acme]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n[personal]\n");
+    t.run(&["profile", "activate", "acmee"])
+        .code(Exit::Failure)
+        .stderr_has("hint: profiles in the file: acme, personal (did you mean 'acme'?)");
+    t.run(&["--profile", "acmee", "profile", "current"])
+        .stderr_has("profile 'acmee' (from the --profile flag) is not in the config file (did you mean 'acme'?)");
+    let doctor = t
+        .cmd(&["doctor", "--no-verify"])
+        .env("MODAL_PROFILE", "acmee")
+        .run();
+    doctor.code(Exit::Failure);
+    assert!(
+        doctor.stdout.contains("(from the MODAL_PROFILE environment variable) is not in the config file (did you mean 'acme'?)"),
+        "{}",
+        doctor.stdout
+    );
+    assert!(
+        !doctor.stdout.contains("setup --profile acmee"),
+        "{}",
+        doctor.stdout
+    );
+    // A name nothing is close to gets no guess.
+    t.run(&["profile", "activate", "zzz"])
+        .code(Exit::Failure)
+        .stderr_has("hint: profiles in the file: acme, personal\n");
+}
