@@ -6,6 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use anstyle::{AnsiColor, Style};
+
 /// How the user asked for colour.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -61,13 +63,12 @@ pub struct Captured {
     pub stderr: String,
 }
 
-const BOLD: &str = "\x1b[1m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const RED: &str = "\x1b[31m";
-const CYAN: &str = "\x1b[36m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+const BOLD: Style = Style::new().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+const DIM: Style = Style::new().dimmed();
 
 impl Printer {
     /// A printer with colour (or not) on both streams.
@@ -130,7 +131,7 @@ impl Printer {
         self.verbosity
     }
 
-    fn paint(&self, style: &str, text: &str) -> String {
+    fn paint(&self, style: Style, text: &str) -> String {
         paint(self.color, style, text)
     }
 
@@ -287,9 +288,10 @@ impl Drop for Progress {
     }
 }
 
-fn paint(color: bool, style: &str, text: &str) -> String {
+/// `text` in `style` (anstyle's escape codes, as clap's own output) when colour is on.
+fn paint(color: bool, style: Style, text: &str) -> String {
     if color {
-        format!("{style}{text}{RESET}")
+        format!("{style}{text}{style:#}")
     } else {
         text.to_owned()
     }
