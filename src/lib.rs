@@ -52,7 +52,6 @@ mod testing;
 mod text;
 #[doc(hidden)]
 pub mod time;
-mod token_format;
 
 use std::path::PathBuf;
 

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use std::io::IsTerminal;
 
-use super::writer::{NewToken, Writer, check_minted, profile_from_server, verify_and_name};
+use super::token::format::check_minted;
+use super::writer::{NewToken, Writer, profile_from_server, verify_and_name};
 use super::{Context, Load, with_writer};
 use crate::api::{FLOW_WAIT, Flow, FlowRequest, Minted, Server};
 use crate::cli;

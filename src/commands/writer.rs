@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::output::Printer;
 use crate::server_url::ServerUrl;
 use crate::text::shell_word;
-use crate::token_format::{is_token_id, is_token_secret};
 
 /// What writing a token needs besides the token, resolved by the caller: the file, the
 /// environment (the server URL, the variables that override the file), a way to reach a
@@ -288,19 +287,6 @@ fn server_url_to_write(server: &Sourced<String>) -> Result<Option<ServerUrl>> {
         return Ok(None);
     }
     ServerUrl::parse(&server.value, &server.origin.to_string()).map(Some)
-}
-
-/// A token minted by a login, checked before anything is done with it: a server can send
-/// anything, but only an `ak-`/`as-` pair is ever verified or written.
-pub fn check_minted(credentials: Credentials) -> Result<Credentials> {
-    let shaped =
-        is_token_id(&credentials.token_id) && is_token_secret(credentials.token_secret.expose());
-    if shaped {
-        return Ok(credentials);
-    }
-    Err(Error::FlowFailed {
-        reason: "the server sent a token that is not an ak-/as- pair; nothing was written".into(),
-    })
 }
 
 impl Writer<'_> {

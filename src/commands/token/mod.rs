@@ -2,10 +2,13 @@
 //! other commands that write tokens share with it: saving, reporting, revoking the old token.
 
 mod export;
+pub mod format;
 mod info;
 
 pub use export::env;
 pub use info::info;
+
+use format::{validate_token_id, validate_token_secret};
 
 use std::io::{BufRead, IsTerminal};
 
@@ -20,7 +23,6 @@ use crate::config::resolve::{self, Sourced};
 use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
-use crate::token_format::{MAX_TOKEN_LEN, is_token_id, is_token_secret};
 
 /// The `token` commands, from their flags.
 pub fn exec(ctx: &Context, command: TokenCommand) -> Result<()> {
@@ -212,94 +214,9 @@ fn read_secret_line(input: impl BufRead) -> Result<Secret> {
     Ok(Secret::new(line))
 }
 
-/// `ak-` then letters and digits, surrounding whitespace trimmed.
-pub fn validate_token_id(raw: &str) -> Result<String> {
-    let id = raw.trim();
-    if is_token_id(id) {
-        return Ok(id.to_owned());
-    }
-    Err(Error::InvalidInput {
-        what: "token id",
-        problem: if id.is_empty() {
-            "it is empty".into()
-        } else if id.starts_with("as-") {
-            // Never echo it: it is probably the secret, passed in the wrong place.
-            "it looks like a token secret (as-…); were --id and --secret swapped?".into()
-        } else {
-            format!(
-                "'{}' does not look like ak- followed by letters and digits (at most {MAX_TOKEN_LEN} in all)",
-                truncate(id)
-            )
-        },
-        hint: "copy the token id (ak-…) from the Modal dashboard, or run `modal-setup setup`"
-            .into(),
-    })
-}
-
-/// `as-` then letters and digits, surrounding whitespace trimmed. The value is never shown.
-pub fn validate_token_secret(raw: &Secret) -> Result<Secret> {
-    let secret = raw.expose().trim();
-    if is_token_secret(secret) {
-        return Ok(Secret::new(secret));
-    }
-    Err(Error::InvalidInput {
-        what: "token secret",
-        problem: if secret.is_empty() {
-            "it is empty".into()
-        } else {
-            format!(
-                "it does not look like as- followed by letters and digits, at most {MAX_TOKEN_LEN} in all (the value is not shown)"
-            )
-        },
-        hint: "copy the token secret (as-…) from the Modal dashboard, or run `modal-setup setup`"
-            .into(),
-    })
-}
-
-fn truncate(text: &str) -> String {
-    const MAX: usize = 40;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn token_formats() {
-        assert_eq!(validate_token_id("  ak-Abc123\n").unwrap(), "ak-Abc123");
-        for bad in [
-            "",
-            "ak-",
-            "as-abc",
-            "ak-abc-def",
-            "ak-ab c",
-            "AK-abc",
-            "ak-é",
-        ] {
-            assert!(validate_token_id(bad).is_err(), "{bad:?}");
-        }
-        assert_eq!(
-            validate_token_secret(&Secret::new(" as-XYZ9 "))
-                .unwrap()
-                .expose(),
-            "as-XYZ9"
-        );
-        for bad in ["", "as-", "ak-abc", "as-abc_def"] {
-            assert!(validate_token_secret(&Secret::new(bad)).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn invalid_secret_error_never_shows_the_value() {
-        let error = validate_token_secret(&Secret::new("as-abc_SECRETPART")).unwrap_err();
-        let shown = format!("{error} {error:?} {}", error.hint().unwrap_or_default());
-        assert!(!shown.contains("SECRETPART"), "{shown}");
-    }
 
     #[test]
     fn secret_from_stdin_is_one_line() {
