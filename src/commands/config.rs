@@ -19,53 +19,40 @@ use crate::text::shown;
 const REDACTED: &str = "***";
 
 /// The settings in effect, for JSON: values flat, origins beside them.
-#[derive(Debug, Serialize)]
-pub struct Shown {
-    #[serde(flatten)]
-    values: Values<Option<String>>,
-    origins: Values<Option<String>>,
-}
-
-#[derive(Debug, Serialize)]
-struct Values<T> {
-    profile: T,
-    config_path: T,
-    server_url: T,
-    token_id: T,
-    token_secret: T,
-    environment: T,
-}
-
-impl<T> Values<T> {
-    /// From the six values in the order of [`rows`].
-    fn of(
-        [
-            profile,
-            config_path,
-            server_url,
-            token_id,
-            token_secret,
-            environment,
-        ]: [T; 6],
-    ) -> Self {
-        Self {
-            profile,
-            config_path,
-            server_url,
-            token_id,
-            token_secret,
-            environment,
-        }
-    }
-}
+#[derive(Debug)]
+pub struct Shown([Row; 6]);
 
 impl Shown {
     pub fn of(resolved: &Resolved) -> Self {
-        let pairs = rows(resolved).map(|(_, value)| value.map(|(v, o)| (v, o.to_string())).unzip());
-        Self {
-            values: Values::of(pairs.clone().map(|(value, _)| value)),
-            origins: Values::of(pairs.map(|(_, origin)| origin)),
+        Self(rows(resolved))
+    }
+}
+
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, &value.as_ref().map(|(value, _)| value))?;
         }
+        map.serialize_entry("origins", &Origins(&self.0))?;
+        map.end()
+    }
+}
+
+/// Where each setting came from, keyed as the values are.
+struct Origins<'a>(&'a [Row; 6]);
+
+impl Serialize for Origins<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let origin = |(key, value): &Row| (*key, value.as_ref().map(|(_, o)| o.to_string()));
+        serializer.collect_map(self.0.iter().map(origin))
     }
 }
 
