@@ -256,8 +256,13 @@ impl Context {
             self.printer.warn(problem);
         }
         let readings = clients::read_all(config, &self.env, &resolved.profile.value);
+        // A profile chosen with --profile is asked for on purpose: that the SDKs, which do not
+        // see the flag, read another is said when writing and by doctor, not on every command.
+        let on_purpose = resolved.profile.origin.is_flag();
         for finding in clients::findings(&readings, &resolved) {
-            self.printer.warn(finding);
+            if !(on_purpose && finding.elsewhere) {
+                self.printer.warn(finding);
+            }
         }
         resolved
     }

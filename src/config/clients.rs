@@ -375,6 +375,9 @@ pub struct Finding {
     pub clients: Vec<Client>,
     pub what: String,
     pub fix: String,
+    /// Whether the clients differ only in what they read, with no fault of the file or the
+    /// environment (they find another profile than the one modal-setup was told to use).
+    pub elsewhere: bool,
 }
 
 impl fmt::Display for Finding {
@@ -428,7 +431,8 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
             .chain(&reading.causes)
             .map(|cause| (cause.what(reading.client), cause.fix()))
             .collect();
-        if said.is_empty() {
+        let elsewhere = said.is_empty();
+        if elsewhere {
             let profile = reading.profile.as_deref().map_or("none".to_owned(), |p| {
                 format!("'{}'", crate::text::sanitize(p))
             });
@@ -444,6 +448,7 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
                     clients: vec![reading.client],
                     what,
                     fix,
+                    elsewhere,
                 }),
             }
         }

@@ -268,3 +268,29 @@ fn a_modal_variable_that_is_not_utf8_is_an_error_not_ignored() {
         .env("MODAL_PROFILE", std::ffi::OsStr::from_bytes(b"b\xff"));
     cmd.run().success();
 }
+
+/// A profile chosen with `--profile` is asked for on purpose: the commands do not warn that
+/// the SDKs (which do not see the flag) read another one; doctor still shows it.
+#[test]
+fn an_explicit_profile_is_not_followed_by_a_warning_on_every_command() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n[b]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\n");
+    crate::support::make_private(&t.config);
+    for args in [
+        &["--profile", "b", "config", "show"][..],
+        &["--profile", "b", "token", "info", "--no-verify"],
+        &["--profile", "b", "profile", "current"],
+    ] {
+        let run = t.run(args);
+        run.success();
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+    let doctor = t.run(&["--profile", "b", "doctor", "--no-verify"]);
+    assert!(
+        doctor
+            .stdout
+            .contains("would use another token, server or environment (profile 'a')"),
+        "{}",
+        doctor.stdout
+    );
+}
