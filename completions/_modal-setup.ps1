@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in through the browser and write the new token (the default command)')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in through the browser and write the new token (the default command)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Manage the token in the config file')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, choose, rename and remove profiles')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect')
@@ -53,6 +54,31 @@ Register-ArgumentCompleter -Native -CommandName 'modal-setup' -ScriptBlock {
             break
         }
         'modal-setup;setup' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback server the login page checks [default: a free one]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use or write [default: MODAL_PROFILE, else the active profile]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured under `auto`)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL to open')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the token with the server before writing it (the default)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Write the token without asking the server')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Make the profile the active one (the default)')
+            [CompletionResult]::new('--no-activate', '--no-activate', [CompletionResultType]::ParameterName, 'Leave the active profile as it is (unless none is active yet)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Replace a different token in an existing profile without asking')
+            [CompletionResult]::new('--delete-existing', '--delete-existing', [CompletionResultType]::ParameterName, 'Revoke the profile''s previous token once the new one is written')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail about what is done (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'modal-setup;login' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the loopback server the login page checks [default: a free one]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the login')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace''s default]')

@@ -28,6 +28,9 @@ _modal__setup() {
             modal__setup,help)
                 cmd="modal__setup__subcmd__help"
                 ;;
+            modal__setup,login)
+                cmd="modal__setup__subcmd__setup"
+                ;;
             modal__setup,profile)
                 cmd="modal__setup__subcmd__profile"
                 ;;
@@ -191,7 +194,7 @@ _modal__setup() {
 
     case "${cmd}" in
         modal__setup)
-            opts="-q -v -y -h -V --config --profile --color --quiet --verbose --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --help --version setup token profile config doctor completions help"
+            opts="-q -v -y -h -V --config --profile --color --quiet --verbose --no-browser --port --timeout --expires-in --verify --no-verify --activate --no-activate --yes --delete-existing --help --version setup login token profile config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -44,6 +44,7 @@ complete -c modal-setup -n "__fish_modal_setup_needs_command" -l delete-existing
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "setup" -d 'Log in through the browser and write the new token (the default command)'
+complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "login" -d 'Log in through the browser and write the new token (the default command)'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "token" -d 'Manage the token in the config file'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "profile" -d 'List, choose, rename and remove profiles'
 complete -c modal-setup -n "__fish_modal_setup_needs_command" -f -a "config" -d 'Show the settings in effect'
@@ -69,6 +70,25 @@ complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s q -l q
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l port -d 'Port of the loopback server the login page checks [default: a free one]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l timeout -d 'Seconds to wait for the login' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l expires-in -d 'How long the new token lives, e.g. 7d, 12h, 3600 [default: the workspace\'s default]' -r
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL to open'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l verify -d 'Check the token with the server before writing it (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l no-verify -d 'Write the token without asking the server'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l activate -d 'Make the profile the active one (the default)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l no-activate -d 'Leave the active profile as it is (unless none is active yet)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -s y -l yes -d 'Replace a different token in an existing profile without asking'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -l delete-existing -d 'Revoke the profile\'s previous token once the new one is written'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -s q -l quiet -d 'Print only data and warnings'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -s v -l verbose -d 'Print more detail about what is done (never a secret)'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -s h -l help -d 'Print help'
+complete -c modal-setup -n "__fish_modal_setup_using_subcommand login" -s V -l version -d 'Print version'
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l config -d 'Config file to use [default: MODAL_CONFIG_PATH, else ~/.modal.toml]' -r -F
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l profile -d 'Profile to use or write [default: MODAL_PROFILE, else the active profile]' -r -f
 complete -c modal-setup -n "__fish_modal_setup_using_subcommand token; and not __fish_seen_subcommand_from set new info rotate env help" -l color -d 'When to use colours (NO_COLOR is honoured under `auto`)' -r -f -a "auto\t''

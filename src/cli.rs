@@ -136,6 +136,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in through the browser and write the new token (the default command)
+    #[command(visible_alias = "login")]
     Setup(SetupArgs),
 
     /// Manage the token in the config file

@@ -17,18 +17,23 @@ use crate::platform;
 
 static STDERR_IS_TERMINAL: AtomicBool = AtomicBool::new(false);
 
-const NOTHING: &[u8] = b"\nerror: interrupted; nothing was written\n";
+const NOTHING: &[u8] = b"error: interrupted; nothing was written\n";
 const WRITING: &[u8] =
-    b"\nerror: interrupted while writing the config file; it holds the old or the new content, never a mix\n";
-const WRITTEN: &[u8] = b"\nerror: interrupted after the config file was written; a later step (revoking the old token) may not have run: check with `modal-setup token info`\n";
-/// Shows the cursor again (a picker hides it).
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+    b"error: interrupted while writing the config file; it holds the old or the new content, never a mix\n";
+const WRITTEN: &[u8] = b"error: interrupted after the config file was written; a later step (revoking the old token) may not have run: check with `modal-setup token info`\n";
+/// At a terminal: the line a spinner or a prompt was drawing (and the `^C` the terminal
+/// echoed) is cleared, and the cursor shown again (a picker hides it). Elsewhere the message
+/// starts on a line of its own.
+const AT_TERMINAL: &[u8] = b"\r\x1b[2K\x1b[?25h";
+const ELSEWHERE: &[u8] = b"\n";
 
 fn on_interrupt() -> ! {
     platform::restore_terminal();
-    if STDERR_IS_TERMINAL.load(Ordering::SeqCst) {
-        platform::write_stderr(SHOW_CURSOR);
-    }
+    platform::write_stderr(if STDERR_IS_TERMINAL.load(Ordering::SeqCst) {
+        AT_TERMINAL
+    } else {
+        ELSEWHERE
+    });
     // Waits for a write of the new token in progress: then it is written, and nothing pends.
     let pending = unwritten().take();
     let message = match store::phase() {

@@ -651,6 +651,11 @@ fn bare_modal_setup_takes_the_options_of_setup() {
     w.t.run(&["setup", "--timeout", "0"])
         .code(Exit::Usage)
         .stderr_has("give a number of seconds from 1 to 86400");
+    // `login` is the verb people type (gh auth login): the same command.
+    w.t.run(&["login", "--no-browser", "--timeout", "1"])
+        .code(Exit::TimedOut)
+        .stderr_has("/token-flow/tf-");
+    assert_eq!(w.server.last_flow_request().unwrap().1, "/home");
     w.t.run(&["--no-browser", "profile", "list"])
         .code(Exit::Usage)
         .stderr_has("--no-browser is an option of setup and cannot be used with 'profile'");
