@@ -11,6 +11,8 @@ mod doctor;
 #[cfg(unix)]
 mod floods;
 mod git_work_tree;
+#[cfg(unix)]
+mod go_sdk;
 mod hostile;
 mod hostile_servers;
 #[cfg(unix)]

@@ -159,6 +159,8 @@ pub enum Needs {
     /// git, to make the work trees of tests/integration/git_work_tree.rs:
     /// MODAL_SETUP_REQUIRE_GIT.
     Git,
+    /// Modal's Go SDK judge, unpacked by scripts/go-judge: MODAL_SETUP_REQUIRE_GO_SDK.
+    GoSdk,
 }
 
 impl Needs {
@@ -170,6 +172,7 @@ impl Needs {
             Self::Npm => "MODAL_SETUP_REQUIRE_NPM",
             Self::Examples => "MODAL_SETUP_REQUIRE_EXAMPLES",
             Self::Git => "MODAL_SETUP_REQUIRE_GIT",
+            Self::GoSdk => "MODAL_SETUP_REQUIRE_GO_SDK",
         }
     }
 }
