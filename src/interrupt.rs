@@ -105,9 +105,7 @@ impl Unwritten {
         let mut slot = unwritten();
         if slot.is_none() {
             drop(slot);
-            loop {
-                std::thread::park();
-            }
+            until_ctrl_c_ends_the_process();
         }
         let written = write();
         if written.is_ok() {
@@ -125,9 +123,7 @@ impl Unwritten {
             return error;
         }
         let Some(pending) = unwritten().take() else {
-            loop {
-                std::thread::park();
-            }
+            until_ctrl_c_ends_the_process();
         };
         let (token_id, revoked) = pending.revoke();
         crate::Error::Unwritten {
@@ -135,6 +131,13 @@ impl Unwritten {
             token_id,
             revoked,
         }
+    }
+}
+
+/// Ctrl-C has taken the token and is revoking it: this thread waits for it to end the process.
+fn until_ctrl_c_ends_the_process() -> ! {
+    loop {
+        std::thread::park();
     }
 }
 

@@ -101,10 +101,8 @@ pub fn create_private_dir(dir: &Path, owner: Option<Owner>) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => return Ok(()),
         created => created?,
     }
-    if let (Some(Owner(uid, gid)), Ok(meta)) = (owner, fs::metadata(dir))
-        && (meta.uid(), meta.gid()) != (uid, gid)
-    {
-        let _ = std::os::unix::fs::chown(dir, Some(uid), Some(gid));
+    if let Ok(dir) = File::open(dir) {
+        give_to(&dir, owner);
     }
     Ok(())
 }
