@@ -116,8 +116,8 @@ pub struct GlobalArgs {
 
     /// Profile to use or write [default: MODAL_PROFILE, else the active profile]
     // Empty is a usage error here; an empty MODAL_PROFILE counts as unset, as in Modal's clients.
-    #[arg(long, global = true, value_name = "NAME", value_hint = ValueHint::Other,
-          value_parser = parse_profile)]
+    #[arg(long, global = true, value_name = "NAME", value_parser = parse_profile,
+          add = crate::commands::completions::profile_names())]
     pub profile: Option<String>,
 
     /// When to use colours (NO_COLOR is honoured under `auto`)
@@ -135,8 +135,9 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Log in through the browser and write the new token (the default command)
-    #[command(visible_alias = "login")]
+    /// Log in through the browser and write the new token (the default command; alias: login)
+    // A hidden alias: clap_complete offers one name per command, and it is to be `setup`.
+    #[command(alias = "login")]
     Setup(SetupArgs),
 
     /// Manage the token in the config file
@@ -329,10 +330,6 @@ pub enum ProfileCommand {
         #[arg(long)]
         json: bool,
 
-        /// Print only the names, one a line (for shell completion)
-        #[arg(long, hide = true, conflicts_with_all = ["json", "check"])]
-        names: bool,
-
         /// Ask the server about every profile's token (about 5 s at most)
         #[arg(long)]
         check: bool,
@@ -344,14 +341,14 @@ pub enum ProfileCommand {
     /// Make a profile the active one (choose from a list when NAME is omitted)
     Activate {
         /// The profile to make active [default: --profile, else chosen from a list]
-        #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
+        #[arg(value_name = "NAME", add = crate::commands::completions::profile_names())]
         name: Option<String>,
     },
 
     /// Remove a profile from the config file
     Remove {
         /// The profile to remove
-        #[arg(value_name = "NAME", value_hint = ValueHint::Other)]
+        #[arg(value_name = "NAME", add = crate::commands::completions::profile_names())]
         name: String,
 
         /// Do not ask for confirmation (required when stdin is not a terminal)
@@ -370,7 +367,7 @@ pub enum ProfileCommand {
     /// Rename a profile, keeping its content and its place in the file
     Rename {
         /// The profile's name now
-        #[arg(value_name = "OLD", value_hint = ValueHint::Other)]
+        #[arg(value_name = "OLD", add = crate::commands::completions::profile_names())]
         old: String,
 
         /// Its new name

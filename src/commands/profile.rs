@@ -20,18 +20,6 @@ use crate::text::{shell_word, shown};
 pub enum ListFormat {
     Table,
     Json,
-    /// One name a line, for shell completion.
-    Names,
-}
-
-impl ListFormat {
-    pub fn of(json: bool, names: bool) -> Self {
-        match (json, names) {
-            (true, _) => Self::Json,
-            (_, true) => Self::Names,
-            _ => Self::Table,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -96,12 +84,6 @@ pub fn list(
         ListFormat::Json => {
             let json = serde_json::to_string_pretty(&rows).expect("plain data serializes");
             printer.data(&json)?;
-        }
-        ListFormat::Names => {
-            let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
-            if !names.is_empty() {
-                printer.data(names.join("\n"))?;
-            }
         }
         ListFormat::Table if rows.is_empty() => {
             printer.status(format_args!(
@@ -385,7 +367,7 @@ pub fn exec(ctx: &Context, command: ProfileCommand) -> Result<()> {
     let printer = &ctx.printer;
     let env_profile = ctx.env.get(crate::env::MODAL_PROFILE);
     match command {
-        ProfileCommand::List { json, names, check } => {
+        ProfileCommand::List { json, check } => {
             let (path, _, config) = ctx.load(Load::Read)?;
             // Resolving reports what `profile current` and `config show` report too: an
             // unknown MODAL_PROFILE, several active profiles.
@@ -393,7 +375,11 @@ pub fn exec(ctx: &Context, command: ProfileCommand) -> Result<()> {
             let checked = check
                 .then(|| super::check::check_all(ctx, &config))
                 .transpose()?;
-            let format = ListFormat::of(json, names);
+            let format = if json {
+                ListFormat::Json
+            } else {
+                ListFormat::Table
+            };
             list(printer, &config, &in_effect, checked, format)
         }
         ProfileCommand::Current => {
@@ -454,11 +440,10 @@ mod tests {
         let f = TempConfig::new(FILE);
         let config = f.config();
         list(&f.printer, &config, "work", None, ListFormat::Table).unwrap();
-        list(&f.printer, &config, "work", None, ListFormat::Names).unwrap();
         let out = f.out();
         assert_eq!(
             out.stdout,
-            "  PROFILE   TOKEN ID\n  personal  ak-personal\n• work      ak-work\npersonal\nwork\n"
+            "  PROFILE   TOKEN ID\n  personal  ak-personal\n• work      ak-work\n"
         );
         let json_printer = Printer::capturing(Verbosity::Normal);
         list(&json_printer, &config, "work", None, ListFormat::Json).unwrap();

@@ -17,6 +17,7 @@ pub use windows::*;
 /// a thread of its own and gives up for good when it runs out of file descriptors (its accept
 /// loop ends at a failed accept), and `profile list --check` may dial many servers at once:
 /// both raise the soft limit first, as Go's runtime does.
+#[cfg(unix)]
 const OPEN_FILES: u64 = 65_536;
 
 /// Who can read a file, as the platform says it.

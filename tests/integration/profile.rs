@@ -444,11 +444,7 @@ fn activating_never_deletes_another_profile_or_a_comment() {
         t.read(),
         "# staging, kept\nstaging.active = false\n\n[prod]\ntoken_id = \"ak-p\"\nactive = true\n"
     );
-    assert!(
-        t.run(&["profile", "list", "--names"])
-            .stdout
-            .contains("staging")
-    );
+    assert!(t.run(&["profile", "list"]).stdout.contains("staging"));
     let commented =
         "[a]\ntoken_id = \"ak-a\"\n# why a is active\nactive = true\n\n[b]\ntoken_id = \"ak-b\"\n";
     t.write(commented);
