@@ -11,30 +11,63 @@ use crate::error::{Error, NetFailure};
 use crate::server_url::{Candidate, ServerUrl};
 use crate::text::{sanitize, seconds};
 
-/// What tonic says when an answer is not gRPC at all: no `grpc-status`, a body that is not
-/// gRPC framing, or HTTP/2 broken the way only a non-gRPC server breaks it.
-const NOT_GRPC: [&str; 7] = [
-    "grpc-status header missing",
-    "invalid compression flag",
-    "frame with invalid size",
-    "FRAME_SIZE_ERROR",
-    "invalid HTTP version",
-    "PROTOCOL_ERROR",
-    "invalid content-type",
+/// What was wrong with an answer, before any status the server may have sent counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    /// Not gRPC at all: no `grpc-status`, a body that is not gRPC framing, or HTTP/2 broken
+    /// the way only a non-gRPC server breaks it.
+    NotGrpc,
+    /// A gRPC answer that stopped before its status.
+    NoStatus,
+    /// A gRPC answer that cannot be read.
+    Unreadable,
+    /// The call's deadline passed.
+    TimedOut,
+}
+
+/// What tonic says, with no type of its own, of answers it makes up a status for on this side.
+/// Each text is pinned against the tonic in Cargo.lock by the hostile-server test named
+/// beside it (tests/integration/hostile_servers.rs).
+const TONIC_SAYS: [(&str, Fault); 8] = [
+    ("grpc-status header missing", Fault::NotGrpc), // sent_http_503_with_no_body
+    ("invalid compression flag", Fault::NotGrpc),   // sent_an_html_page_over_http_2
+    ("missing grpc-status trailer", Fault::NoStatus), // sent_no_trailers
+    ("failed to decode Protobuf message", Fault::Unreadable), // sent_bytes_that_are_not_protobuf
+    ("Missing response message", Fault::Unreadable), // sent_status_ok_without_a_message
+    ("compressed-flag but no grpc-encoding", Fault::Unreadable), // sent_the_compressed_flag_without_grpc_encoding
+    ("decoded message length too large", Fault::Unreadable),     // sent_a_100_mib_message
+    ("which isn't supported", Fault::Unreadable),                // sent_grpc_encoding_br
 ];
 
-/// What tonic says when a gRPC answer cannot be read. None of these comes from the server:
-/// tonic makes them up on this side, with the status code it chooses.
-const UNREADABLE: [&str; 5] = [
-    "failed to decode Protobuf message",
-    "Missing response message",
-    "compressed-flag but no grpc-encoding",
-    "decoded message length too large",
-    "which isn't supported",
-];
+/// The fault of a failed call, if it was one: by type where tonic, h2 and hyper have one
+/// (tonic's `TimeoutExpired`, h2's reason), else by tonic's words. (hyper's parse errors
+/// come only from HTTP/1, which the preface check in transport/ turns away first.)
+fn fault(status: &tonic::Status) -> Option<Fault> {
+    for cause in causes(status) {
+        if cause.is::<tonic::TimeoutExpired>() {
+            return Some(Fault::TimedOut);
+        }
+        let h2_reason = cause
+            .downcast_ref::<h2::Error>()
+            .and_then(h2::Error::reason);
+        if matches!(
+            h2_reason,
+            Some(h2::Reason::PROTOCOL_ERROR | h2::Reason::FRAME_SIZE_ERROR)
+        ) {
+            return Some(Fault::NotGrpc);
+        }
+    }
+    let message = status.message();
+    TONIC_SAYS
+        .iter()
+        .find(|(words, _)| message.contains(words))
+        .map(|(_, fault)| *fault)
+}
 
-/// tonic's words for an answer that stopped before its status.
-const NO_STATUS: &str = "missing grpc-status trailer";
+/// The errors a status was made from, outermost first.
+fn causes(status: &tonic::Status) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(std::error::Error::source(status), |cause| cause.source())
+}
 
 /// Why a connection could not be made, carried through tonic's error chain.
 #[derive(Debug)]
@@ -74,27 +107,25 @@ pub fn from_status(
         server_source: server_source.clone(),
         detail,
     };
-    let chain = status_chain(status);
     if let Some(what) = connection.not_http2 {
         return not_modal(format!("it does not answer HTTP/2 ({what})"));
     }
-    if NOT_GRPC.iter().any(|needle| chain.contains(needle)) {
-        return not_modal("it does not answer gRPC".into());
-    }
-    if chain.contains(NO_STATUS) {
-        return not_modal(format!(
-            "its {} answer ended without a gRPC status (a proxy may have cut it short)",
-            rpc.name()
-        ));
-    }
-    if UNREADABLE.iter().any(|needle| chain.contains(needle)) {
-        return not_modal(format!(
-            "its {} answer could not be read ({message})",
-            rpc.name()
-        ));
-    }
-    if status.code() == Code::Cancelled && chain.contains("Timeout expired") {
-        return timed_out(connection.server, deadline, false);
+    match fault(status) {
+        Some(Fault::NotGrpc) => return not_modal("it does not answer gRPC".into()),
+        Some(Fault::NoStatus) => {
+            return not_modal(format!(
+                "its {} answer ended without a gRPC status (a proxy may have cut it short)",
+                rpc.name()
+            ));
+        }
+        Some(Fault::Unreadable) => {
+            return not_modal(format!(
+                "its {} answer could not be read ({message})",
+                rpc.name()
+            ));
+        }
+        Some(Fault::TimedOut) => return timed_out(connection.server, deadline, false),
+        None => {}
     }
     // A status the server sent has no source; one with a source is tonic reporting that the
     // connection or the stream broke.
@@ -187,36 +218,35 @@ pub fn connect_failed(
     timeout: Duration,
     error: &tonic::transport::Error,
 ) -> Error {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    let mut io_error = None;
-    while let Some(cause) = source {
-        if let Some(dial) = cause.downcast_ref::<DialError>() {
-            if dial.failure == NetFailure::NotHttp2 {
-                return Error::NotModalApi {
-                    url: candidate.url.clone(),
-                    server_source: server.source.clone(),
-                    detail: dial.detail.clone(),
-                };
-            }
-            return Error::Unreachable {
+    let chain = || {
+        let error: &(dyn std::error::Error + 'static) = error;
+        std::iter::successors(Some(error), |cause| cause.source())
+    };
+    if let Some(dial) = chain().find_map(|cause| cause.downcast_ref::<DialError>()) {
+        if dial.failure == NetFailure::NotHttp2 {
+            return Error::NotModalApi {
                 url: candidate.url.clone(),
-                cause: dial.detail.clone(),
-                failure: dial.failure.clone(),
                 server_source: server.source.clone(),
-                skippable: false,
+                detail: dial.detail.clone(),
             };
         }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            io_error.get_or_insert(io.to_string());
-        }
-        source = cause.source();
+        return Error::Unreachable {
+            url: candidate.url.clone(),
+            cause: dial.detail.clone(),
+            failure: dial.failure.clone(),
+            server_source: server.source.clone(),
+            skippable: false,
+        };
     }
-    let cause = io_error.unwrap_or_else(|| error_chain(error));
-    let failure = if cause.contains("timed out") {
+    let io = chain().find_map(|cause| cause.downcast_ref::<std::io::Error>());
+    let failure = if io.is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        || chain().any(|cause| cause.is::<tonic::TimeoutExpired>())
+    {
         NetFailure::Timeout(timeout)
     } else {
         NetFailure::Other
     };
+    let cause = io.map_or_else(|| error_chain(error), ToString::to_string);
     Error::Unreachable {
         url: candidate.url.clone(),
         cause: sanitize(&cause),
@@ -227,34 +257,12 @@ pub fn connect_failed(
 }
 
 fn dial_error(status: &tonic::Status) -> Option<&DialError> {
-    let mut source = std::error::Error::source(status);
-    while let Some(cause) = source {
-        if let Some(dial) = cause.downcast_ref::<DialError>() {
-            return Some(dial);
-        }
-        source = cause.source();
-    }
-    None
+    causes(status).find_map(|cause| cause.downcast_ref::<DialError>())
 }
 
 /// The deepest cause of a status tonic made from an error, if it was made from one.
 fn innermost(status: &tonic::Status) -> Option<String> {
-    let mut source = std::error::Error::source(status)?;
-    while let Some(deeper) = source.source() {
-        source = deeper;
-    }
-    Some(source.to_string())
-}
-
-fn status_chain(status: &tonic::Status) -> String {
-    let mut text = status.message().to_owned();
-    let mut source = std::error::Error::source(status);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    causes(status).last().map(ToString::to_string)
 }
 
 /// An error with its causes ("transport error: connection refused").

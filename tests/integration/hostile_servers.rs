@@ -332,6 +332,13 @@ fn cases() -> Vec<Case> {
             NOT_GRPC,
         ),
         case(
+            "HTTP 503 with no body",
+            answer("TokenInfoGet", Bad::Http503Empty),
+            TokenInfo,
+            Exit::Failure,
+            NOT_GRPC,
+        ),
+        case(
             "an HTML page over HTTP/2",
             answer("TokenFlowCreate", Bad::HtmlOverH2),
             Setup,
@@ -778,6 +785,7 @@ sent! {
     sent_grpc_status_abc
     sent_grpc_status_99
     sent_http_500_with_a_text_body
+    sent_http_503_with_no_body
     sent_an_html_page_over_http_2
     sent_content_type_application_json
     sent_a_1_mb_status_message

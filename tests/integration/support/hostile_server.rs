@@ -74,6 +74,8 @@ pub enum Bad {
     StatusOutOfRange,
     /// `:status 500` and a text body, as a load balancer answers.
     Http500,
+    /// `:status 503` and nothing else: no body, no grpc-status.
+    Http503Empty,
     /// `:status 200`, `content-type: text/html` and a page over HTTP/2.
     HtmlOverH2,
     /// `content-type: application/json` around a good message.
@@ -467,6 +469,10 @@ async fn answer(
                 .unwrap();
             let mut stream = respond.send_response(head, false)?;
             stream.send_data(Bytes::from_static(b"upstream connect error\n"), true)
+        }
+        Bad::Http503Empty => {
+            let head = http::Response::builder().status(503).body(()).unwrap();
+            respond.send_response(head, true).map(drop)
         }
         Bad::HtmlOverH2 => {
             let mut stream = respond.send_response(grpc_head("text/html"), false)?;
