@@ -140,6 +140,23 @@ pub enum Command {
     #[command(alias = "login")]
     Setup(SetupArgs),
 
+    /// Remove the profile in effect and revoke its token (asks first at a terminal)
+    Logout {
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+
+        /// Remove the profile even when revoking its token fails
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Am I logged in, as whom, and will Modal's SDKs use it (doctor says why not)
+    Status,
+
+    /// Print the workspace and user of the token in effect
+    Whoami,
+
     /// Manage the token in the config file
     #[command(subcommand)]
     Token(TokenCommand),

@@ -341,6 +341,9 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     }
     match command {
         Command::Setup(args) => setup::exec(ctx, setup::Login::of(args, "/home")),
+        Command::Logout { yes, force } => profile::logout(ctx, yes, force),
+        Command::Status => token::status(ctx, token::View::Status),
+        Command::Whoami => token::status(ctx, token::View::Whoami),
         Command::Token(command) => token::exec(ctx, command),
         Command::Profile(command) => profile::exec(ctx, command),
         Command::Config(command) => config::exec(ctx, command),

@@ -405,24 +405,55 @@ pub fn exec(ctx: &Context, command: ProfileCommand) -> Result<()> {
             force,
         } => {
             let (_, store, config) = ctx.load(Load::Edit)?;
-            let args = RemoveArgs { yes, revoke, force };
-            with_writer(ctx, &store, |w| {
-                remove(
-                    printer,
-                    &store,
-                    &config,
-                    &name,
-                    args,
-                    ctx.interactive,
-                    |config, name, force| revoke_profile_token(w, config, name, force),
-                )
-            })
+            remove_with(
+                ctx,
+                &store,
+                &config,
+                &name,
+                RemoveArgs { yes, revoke, force },
+            )
         }
         ProfileCommand::Rename { old, new } => {
             let path = ctx.config_path()?;
             rename(printer, &ctx.store(&path), &old, &new, env_profile)
         }
     }
+}
+
+/// `logout`: `profile remove --revoke` of the profile in effect (`--profile`, MODAL_PROFILE,
+/// else the active one), as gh's `auth logout` removes the account in use.
+pub fn logout(ctx: &Context, yes: bool, force: bool) -> Result<()> {
+    let (_, store, config) = ctx.load(Load::Edit)?;
+    let explicit = ctx.explicit().profile;
+    let name = resolve::profile_in_effect(&config, &ctx.env, explicit.as_ref()).value;
+    let args = RemoveArgs {
+        yes,
+        revoke: true,
+        force,
+    };
+    remove_with(ctx, &store, &config, &name, args)
+}
+
+fn remove_with(
+    ctx: &Context,
+    store: &Store,
+    config: &Config,
+    name: &str,
+    args: RemoveArgs,
+) -> Result<()> {
+    with_writer(ctx, store, |w| {
+        let revoke =
+            |config: &Config, name: &str, force| revoke_profile_token(w, config, name, force);
+        remove(
+            &ctx.printer,
+            store,
+            config,
+            name,
+            args,
+            ctx.interactive,
+            revoke,
+        )
+    })
 }
 
 #[cfg(test)]

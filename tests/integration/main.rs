@@ -8,6 +8,7 @@ mod support;
 mod completions;
 mod config_cmd;
 mod doctor;
+mod everyday;
 #[cfg(unix)]
 mod floods;
 mod git_work_tree;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::api::{Credentials, Identity, TokenInfo};
 use crate::commands::Connect;
 use crate::commands::config::Shown;
+use crate::config::clients::{self, Reading};
 use crate::config::resolve::{Origin, Resolved};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Described, Error, Result};
@@ -53,40 +54,19 @@ pub fn info(
             .collect();
         printer.data(lines.join("\n"))
     };
-    let info = if let Some(connect) = connect {
-        let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
-        let overridden_by = env_variables(resolved);
-        let asked =
-            connect(&resolved.server_url).and_then(|server| server.token_info(&credentials));
-        let info = asked.map_err(|error| match error {
-            Error::Rejected {
-                server,
-                message,
-                permission,
-                ..
-            } => Error::Rejected {
-                server,
-                message,
-                permission,
-                overridden_by: overridden_by.clone(),
-            },
-            other => other,
-        });
-        match info {
-            Ok(info) => Some(info),
-            // JSON stays whole: what is known locally, `verified: false` and the error; the
-            // exit code is the error's.
-            Err(error) if json => {
-                printer.data(Report::of(resolved, None, Some(&error)))?;
-                return Err(error);
-            }
-            Err(error) => {
-                local()?;
-                return Err(error);
-            }
+    let info = match connect.map(|connect| ask(resolved, connect)) {
+        Some(Ok(info)) => Some(info),
+        // JSON stays whole: what is known locally, `verified: false` and the error; the
+        // exit code is the error's.
+        Some(Err(error)) if json => {
+            printer.data(Report::of(resolved, None, Some(&error)))?;
+            return Err(error);
         }
-    } else {
-        None
+        Some(Err(error)) => {
+            local()?;
+            return Err(error);
+        }
+        None => None,
     };
     local()?;
     if json {
@@ -103,6 +83,115 @@ pub fn info(
         }
     }
     Ok(())
+}
+
+/// TokenInfoGet for the token in effect; a rejection says which variables supplied it.
+fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo> {
+    let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
+        return Err(no_token(resolved));
+    };
+    let credentials = Credentials::new(token_id.value.clone(), token_secret.value.clone());
+    let asked = connect(&resolved.server_url).and_then(|server| server.token_info(&credentials));
+    asked.map_err(|error| match error {
+        Error::Rejected {
+            server,
+            message,
+            permission,
+            ..
+        } => Error::Rejected {
+            server,
+            message,
+            permission,
+            overridden_by: env_variables(resolved),
+        },
+        other => other,
+    })
+}
+
+/// What `status` and `whoami` print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Logged in or not, as whom, the token's age, and which of Modal's clients use it.
+    Status,
+    /// The workspace and the user of the token in effect.
+    Whoami,
+}
+
+/// A token older than this many days is worth rotating (Modal asks for regular rotation).
+pub const ROTATE_AFTER_DAYS: i64 = 90;
+/// Nor should one be left to expire within this many days.
+pub const EXPIRES_SOON_DAYS: i64 = 7;
+
+/// `status` and `whoami` (see [`View`]): the server is asked about the token in effect, and
+/// `status` says whether each of Modal's clients reads that token (doctor says why not).
+pub fn status(
+    printer: &Printer,
+    resolved: &Resolved,
+    readings: &[Reading],
+    view: View,
+    connect: Connect<'_>,
+    now: i64,
+) -> Result<()> {
+    let info = ask(resolved, connect)?;
+    let mut lines = vec![format!("Workspace: {}", info.workspace_name)];
+    match &info.identity {
+        Some(Identity::User { name, .. }) => lines.push(format!("User: {name}")),
+        Some(Identity::ServiceUser { name, .. }) => lines.push(format!("Service User: {name}")),
+        None => {}
+    }
+    if view == View::Status {
+        let days = |secs: i64| secs.div_euclid(86_400);
+        let created = info.created_at.map_or(String::new(), |at| {
+            format!(
+                ", created {} ({} days ago)",
+                crate::time::utc(at),
+                days(now - at)
+            )
+        });
+        let expires = info.expires_at.map_or("never".into(), crate::time::utc);
+        let token_id = resolved.token_id.as_ref().map_or("", |id| &id.value);
+        lines.splice(
+            0..0,
+            [format!("Logged in to {}", resolved.server_url.value)],
+        );
+        lines.push(format!(
+            "Profile: {} ({})",
+            resolved.profile.value, resolved.profile.origin
+        ));
+        lines.push(format!("Token: {token_id}{created}, expires {expires}"));
+        let (using, not): (Vec<&Reading>, _) = readings
+            .iter()
+            .partition(|reading| clients::agrees(reading, resolved));
+        let names = |readings: &[&Reading]| {
+            let names: Vec<&str> = readings.iter().map(|r| r.client.name()).collect();
+            names.join(", ")
+        };
+        if !using.is_empty() {
+            lines.push(format!("Used by: {}", names(&using)));
+        }
+        if !not.is_empty() {
+            printer.warn(format_args!(
+                "{} would not use this token: `modal-setup doctor` says why",
+                names(&not)
+            ));
+        }
+        let age = info.created_at.map(|at| days(now - at));
+        let left = info.expires_at.map(|at| days(at - now));
+        if let Some(left) = left.filter(|left| *left < EXPIRES_SOON_DAYS) {
+            printer.warn(format_args!(
+                "the token expires in {left} day(s): replace it with `modal-setup token rotate`"
+            ));
+        } else if let Some(age) = age.filter(|age| *age > ROTATE_AFTER_DAYS) {
+            printer.note(format_args!(
+                "the token is {age} days old; rotate tokens every {ROTATE_AFTER_DAYS} days or sooner with `modal-setup token rotate`"
+            ));
+        }
+    }
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| crate::text::shown(l).into_owned())
+        .collect();
+    printer.data(lines.join("\n"))
 }
 
 /// What to change when the server rejects a token the environment supplies, in part or whole:
@@ -277,6 +366,7 @@ impl<'a> Report<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::resolve::Sourced;
     use crate::output::Verbosity;
     use crate::testing::{fake, resolved};
     use serde_json::Value;
@@ -293,6 +383,89 @@ mod tests {
             created_at: None,
             expires_at: None,
         })
+    }
+
+    /// `status` on FILE and a profile `b` (with `--profile flag`), the token created `age`
+    /// days before `NOW` and expiring in `left`
+    /// days: what it printed, and what it warned and noted.
+    fn status_of(flag: Option<&str>, age: i64, left: Option<i64>, view: View) -> (String, String) {
+        const NOW: i64 = 1_796_185_000;
+        let dated = move |credentials: &Credentials| {
+            answer(credentials).map(|info| TokenInfo {
+                identity: Some(Identity::User {
+                    id: "us-1".into(),
+                    name: "alice".into(),
+                }),
+                created_at: Some(NOW - age * 86_400),
+                expires_at: left.map(|days| NOW + days * 86_400),
+                ..info
+            })
+        };
+        let printer = Printer::capturing(Verbosity::Normal);
+        let file = format!("{FILE}[b]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\n");
+        let config = crate::config::Config::parse("/home/u/.modal.toml", file.as_bytes()).unwrap();
+        let env = crate::Env::default();
+        let explicit = crate::config::resolve::Explicit {
+            profile: flag.map(|name| Sourced::new(name.to_owned(), Origin::Flag("--profile"))),
+            ..Default::default()
+        };
+        let path = Sourced::new("/home/u/.modal.toml".into(), Origin::Default);
+        let resolved = crate::config::resolve::resolve(&config, path, &env, &explicit);
+        let readings = clients::read_all(&config, &env, &resolved.profile.value);
+        status(&printer, &resolved, &readings, view, &fake(dated), NOW).unwrap();
+        let out = printer.captured();
+        (out.stdout, out.stderr)
+    }
+
+    #[test]
+    fn status_says_who_what_token_and_which_clients_use_it() {
+        let (out, said) = status_of(None, 3, None, View::Status);
+        assert!(out.contains("Workspace: acme\nUser: alice\n"), "{out}");
+        assert!(
+            out.contains(
+                "Token: ak-file, created 2026-11-29 04:16:40 UTC (3 days ago), expires never"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("Used by: Modal's Python client, the JS SDK, the Go SDK"),
+            "{out}"
+        );
+        assert_eq!(said, "");
+        // `--profile b`: Modal's clients do not see the flag and read the active profile.
+        let (out, said) = status_of(Some("b"), 3, None, View::Status);
+        assert!(!out.contains("Used by"), "{out}");
+        assert!(
+            said.contains("would not use this token: `modal-setup doctor` says why"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn status_suggests_rotating_an_old_or_expiring_token() {
+        let (_, said) = status_of(None, ROTATE_AFTER_DAYS + 1, None, View::Status);
+        assert!(
+            said.contains("the token is 91 days old; rotate tokens every 90 days"),
+            "{said}"
+        );
+        let (_, said) = status_of(None, ROTATE_AFTER_DAYS, None, View::Status);
+        assert_eq!(said, "");
+        let (_, said) = status_of(None, 1, Some(EXPIRES_SOON_DAYS - 1), View::Status);
+        assert!(
+            said.contains(
+                "the token expires in 6 day(s): replace it with `modal-setup token rotate`"
+            ),
+            "{said}"
+        );
+        let (_, said) = status_of(None, 1, Some(EXPIRES_SOON_DAYS), View::Status);
+        assert_eq!(said, "");
+    }
+
+    #[test]
+    fn whoami_prints_the_workspace_and_the_user() {
+        let (out, said) = status_of(None, ROTATE_AFTER_DAYS + 1, None, View::Whoami);
+        assert_eq!(out, "Workspace: acme\nUser: alice\n");
+        assert_eq!(said, "", "whoami gives no advice");
     }
 
     #[test]

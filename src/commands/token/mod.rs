@@ -6,7 +6,7 @@ pub mod format;
 mod info;
 
 pub use export::env;
-pub use info::info;
+pub use info::{View, info};
 
 use format::{validate_token_id, validate_token_secret};
 
@@ -61,6 +61,18 @@ pub fn exec(ctx: &Context, command: TokenCommand) -> Result<()> {
             })
         }
     }
+}
+
+/// `status` and `whoami`, on the settings in effect.
+pub fn status(ctx: &Context, view: View) -> Result<()> {
+    let (path, _, config) = ctx.load(Load::Read)?;
+    let resolved = ctx.resolve(&config, path);
+    let readings = crate::config::clients::read_all(&config, &ctx.env, &resolved.profile.value);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let connect = |url: &Sourced<String>| ctx.connect(url);
+    info::status(&ctx.printer, &resolved, &readings, view, &connect, now)
 }
 
 /// Where the secret comes from.
