@@ -212,6 +212,10 @@ pub enum TokenCommand {
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<EnvFormat>,
 
+        /// Write the variables to FILE instead (created or replaced atomically, mode 0600)
+        #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        output: Option<PathBuf>,
+
         /// Print the secret even when stdout is a terminal
         #[arg(long)]
         reveal: bool,
@@ -326,6 +330,8 @@ pub enum EnvFormat {
     Dotenv,
     /// `{"NAME": "value"}`
     Json,
+    /// Appended to $GITHUB_ENV, the secret masked with `::add-mask::` (a GitHub Actions step)
+    Github,
 }
 
 impl EnvFormat {

@@ -30,6 +30,8 @@ pub const MODAL_OVERRIDE_HEADERS: &str = "MODAL_OVERRIDE_HEADERS";
 /// Any non-empty value turns colours off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+/// The file a GitHub Actions step appends `NAME=value` lines to, for the steps after it.
+pub const GITHUB_ENV: &str = "GITHUB_ENV";
 /// The browser to open the login page with: a command, `%s` standing for the URL.
 pub const BROWSER: &str = "BROWSER";
 /// Set in SSH sessions: a browser started here would open on the wrong machine.
@@ -57,6 +59,7 @@ const CAPTURED: &[&str] = &[
     MODAL_SETUP_ALLOW_HTTP,
     MODAL_OVERRIDE_HEADERS,
     NO_COLOR,
+    GITHUB_ENV,
     USERPROFILE,
 ];
 

@@ -390,6 +390,17 @@ fn write_atomic(
     Ok(None)
 }
 
+/// Writes `bytes` to the file at `path`, created or replaced atomically and readable by its
+/// owner alone from the start (`token env --output`); not under the config file's lock.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let target = resolve_symlinks(path)?;
+    let dir = parent_dir(&target);
+    create_dir_private(&dir)?;
+    let owner = platform::owner_of(&target).or_else(|| platform::owner_of(&dir));
+    write_atomic(&dir, &target, bytes, owner)?;
+    Ok(())
+}
+
 /// Overwrites the file's bytes and cuts it to their length, then fsyncs it.
 fn write_in_place(target: &Path, bytes: &[u8]) -> Result<()> {
     set_phase(Phase::Writing);

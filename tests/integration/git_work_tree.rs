@@ -184,3 +184,24 @@ fn looking_at_a_config_in_a_hostile_repository_runs_nothing() {
     t.token_set("ak-y", "as-y").no_verify().run().success();
     assert!(!marker.exists(), "a command ran the repository's program");
 }
+
+/// `token env --output FILE` warns when git could commit the file it wrote.
+#[test]
+fn token_env_output_warns_when_git_could_commit_it() {
+    let mut t = TestEnv::new();
+    let Some(repo) = repo(&mut t, "token_env_output_warns_when_git_could_commit_it") else {
+        return;
+    };
+    t.token_set("ak-x", "as-x").no_verify().run().success();
+    std::fs::write(repo.join(".gitignore"), "creds/\n").unwrap();
+    let dotenv = repo.join(".env");
+    let dotenv = dotenv.to_str().unwrap();
+    t.run(&["token", "env", "--format", "dotenv", "--output", dotenv])
+        .success()
+        .stderr_has("/.env is inside the git work tree")
+        .stderr_has(": /.env");
+    std::fs::write(repo.join(".gitignore"), "creds/\n.env\n").unwrap();
+    let run = t.run(&["token", "env", "--format", "dotenv", "--output", dotenv]);
+    run.success();
+    assert!(!run.stderr.contains("git work tree"), "{}", run.stderr);
+}

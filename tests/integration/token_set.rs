@@ -521,6 +521,37 @@ fn token_env_prints_what_a_shell_and_a_dotenv_file_take() {
     assert!(run.stdout.is_empty());
 }
 
+/// `--output FILE`: the variables go to a file readable by its owner alone, replaced whole,
+/// and nothing goes to stdout; `--format github` outside Actions is a clear error.
+#[test]
+fn token_env_output_writes_a_private_file() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n");
+    let file = t.dir().join("ci.env");
+    std::fs::write(&file, "OLD=1\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let path = file.to_str().unwrap();
+    let run = t.run(&["token", "env", "--format", "dotenv", "--output", path]);
+    run.success()
+        .stderr_has("Wrote MODAL_TOKEN_ID, MODAL_TOKEN_SECRET to");
+    assert!(run.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "MODAL_TOKEN_ID=ak-1\nMODAL_TOKEN_SECRET=as-1\n"
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&file), 0o600);
+    t.run(&["token", "env", "--format", "github"])
+        .code(Exit::Usage)
+        .stderr_has("GITHUB_ENV is not set");
+    t.run(&["token", "env", "--format", "github", "--output", path])
+        .code(Exit::Usage);
+}
+
 #[test]
 fn secret_from_stdin_is_bounded() {
     let t = TestEnv::new();

@@ -6,20 +6,29 @@
 use crate::cli::EnvFormat;
 use crate::config::DEFAULT_SERVER_URL;
 use crate::config::resolve::Resolved;
-use crate::env::{MODAL_ENVIRONMENT, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
+use std::path::PathBuf;
+
+use crate::env::{
+    GITHUB_ENV, MODAL_ENVIRONMENT, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
+};
 use crate::error::{Error, Result};
 use crate::output::Printer;
 use crate::server_url::ServerUrl;
 
-/// `token env` on the settings `resolved` by the caller. `to_terminal`: stdout is a terminal,
-/// where the secret is shown only with `reveal`.
-pub fn env(
-    printer: &Printer,
-    resolved: &Resolved,
-    format: EnvFormat,
-    to_terminal: bool,
-    reveal: bool,
-) -> Result<()> {
+/// Where `token env` sends the variables.
+#[derive(Debug)]
+pub enum Sink {
+    /// stdout; when it is a terminal the secret is shown only with `reveal`.
+    Stdout { to_terminal: bool, reveal: bool },
+    /// `--output FILE`: created or replaced atomically, private from the start (0600).
+    File(PathBuf),
+    /// `--format github`: appended to the file $GITHUB_ENV names, the secret masked with
+    /// `::add-mask::` on stdout (Actions reads workflow commands there); `None` outside Actions.
+    Github(Option<PathBuf>),
+}
+
+/// `token env` on the settings `resolved` by the caller.
+pub fn env(printer: &Printer, resolved: &Resolved, format: EnvFormat, sink: Sink) -> Result<()> {
     let (Some(token_id), Some(secret)) = (&resolved.token_id, &resolved.token_secret) else {
         return Err(Error::NoCredentials {
             what: "token",
@@ -29,11 +38,15 @@ pub fn env(
             ),
         });
     };
-    if to_terminal && !reveal {
+    if let Sink::Stdout {
+        to_terminal: true,
+        reveal: false,
+    } = sink
+    {
         return Err(Error::InvalidArgument {
             what: "output",
             problem: "the token secret would be shown on the terminal".into(),
-            hint: "send it where it is used, e.g. `modal-setup token env --format dotenv > .env` or `… | gh secret set --env-file -`; pass --reveal to show it here".into(),
+            hint: "send it where it is used, e.g. `modal-setup token env --format dotenv --output .env` or `… | gh secret set --env-file -`; pass --reveal to show it here".into(),
         });
     }
     let mut variables = vec![
@@ -56,7 +69,59 @@ pub fn env(
     if let Some(environment) = &resolved.environment {
         variables.push((MODAL_ENVIRONMENT, environment.value.clone()));
     }
-    printer.data(render(format, &variables))
+    let lines = render(format, &variables);
+    match sink {
+        Sink::Stdout { .. } => printer.data(lines),
+        Sink::File(path) => {
+            crate::config::store::write_private(&path, format!("{lines}\n").as_bytes())?;
+            if let Some((root, line)) = crate::commands::git::unignored_in_work_tree(&path) {
+                printer.warn(format_args!(
+                    "{} is inside the git work tree {} and not ignored, so the token could be committed; add this line to {}: {line}",
+                    path.display(),
+                    root.display(),
+                    root.join(".gitignore").display(),
+                ));
+            }
+            printer.success(format_args!(
+                "Wrote {} to {} (readable by you alone)",
+                names(&variables),
+                path.display()
+            ));
+            Ok(())
+        }
+        Sink::Github(None) => Err(Error::InvalidArgument {
+            what: "format",
+            problem: format!("{GITHUB_ENV} is not set, so this is not a GitHub Actions step"),
+            hint: "run it in a step of a GitHub Actions job, or choose another --format (dotenv for `gh secret set --env-file -`)".into(),
+        }),
+        Sink::Github(Some(_)) if variables.iter().any(|(_, v)| v.contains(['\n', '\r'])) => {
+            // A line break would start another variable of the caller's choosing.
+            Err(Error::InvalidInput {
+                what: "value",
+                problem: format!("a value of {} holds a line break", names(&variables)),
+                hint: "fix the profile's values (`modal-setup config show`)".into(),
+            })
+        }
+        Sink::Github(Some(path)) => {
+            printer.data(format!("::add-mask::{}", secret.value.expose()))?;
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .and_then(|mut file| std::io::Write::write_all(&mut file, format!("{lines}\n").as_bytes()))
+                .map_err(|e| Error::io("append to", &path, e))?;
+            printer.success(format_args!(
+                "Added {} to {GITHUB_ENV} for the steps after this one; the secret is masked in the logs",
+                names(&variables)
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn names(variables: &[(&str, String)]) -> String {
+    let names: Vec<&str> = variables.iter().map(|(name, _)| *name).collect();
+    names.join(", ")
 }
 
 fn render(format: EnvFormat, variables: &[(&str, String)]) -> String {
@@ -74,6 +139,8 @@ fn render(format: EnvFormat, variables: &[(&str, String)]) -> String {
             EnvFormat::Fish => format!("set -gx {name} {}", fish_quote(value)),
             EnvFormat::Powershell => format!("$Env:{name} = '{}'", value.replace('\'', "''")),
             EnvFormat::Dotenv => format!("{name}={}", dotenv_quote(value)),
+            // Values are single lines (a newline is refused in every one of them).
+            EnvFormat::Github => format!("{name}={value}"),
             EnvFormat::Json => unreachable!("rendered above"),
         })
         .collect();
@@ -113,7 +180,16 @@ mod tests {
 
     fn out(format: EnvFormat, file: &str) -> String {
         let printer = Printer::capturing(Verbosity::Normal);
-        env(&printer, &resolved(file, &[]), format, false, false).unwrap();
+        env(
+            &printer,
+            &resolved(file, &[]),
+            format,
+            Sink::Stdout {
+                to_terminal: false,
+                reveal: false,
+            },
+        )
+        .unwrap();
         printer.captured().stdout
     }
 
@@ -151,21 +227,73 @@ mod tests {
     #[test]
     fn a_terminal_gets_the_secret_only_when_asked() {
         let printer = Printer::capturing(Verbosity::Normal);
-        let error = env(&printer, &resolved(FILE, &[]), EnvFormat::Sh, true, false).unwrap_err();
+        let error = env(
+            &printer,
+            &resolved(FILE, &[]),
+            EnvFormat::Sh,
+            Sink::Stdout {
+                to_terminal: true,
+                reveal: false,
+            },
+        )
+        .unwrap_err();
         assert!(
             error.to_string().contains("would be shown on the terminal"),
             "{error}"
         );
         assert!(printer.captured().stdout.is_empty());
-        env(&printer, &resolved(FILE, &[]), EnvFormat::Sh, true, true).unwrap();
+        env(
+            &printer,
+            &resolved(FILE, &[]),
+            EnvFormat::Sh,
+            Sink::Stdout {
+                to_terminal: true,
+                reveal: true,
+            },
+        )
+        .unwrap();
         assert!(printer.captured().stdout.contains("as-1"));
         let none = env(
             &printer,
             &resolved("[a]\n", &[]),
             EnvFormat::Sh,
-            false,
-            false,
+            Sink::Stdout {
+                to_terminal: false,
+                reveal: false,
+            },
         );
         assert!(matches!(none, Err(Error::NoCredentials { .. })), "{none:?}");
+    }
+
+    #[test]
+    fn github_appends_to_github_env_and_masks_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let github_env = dir.path().join("github_env");
+        std::fs::write(&github_env, "EARLIER=1\n").unwrap();
+        let printer = Printer::capturing(Verbosity::Normal);
+        let sink = Sink::Github(Some(github_env.clone()));
+        env(&printer, &resolved(FILE, &[]), EnvFormat::Github, sink).unwrap();
+        assert_eq!(printer.captured().stdout, "::add-mask::as-1\n");
+        assert_eq!(
+            std::fs::read_to_string(&github_env).unwrap(),
+            "EARLIER=1\nMODAL_TOKEN_ID=ak-1\nMODAL_TOKEN_SECRET=as-1\nMODAL_SERVER_URL=http://127.0.0.1:9\nMODAL_ENVIRONMENT=dev\n"
+        );
+        // Outside Actions: a clear error, nothing printed.
+        let printer = Printer::capturing(Verbosity::Normal);
+        let error = env(
+            &printer,
+            &resolved(FILE, &[]),
+            EnvFormat::Github,
+            Sink::Github(None),
+        );
+        let error = error.unwrap_err().to_string();
+        assert!(error.contains("GITHUB_ENV is not set"), "{error}");
+        assert!(printer.captured().stdout.is_empty());
+        // A line break in a value would set a variable of the file's choosing: refused.
+        let injected = FILE.replace("\"dev\"", "\"dev\\nNODE_OPTIONS=--require=/tmp/x\"");
+        let sink = Sink::Github(Some(github_env.clone()));
+        let before = std::fs::read_to_string(&github_env).unwrap();
+        assert!(env(&printer, &resolved(&injected, &[]), EnvFormat::Github, sink).is_err());
+        assert_eq!(std::fs::read_to_string(&github_env).unwrap(), before);
     }
 }

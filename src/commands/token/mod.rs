@@ -5,7 +5,7 @@ mod export;
 pub mod format;
 mod info;
 
-pub use export::env;
+pub use export::{Sink, env};
 pub use info::{View, info};
 
 use format::{validate_token_id, validate_token_secret};
@@ -20,6 +20,7 @@ use crate::cli::{EnvFormat, TokenCommand};
 use crate::config::DEFAULT_PROFILE;
 use crate::config::edit::validate_new_profile_name;
 use crate::config::resolve::{self, Sourced};
+use crate::env::GITHUB_ENV;
 use crate::error::{Error, Result};
 use crate::prompt;
 use crate::secret::Secret;
@@ -40,12 +41,32 @@ pub fn exec(ctx: &Context, command: TokenCommand) -> Result<()> {
                 (!no_verify).then_some(&connect),
             )
         }
-        TokenCommand::Env { format, reveal } => {
+        TokenCommand::Env {
+            format,
+            output,
+            reveal,
+        } => {
             let (path, _, config) = ctx.load(Load::Read)?;
             let resolved = ctx.resolve(&config, path);
             let format = format.unwrap_or_else(EnvFormat::native);
-            let to_terminal = std::io::stdout().is_terminal();
-            env(&ctx.printer, &resolved, format, to_terminal, reveal)
+            let sink = match (format, output) {
+                (EnvFormat::Github, Some(_)) => {
+                    return Err(Error::InvalidArgument {
+                        what: "output",
+                        problem: "--format github writes to $GITHUB_ENV, not to a file".into(),
+                        hint: "leave out --output, or choose another --format".into(),
+                    });
+                }
+                (EnvFormat::Github, None) => {
+                    Sink::Github(ctx.env.get_os(GITHUB_ENV).map(Into::into))
+                }
+                (_, Some(path)) => Sink::File(path),
+                (_, None) => Sink::Stdout {
+                    to_terminal: std::io::stdout().is_terminal(),
+                    reveal,
+                },
+            };
+            env(&ctx.printer, &resolved, format, sink)
         }
         TokenCommand::Set(args) => {
             let secret = args.secret.map(SecretInput::from_flag);
