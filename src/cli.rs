@@ -414,6 +414,17 @@ pub enum ConfigCommand {
 
     /// Print the path of the config file in effect
     Path,
+
+    /// Set the Modal environment the profile in effect uses (as `modal config set-environment`)
+    SetEnvironment {
+        /// The environment's name, as the dashboard shows it
+        #[arg(value_name = "NAME", required_unless_present = "unset")]
+        name: Option<String>,
+
+        /// Remove the setting, so that the workspace's default environment is used
+        #[arg(long, conflicts_with = "name")]
+        unset: bool,
+    },
 }
 
 #[derive(Debug, Args)]

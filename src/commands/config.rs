@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 use super::{Context, Load};
 use crate::cli::ConfigCommand;
-use crate::config::resolve::{Origin, Resolved, Sourced};
+use crate::config::resolve::{self, Origin, Resolved, Sourced};
+use crate::env::MODAL_ENVIRONMENT;
 use crate::error::Result;
 use crate::output::{Printer, columns};
 use crate::text::shown;
@@ -134,6 +135,34 @@ pub fn exec(ctx: &Context, command: ConfigCommand) -> Result<()> {
             show(&ctx.printer, &ctx.resolve(&file, path), json, origin)
         }
         ConfigCommand::Path => path(&ctx.printer, &ctx.config_path()?),
+        ConfigCommand::SetEnvironment { name, .. } => {
+            let (_, store) = ctx.open(Load::Edit)?;
+            let explicit = ctx.explicit().profile;
+            let written = store.update(|config| {
+                let profile = resolve::profile_in_effect(config, &ctx.env, explicit.as_ref());
+                config.set_environment(&profile.value, name.as_deref())?;
+                Ok(profile.value)
+            })?;
+            let printer = &ctx.printer;
+            let profile = shown(&written.value);
+            match &name {
+                Some(name) => printer.success(format_args!(
+                    "Profile '{profile}' uses environment '{}' now",
+                    shown(name)
+                )),
+                None => printer.success(format_args!(
+                    "Profile '{profile}' uses the workspace's default environment now"
+                )),
+            }
+            super::report_write(printer, &written);
+            if let Some(value) = ctx.env.get(MODAL_ENVIRONMENT) {
+                printer.warn(format_args!(
+                    "{MODAL_ENVIRONMENT} is set (to '{}') and overrides the file for every Modal client: unset it for this to apply",
+                    shown(value)
+                ));
+            }
+            Ok(())
+        }
     }
 }
 

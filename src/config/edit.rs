@@ -121,6 +121,27 @@ impl Config {
         )
     }
 
+    /// Sets the environment `profile` uses (`None`: removes it, so the workspace's default
+    /// applies), keeping the rest of the profile as it is; `profile` must exist.
+    pub fn set_environment(&mut self, profile: &str, environment: Option<&str>) -> Result<()> {
+        if environment.is_some_and(|name| name.is_empty() || name.contains(char::is_control)) {
+            return Err(Error::InvalidArgument {
+                what: "environment",
+                problem: "an environment name cannot be empty or hold control characters".into(),
+                hint: "give the name the dashboard shows, or --unset for the workspace's default"
+                    .into(),
+            });
+        }
+        let Some(table) = self.profile_mut(profile) else {
+            return Err(self.unknown_profile(profile));
+        };
+        match environment {
+            Some(name) => set_string(table, "environment", name),
+            None => drop(table.remove("environment")),
+        }
+        Ok(())
+    }
+
     /// Makes `profile` the only one with `active = true`. Returns whether anything changed.
     pub fn activate(&mut self, profile: &str) -> Result<bool> {
         if !self.contains(profile) {

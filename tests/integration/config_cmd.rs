@@ -1,4 +1,5 @@
-//! `config show` and `config path`: values in effect, their origins, and the path precedence.
+//! `config show`, `config path` and `config set-environment`: values in effect, their origins,
+//! the path precedence, and the one value `config` writes.
 
 use modal_setup::Exit;
 use serde_json::{Value, json};
@@ -293,4 +294,49 @@ fn an_explicit_profile_is_not_followed_by_a_warning_on_every_command() {
         "{}",
         doctor.stdout
     );
+}
+
+/// `config set-environment`: the profile in effect (or `--profile`) gets `environment`, every
+/// other byte kept; `--unset` removes it; bad input changes nothing.
+#[test]
+fn set_environment_edits_only_the_profile_in_effect() {
+    let t = TestEnv::new();
+    let file = "# mine\n[a]\ntoken_id = \"ak-1\"  # note\ntoken_secret = \"as-1\"\nactive = true\n\n[b]\ntoken_id = \"ak-b\"\n";
+    t.write(file);
+    t.run(&["config", "set-environment", "dev"])
+        .success()
+        .stderr_has("Profile 'a' uses environment 'dev' now");
+    let with_dev = file.replace("active = true\n", "active = true\nenvironment = \"dev\"\n");
+    assert_eq!(t.read(), with_dev);
+    let shown = t.run(&["config", "show"]);
+    assert!(
+        shown.stdout.contains("environment   dev"),
+        "{}",
+        shown.stdout
+    );
+    t.run(&["--profile", "b", "config", "set-environment", "stage"])
+        .success();
+    assert!(
+        t.read()
+            .ends_with("[b]\ntoken_id = \"ak-b\"\nenvironment = \"stage\"\n")
+    );
+    t.run(&["--profile", "b", "config", "set-environment", "--unset"])
+        .success()
+        .stderr_has("uses the workspace's default environment now");
+    assert_eq!(t.read(), with_dev);
+    for args in [
+        &["config", "set-environment", ""][..],
+        &["config", "set-environment"],
+        &["config", "set-environment", "x", "--unset"],
+        &["--profile", "nope", "config", "set-environment", "x"],
+    ] {
+        let run = t.run(args);
+        assert_ne!(run.code, Some(0), "{args:?}");
+        assert_eq!(t.read(), with_dev, "{args:?} changed the file");
+    }
+    t.cmd(&["config", "set-environment", "dev"])
+        .env("MODAL_ENVIRONMENT", "prod")
+        .run()
+        .success()
+        .stderr_has("MODAL_ENVIRONMENT is set (to 'prod') and overrides the file");
 }

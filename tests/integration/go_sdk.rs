@@ -120,8 +120,19 @@ fn doctor_s_go_column_says_what_the_go_sdk_uses() {
         .env("MODAL_SERVER_URL", &url)
         .run();
     written.success();
+    let with_environment = TestEnv::new();
+    with_environment.write(&t.read());
+    with_environment
+        .run(&["config", "set-environment", "stage"])
+        .success();
     let cases: Vec<Case<'_>> = vec![
         ("written by token set", t.read(), vec![], &secret),
+        (
+            "an environment set by config set-environment",
+            with_environment.read(),
+            vec![],
+            &secret,
+        ),
         (
             "with MODAL_ENVIRONMENT",
             t.read(),
@@ -176,6 +187,10 @@ fn doctor_s_go_column_says_what_the_go_sdk_uses() {
         t.write(&text);
         crate::support::make_private(&t.config);
         let go = go_uses(&probe, &t, &env, secret);
-        assert_judged(case, &go, &predicted(&t, &env));
+        let predicted = predicted(&t, &env);
+        if case.contains("set-environment") {
+            assert_eq!(go["environment"], "stage", "{case}");
+        }
+        assert_judged(case, &go, &predicted);
     }
 }
