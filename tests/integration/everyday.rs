@@ -124,3 +124,23 @@ fn logout_keeps_the_profile_when_the_token_cannot_be_revoked() {
     assert!(!t.read().contains("[me]"));
     assert_eq!(server.token_state(&id), Some(TokenState::Valid));
 }
+
+/// The wrong port, as people meet it: the login pages' URL (an HTTP/1 server, silent until it
+/// gets a request) given as MODAL_SERVER_URL is named as not Modal's API, not waited out as a
+/// network failure (the call timeout here is 30 s; the greeting is given 3 s).
+#[test]
+fn the_login_pages_url_as_the_server_is_named_for_what_it_is() {
+    let server = TestServer::start();
+    let (t, _) = logged_in(&server);
+    for args in [&["token", "info"][..], &["setup", "--no-browser"]] {
+        t.cmd(args)
+            .env("MODAL_SERVER_URL", server.web_url())
+            .env("MODAL_SETUP_HTTP_TIMEOUT", "30")
+            .run()
+            .code(Exit::Failure)
+            .stderr_has("is not Modal's API: it does not answer HTTP/2 (it sent nothing within 3 s")
+            .stderr_has(
+                "hint: check the server URL (from the MODAL_SERVER_URL environment variable)",
+            );
+    }
+}

@@ -45,7 +45,16 @@ pub(super) struct Preface {
     verdicts: Verdicts,
     seen: [u8; 9],
     len: usize,
+    /// Until when a server may stay silent (from the first read that found nothing): an HTTP/2
+    /// server greets at once (its SETTINGS), while an HTTP/1 server (a web page's port) waits,
+    /// silent, for a request.
+    greeting_by: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
+
+/// How long a server may take to send its first bytes. An HTTP/2 server sends them as soon as
+/// it has read the client's greeting (one round trip, after TLS); a server silent this long
+/// is not one, and saying so at once beats waiting out the call's 30 s.
+pub(super) const GREETING_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The words every "not HTTP/2" error starts with.
 const NOT_HTTP2: &str = "the server did not answer with HTTP/2";
@@ -57,7 +66,37 @@ impl Preface {
             verdicts: Arc::clone(verdicts),
             seen: [0; 9],
             len: 0,
+            greeting_by: None,
         }
+    }
+
+    /// With nothing read yet: an error once the greeting is overdue (see [`GREETING_WAIT`]).
+    fn overdue(&mut self, cx: &mut Context<'_>) -> std::io::Result<()> {
+        if self.len != 0 {
+            return Ok(());
+        }
+        let by = self
+            .greeting_by
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(GREETING_WAIT)));
+        if by.as_mut().poll(cx).is_pending() {
+            return Ok(());
+        }
+        self.len = self.seen.len();
+        self.judged(
+            "it sent nothing within 3 s of the HTTP/2 greeting, as a web server waiting for a request does",
+        )
+    }
+
+    /// Keeps the verdict for the call to report, and ends the connection with it.
+    fn judged(&mut self, what: &'static str) -> std::io::Result<()> {
+        let mut verdicts = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
+        if !verdicts.iter().any(|(url, _)| *url == self.url) {
+            verdicts.push((self.url.clone(), what));
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{NOT_HTTP2}: {what}"),
+        ))
     }
 
     /// Takes the bytes just read (none: the end of the stream); an error once 9 have come,
@@ -92,14 +131,7 @@ impl Preface {
         } else {
             "its first bytes are not an HTTP/2 frame"
         };
-        let mut verdicts = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
-        if !verdicts.iter().any(|(url, _)| *url == self.url) {
-            verdicts.push((self.url.clone(), what));
-        }
-        Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("{NOT_HTTP2}: {what}"),
-        ))
+        self.judged(what)
     }
 }
 
@@ -119,6 +151,7 @@ impl AsyncRead for Stream {
             Poll::Ready(Ok(())) if room || !read.is_empty() => this.preface.check(read)?,
             // A reset after a few bytes: judge those.
             Poll::Ready(Err(_)) => this.preface.check(&[])?,
+            Poll::Pending => this.preface.overdue(cx)?,
             _ => {}
         }
         polled
