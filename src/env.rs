@@ -66,7 +66,7 @@ const CAPTURED: &[&str] = &[
 /// A snapshot of the environment variables that matter to modal-setup.
 ///
 /// An empty value counts as unset everywhere (Modal's Python client differs for some keys; the
-/// README lists it under "Differences from modal").
+/// docs/differences.md lists it).
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,

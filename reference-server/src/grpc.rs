@@ -470,13 +470,31 @@ impl ModalClient for Api {
     ) -> Result<Response<AppGetOrCreateResponse>, Status> {
         let (metadata, _, request) = request.into_parts();
         let environment = Some(request.environment_name).filter(|e| !e.is_empty());
-        self.admit_naming("AppGetOrCreate", &metadata, true, environment.clone())
-            .await?;
-        Err(Status::not_found(format!(
-            "App '{}' not found in environment '{}'",
-            request.app_name,
-            environment.as_deref().unwrap_or("main")
-        )))
+        let caller = self
+            .admit_naming("AppGetOrCreate", &metadata, true, environment.clone())
+            .await?
+            .expect("authenticated");
+        let environment = environment.unwrap_or_else(|| "main".into());
+        let mut state = lock(&self.shared.state);
+        let workspace = state.tokens[&caller].workspace.clone();
+        let key = (workspace, environment.clone(), request.app_name.clone());
+        // OBJECT_CREATION_TYPE_CREATE_IF_MISSING, as `fromName(…, { createIfMissing: true })`
+        // asks; otherwise an app is looked up, as Modal does.
+        const CREATE_IF_MISSING: i32 = 1;
+        if request.object_creation_type == CREATE_IF_MISSING {
+            let app_id = format!("ap-{}", crate::random::alphanumeric(22));
+            let app_id = state.apps.entry(key).or_insert(app_id).clone();
+            return Ok(Response::new(AppGetOrCreateResponse { app_id }));
+        }
+        match state.apps.get(&key) {
+            Some(app_id) => Ok(Response::new(AppGetOrCreateResponse {
+                app_id: app_id.clone(),
+            })),
+            None => Err(Status::not_found(format!(
+                "App '{}' not found in environment '{environment}'",
+                request.app_name
+            ))),
+        }
     }
 
     async fn token_delete(

@@ -98,6 +98,8 @@ pub struct State {
     pub faults: Vec<(String, Fault, Option<usize>)>,
     /// When each flow was approved, oldest first.
     pub approvals: Vec<Instant>,
+    /// App ids by (workspace, environment, name), as AppGetOrCreate made them.
+    pub apps: HashMap<(String, String, String), String>,
 }
 
 impl State {

@@ -691,3 +691,42 @@ fn the_reference_server_answers_the_sdks_first_call_with_headers_sent_twice() {
     assert_eq!(recorded[0].token_id.as_deref(), Some(id.as_str()));
     assert_eq!(recorded[0].secret_of.as_deref(), Some(id.as_str()));
 }
+
+/// The README's JS example, saved as the README says (`app.mjs`), run by the real SDK against
+/// the reference server after a `token set`: it prints the app id the server created.
+#[test]
+fn the_readme_js_example_prints_an_app_id() {
+    let Some(script) = sdk() else { return };
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let example = readme
+        .split("```js\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a js block in the README");
+    assert!(readme.contains("app.mjs"), "the README names the file");
+    let server = TestServer::start();
+    let (id, secret) = server.mint_token();
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    t.token_set(&id, &secret).run().success();
+    // Beside the SDK, so that `import "modal"` finds it.
+    let app = script.with_file_name("app.mjs");
+    std::fs::write(&app, example).unwrap();
+    let harness = t.cmd(&[]).command;
+    let mut node = Command::new("node");
+    node.arg(&app).env_clear().stdin(Stdio::null());
+    for (name, value) in harness.get_envs() {
+        if let Some(value) = value {
+            node.env(name, value);
+        }
+    }
+    let output = node.output().expect("run node");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && printed.trim().starts_with("ap-"),
+        "stdout: {printed}\nstderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -32,7 +32,7 @@ fn try_it_lines() -> Vec<String> {
         .collect()
 }
 
-/// Every README line that points a client at the reference server names a config file of its
+/// Every line of the README and docs/ that points a client at the reference server names a config file of its
 /// own under target/ (ignored by git), so that none writes into `~/.modal.toml`.
 #[test]
 fn every_line_against_the_reference_server_leaves_the_real_config_alone() {
@@ -42,7 +42,13 @@ fn every_line_against_the_reference_server_leaves_the_real_config_alone() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dashboard.rs"),
     )
     .unwrap();
-    let text = format!("{readme}\n{}", dashboard.replace("\n//! ", " "));
+    let docs: String = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
+    let text = format!("{readme}\n{docs}\n{}", dashboard.replace("\n//! ", " "));
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("MODAL_SERVER_URL=http://127.0.0.1:PORT "))
@@ -134,7 +140,7 @@ fn the_try_it_lines_log_in_against_the_dashboard() {
     );
 }
 
-/// The README's ```console blocks run as written (trycmd), on a fresh home of their own and
+/// The ```console blocks of the README and docs/commands.md run as written (trycmd), on a fresh home of their own and
 /// an empty environment: `modal-setup` there is a wrapper that runs the binary under `env -i`,
 /// so nothing of the caller's environment reaches them.
 #[test]
@@ -159,6 +165,8 @@ fn the_console_examples_run_as_written() {
     cases
         .insert_var("[HOME]", home.display().to_string())
         .unwrap();
-    cases.case(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    for file in ["README.md", "docs/commands.md"] {
+        cases.case(Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
+    }
     cases.run();
 }

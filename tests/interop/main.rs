@@ -1,6 +1,6 @@
 //! A differential test against Modal's own client (the `modal` Python package, 1.6.4): both
 //! tools on the same files, agreeing on the profile and the token id in effect; round trips;
-//! and every deliberate difference asserted, as the README lists them.
+//! and every deliberate difference asserted, as docs/differences.md lists them.
 //!
 //! Run it with `tests/interop/run`, which installs `modal` into a virtualenv and sets
 //! MODAL_BIN. The differential tests use offline commands of `modal`; judge.rs runs `modal`'s
@@ -367,7 +367,7 @@ fn round_trip_through_modal_setup_keeps_what_modal_wrote() {
     assert_eq!(s.agree(&[]), view("delta", Some("ak-gamma")));
 }
 
-// The differences the README lists under "Differences from modal", each asserted.
+// The differences docs/differences.md lists, each asserted.
 
 #[test]
 fn difference_modal_setup_keeps_comments_and_modal_does_not() {
