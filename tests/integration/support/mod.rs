@@ -175,6 +175,19 @@ impl Needs {
             Self::GoSdk => "MODAL_SETUP_REQUIRE_GO_SDK",
         }
     }
+
+    /// What to do for the test to run, in plain words.
+    fn remedy(self) -> &'static str {
+        match self {
+            Self::Shells => "install bash, zsh and fish",
+            Self::Root => "run the tests as root, with unshare (util-linux) installed",
+            Self::JsSdk => "install node and npm, then run scripts/js-sdk",
+            Self::Npm => "run scripts/dist, scripts/npm-pack and scripts/npm-test",
+            Self::Examples => "run cargo test without a filter, which builds the examples",
+            Self::Git => "install git",
+            Self::GoSdk => "run scripts/go-judge",
+        }
+    }
 }
 
 /// A test (or part of one) that cannot run here: fails when its variable is 1, else prints
@@ -193,7 +206,11 @@ fn skip_or_fail(test: &str, needs: Needs, why: &str, required: bool) {
         "{}=1 but {test} cannot run: {why}",
         needs.variable()
     );
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why} (needs {needs:?})");
+    let remedy = needs.remedy();
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {why}; to run it: {remedy}"
+    );
 }
 
 #[test]
