@@ -1,6 +1,6 @@
-//! The reference server for people: `cargo run --example dashboard`. It prints the
-//! MODAL_SERVER_URL of its gRPC API; its login pages are on a second port, as api.modal.com and
-//! modal.com are two hosts.
+//! The reference server for people: `cargo run --example dashboard`. It prints the line to
+//! paste, `export MODAL_SERVER_URL=…` (its gRPC API), and then each call it answers on stderr;
+//! its login pages are on a second port, as api.modal.com and modal.com are two hosts.
 //!
 //! Then, in another terminal (a config file of its own, so that the real `~/.modal.toml` is
 //! left alone): `MODAL_SERVER_URL=http://127.0.0.1:PORT MODAL_CONFIG_PATH=target/try.modal.toml
@@ -45,6 +45,10 @@ struct Args {
     /// Never answer calls of RPC, e.g. `--hang TokenDelete`
     #[arg(long, value_name = "RPC")]
     hang: Vec<String>,
+
+    /// Do not show each call on stderr
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 fn main() -> std::io::Result<()> {
@@ -82,14 +86,18 @@ fn main() -> std::io::Result<()> {
         user: args.user,
         auto_approve: args.auto_approve.then_some(Duration::from_millis(500)),
         flow_ttl: Duration::from_secs(args.flow_ttl),
+        log_calls: !args.quiet,
         ..Options::default()
     })?;
     for (rpc, fault) in faults {
         server.set_fault(&rpc, Some(fault));
     }
-    println!("MODAL_SERVER_URL={}", server.api_url());
+    println!("export MODAL_SERVER_URL={}", server.api_url());
     eprintln!(
-        "Reference server ready (login pages at {}); press Ctrl-C to stop.",
+        "Reference server ready (login pages at {}); press Ctrl-C to stop.\n\
+         Paste the line above into another terminal, then try: \
+         MODAL_CONFIG_PATH=target/try.modal.toml target/debug/modal-setup setup\n\
+         Each call is shown here as it comes (its RPC, token id and whether it was admitted).",
         server.web_url()
     );
     loop {

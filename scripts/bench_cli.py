@@ -117,7 +117,7 @@ def measure_verified(bench, text):
     """`token set` with verification (ClientHello over gRPC), both tools against the same
     reference server, with a token it minted: a login through `modal-setup setup` it approves
     by itself."""
-    server = subprocess.Popen([REFERENCE, "--auto-approve"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen([REFERENCE, "--auto-approve", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = server.stdout.readline().strip().split("=", 1)[1]
         minted = os.path.join(bench.workdir, "minted.toml")
@@ -249,7 +249,7 @@ class DelayingProxy:
 def measure_round_trips(bench, text):
     """Each tool against the reference server, directly and through DelayingProxy: the
     milliseconds through the delay, and the round trips waited for."""
-    server = subprocess.Popen([REFERENCE, "--auto-approve"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen([REFERENCE, "--auto-approve", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = server.stdout.readline().strip().split("=", 1)[1]
         port = int(url.rsplit(":", 1)[1])

@@ -145,6 +145,30 @@ impl Api {
         authenticated: bool,
         environment: Option<String>,
     ) -> Result<Option<String>, Status> {
+        let admitted = self
+            .admit_recorded(rpc, metadata, authenticated, environment)
+            .await;
+        if self.shared.options.log_calls {
+            let token_id = header(metadata, "x-modal-token-id").unwrap_or("(no token)");
+            match &admitted {
+                Ok(_) => eprintln!("{rpc} {token_id}: admitted"),
+                Err(status) => eprintln!(
+                    "{rpc} {token_id}: {:?} ({})",
+                    status.code(),
+                    status.message()
+                ),
+            }
+        }
+        admitted
+    }
+
+    async fn admit_recorded(
+        &self,
+        rpc: &str,
+        metadata: &MetadataMap,
+        authenticated: bool,
+        environment: Option<String>,
+    ) -> Result<Option<String>, Status> {
         let headers = metadata
             .iter()
             .filter_map(|entry| match entry {

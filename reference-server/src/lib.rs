@@ -44,6 +44,9 @@ pub struct Options {
     pub min_client_version: (u32, u32, u32),
     /// Warnings ClientHello sends in `server_warnings`.
     pub warnings: Vec<String>,
+    /// Says each call on stderr as it is admitted or refused: the RPC, the token id, the
+    /// outcome (never a secret).
+    pub log_calls: bool,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
             flow_ttl: Duration::from_secs(600),
             min_client_version: (1, 0, 0),
             warnings: Vec::new(),
+            log_calls: false,
         }
     }
 }

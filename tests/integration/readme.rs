@@ -104,13 +104,12 @@ fn the_try_it_lines_log_in_against_the_dashboard() {
         .unwrap();
     let api = printed
         .trim()
-        .strip_prefix("MODAL_SERVER_URL=")
+        .strip_prefix("export MODAL_SERVER_URL=")
         .unwrap()
         .to_owned();
     let mut said = String::new();
-    BufReader::new(dashboard.0.stderr.take().unwrap())
-        .read_line(&mut said)
-        .unwrap();
+    let mut log = BufReader::new(dashboard.0.stderr.take().unwrap());
+    log.read_line(&mut said).unwrap();
     let web = said
         .split("login pages at ")
         .nth(1)
@@ -134,6 +133,16 @@ fn the_try_it_lines_log_in_against_the_dashboard() {
 
     let written = std::fs::read_to_string(t.dir().join("target/try.modal.toml")).unwrap();
     assert!(written.contains("[demo-workspace]"), "{written}");
+    // The dashboard said each call it answered, with the token id and never its secret.
+    drop(dashboard);
+    let mut calls = String::new();
+    std::io::Read::read_to_string(&mut log, &mut calls).unwrap();
+    assert!(
+        calls.contains("TokenFlowCreate (no token): admitted"),
+        "{calls}"
+    );
+    assert!(calls.contains("ClientHello ak-"), "{calls}");
+    crate::support::assert_no_secret(&calls);
     assert!(
         !t.home.join(".modal.toml").exists(),
         "the real config was written"
