@@ -60,7 +60,7 @@ fn main() -> ExitCode {
     );
     if auto_approve {
         eprintln!(
-            "No browser here (or --auto-approve): the server will approve the login by itself.\n"
+            "No browser here (or --auto-approve): the reference server approves the login itself, in about 2 s.\n"
         );
     } else {
         eprintln!("Approve the login in the browser window that opens.\n");
@@ -107,7 +107,15 @@ fn main() -> ExitCode {
         )
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            eprintln!(
+                "\nThe token in {} names this demo's server, which stops now. Next, try \
+                 `cargo run --example dashboard` for a server that stays up, or \
+                 `modal-setup setup` for Modal itself.",
+                config_path.display()
+            );
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             printer.error(&error);
             ExitCode::from(error.exit() as u8)

@@ -210,7 +210,21 @@ fn choose(config: &Config, in_effect: &str) -> Result<String> {
         });
     }
     let default = names.iter().position(|n| n == in_effect).unwrap_or(0);
-    match prompt::select("Profile to activate", &names, default)? {
+    // Each name with its token id, the active one marked, as `profile list` shows them.
+    let width = names
+        .iter()
+        .map(|n| shown(n).chars().count())
+        .max()
+        .unwrap_or(0);
+    let items: Vec<String> = config
+        .profiles()
+        .map(|p| {
+            let token_id = p.token_id().unwrap_or("(no token)");
+            let active = if p.is_active() { "  (active)" } else { "" };
+            format!("{:width$}  {}{active}", shown(p.name()), shown(token_id))
+        })
+        .collect();
+    match prompt::select("Profile to activate", &items, default)? {
         Some(index) => Ok(names[index].clone()),
         None => Err(Error::Cancelled),
     }

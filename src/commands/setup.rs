@@ -382,7 +382,7 @@ fn wait(
     let deadline = Instant::now() + timeout;
     let _progress = printer.progress(
         format_args!(
-            "Waiting for the login in the browser (up to {})",
+            "Waiting for the login to be approved (up to {})",
             minutes(timeout)
         ),
         spinner,

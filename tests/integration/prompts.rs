@@ -22,7 +22,10 @@ fn token_set_asks_for_the_id_and_hides_the_secret() {
         Some(TIMEOUT_MS),
     )
     .unwrap();
-    session.exp_string("Token ID").unwrap();
+    session
+        .exp_string("tokens page of the Modal dashboard (https://modal.com/settings/tokens)")
+        .unwrap();
+    session.exp_string("Token ID (ak-").unwrap();
     session.send_line("ak-typed1").unwrap();
     session.exp_string("Token secret").unwrap();
     session.send_line("as-typedsecret").unwrap();
@@ -41,16 +44,22 @@ fn token_set_asks_for_the_id_and_hides_the_secret() {
 #[test]
 fn profile_activate_offers_a_list() {
     let t = TestEnv::new();
-    t.write("[one]\nactive = true\n[two]\n[three]\n");
+    t.write("[one]\nactive = true\n[two]\ntoken_id = \"ak-two\"\n[three]\n");
     let mut session =
         spawn_command(t.cmd(&["profile", "activate"]).command, Some(TIMEOUT_MS)).unwrap();
     session.exp_string("Profile to activate").unwrap();
+    // Each with its token id, the active one marked.
+    session.exp_string("one    (no token)  (active)").unwrap();
+    session.exp_string("two    ak-two").unwrap();
     session.exp_string("three").unwrap();
     press(&mut session, "\x1b[B"); // arrow down: from `one` (the current) to `two`
     press(&mut session, "\r");
     session.exp_eof().unwrap();
     assert_eq!(exit_code(session.process().wait().unwrap()), 0);
-    assert_eq!(t.read(), "[one]\n[two]\nactive = true\n[three]\n");
+    assert_eq!(
+        t.read(),
+        "[one]\n[two]\ntoken_id = \"ak-two\"\nactive = true\n[three]\n"
+    );
 }
 
 #[test]
@@ -342,6 +351,13 @@ fn the_demo_runs_twice_at_a_terminal_without_stopping() {
         let mut session = spawn_command(command, Some(60_000)).unwrap();
         let shown = session.exp_eof().unwrap();
         assert!(!shown.contains("Replace it?"), "run {run} asked: {shown:?}");
+        // One story about who approves, and a next step at the end.
+        assert!(shown.contains("the reference server approves the login itself"));
+        assert!(!shown.contains("in the browser ("), "{shown:?}");
+        assert!(
+            shown.contains("Next, try `cargo run --example dashboard`"),
+            "{shown:?}"
+        );
         assert_eq!(exit_code(session.process().wait().unwrap()), 0, "{shown:?}");
     }
     let mut left: Vec<String> = std::fs::read_dir(t.dir())

@@ -70,7 +70,7 @@ pub fn exec(ctx: &Context, command: TokenCommand) -> Result<()> {
         }
         TokenCommand::Set(args) => {
             let secret = args.secret.map(SecretInput::from_flag);
-            let credentials = read_credentials(ctx.interactive, args.id, secret)?;
+            let credentials = read_credentials(&ctx.printer, ctx.interactive, args.id, secret)?;
             let (_, store) = ctx.open(Load::Edit)?;
             let args = SetArgs {
                 activate: !args.activate.no_activate,
@@ -95,6 +95,9 @@ pub fn status(ctx: &Context, view: View) -> Result<()> {
     let connect = |url: &Sourced<String>| ctx.connect(url);
     info::status(&ctx.printer, &resolved, &readings, view, &connect, now)
 }
+
+/// Where a person makes a token by hand.
+const TOKENS_PAGE: &str = "https://modal.com/settings/tokens";
 
 /// Where the secret comes from.
 #[derive(Debug)]
@@ -124,6 +127,7 @@ pub struct SetArgs {
 
 /// The id and secret of `token set`, from the flags, stdin or the terminal, and checked.
 pub fn read_credentials(
+    printer: &crate::output::Printer,
     interactive: bool,
     token_id: Option<String>,
     token_secret: Option<SecretInput>,
@@ -132,7 +136,12 @@ pub fn read_credentials(
     let secret_on_command_line = matches!(token_secret, Some(SecretInput::Value(_)));
     let token_id = match token_id {
         Some(id) => id,
-        None if interactive => prompt::text("Token ID")?,
+        None if interactive => {
+            printer.status(format_args!(
+                "A token is made on the tokens page of the Modal dashboard ({TOKENS_PAGE}), or by `modal-setup setup` through the browser."
+            ));
+            prompt::text("Token ID (ak-…)")?
+        }
         None => {
             return Err(Error::MissingInput {
                 what: "token id",
@@ -144,13 +153,13 @@ pub fn read_credentials(
         validate_token_id(&token_id).map_err(|e| e.on_command_line(id_on_command_line))?;
     let token_secret = match token_secret {
         Some(SecretInput::Value(secret)) => secret,
-        Some(SecretInput::Stdin) if interactive => prompt::secret("Token secret")?,
+        Some(SecretInput::Stdin) if interactive => prompt::secret("Token secret (as-…, hidden)")?,
         // A terminal on stdin but not on stderr: no prompt, but never an echo either.
         Some(SecretInput::Stdin) if std::io::stdin().is_terminal() => {
             prompt::hidden_line_from_terminal()?
         }
         Some(SecretInput::Stdin) => read_secret_line(std::io::stdin().lock())?,
-        None if interactive => prompt::secret("Token secret")?,
+        None if interactive => prompt::secret("Token secret (as-…, hidden)")?,
         None => {
             return Err(Error::MissingInput {
                 what: "token secret",
