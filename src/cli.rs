@@ -114,7 +114,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
-    /// Profile to use or write [default: MODAL_PROFILE, else the active profile]
+    /// Profile to use or write [default: MODAL_PROFILE, else the active profile; without
+    /// either, `setup` and `token set` write a profile named after the token's workspace]
     // Empty is a usage error here; an empty MODAL_PROFILE counts as unset, as in Modal's clients.
     #[arg(long, global = true, value_name = "NAME", value_parser = parse_profile,
           add = crate::commands::completions::profile_names())]

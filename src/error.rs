@@ -117,10 +117,18 @@ pub enum Error {
     ReadOnly { path: PathBuf },
 
     #[error("{path} is a directory, not a config file")]
-    IsDirectory { path: PathBuf },
+    IsDirectory {
+        path: PathBuf,
+        /// What chose the path ("MODAL_CONFIG_PATH environment variable"), once known.
+        chosen_by: Option<String>,
+    },
 
     #[error("{path} is {kind}, not a regular file")]
-    NotAFile { path: PathBuf, kind: &'static str },
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+        chosen_by: Option<String>,
+    },
 
     #[error(
         "{url} (from the {origin}) is plain http:// on another machine: the token would cross the network readable by anyone on the way"
@@ -319,6 +327,22 @@ impl Error {
         }
     }
 
+    /// The same error, saying what chose the config file's path when it is not a file.
+    pub fn chosen_by(self, origin: &impl std::fmt::Display) -> Self {
+        match self {
+            Self::IsDirectory { path, .. } => Self::IsDirectory {
+                path,
+                chosen_by: Some(origin.to_string()),
+            },
+            Self::NotAFile { path, kind, .. } => Self::NotAFile {
+                path,
+                kind,
+                chosen_by: Some(origin.to_string()),
+            },
+            other => other,
+        }
+    }
+
     /// The same error, as a usage error (exit 2) when it is about a value given on the
     /// command line; values from files or the environment stay errors (exit 1).
     pub fn on_command_line(self, given_there: bool) -> Self {
@@ -408,6 +432,16 @@ impl Error {
             Self::ReadOnly { path } => format!(
                 "make it writable ({}) or pass --config PATH",
                 crate::platform::make_writable_command(path)
+            ),
+            Self::IsDirectory {
+                chosen_by: Some(by),
+                ..
+            }
+            | Self::NotAFile {
+                chosen_by: Some(by),
+                ..
+            } => format!(
+                "the {by} chose it: point that at a regular file (modal-setup never reads from or replaces anything else)"
             ),
             Self::IsDirectory { .. } => "pass --config with the path of a file".into(),
             Self::SymlinkLoop { .. } => "point the link at a regular file".into(),

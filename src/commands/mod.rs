@@ -99,7 +99,9 @@ impl Context {
 
     pub fn store(&self, path: &Sourced<PathBuf>) -> Store {
         let timeout = self.seconds(MODAL_SETUP_LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT);
-        Store::new(&path.value).with_lock_timeout(timeout)
+        Store::new(&path.value)
+            .with_lock_timeout(timeout)
+            .chosen_by(&path.origin)
     }
 
     /// How long an API call may take: MODAL_SETUP_HTTP_TIMEOUT, else 30 s.

@@ -50,6 +50,7 @@ fn set_phase(phase: Phase) {
 pub struct Store {
     path: PathBuf,
     lock_timeout: Duration,
+    chosen_by: Option<String>,
 }
 
 /// What a write did.
@@ -75,6 +76,7 @@ impl Store {
         Self {
             path: path.into(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            chosen_by: None,
         }
     }
 
@@ -83,13 +85,27 @@ impl Store {
         self
     }
 
+    /// What chose the path ("MODAL_CONFIG_PATH environment variable"), for the error when it
+    /// names something that is not a file.
+    pub fn chosen_by(mut self, origin: impl std::fmt::Display) -> Self {
+        self.chosen_by = Some(origin.to_string());
+        self
+    }
+
+    fn named(&self, error: Error) -> Error {
+        match &self.chosen_by {
+            Some(origin) => error.chosen_by(origin),
+            None => error,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Reads the file without locking; a missing file reads as an empty config.
     pub fn load(&self) -> Result<Config> {
-        match read(&self.path)? {
+        match read(&self.path).map_err(|e| self.named(e))? {
             Some(bytes) => Config::parse(&self.path, &bytes),
             None => Ok(Config::empty(&self.path)),
         }
@@ -103,6 +119,10 @@ impl Store {
     /// Reads the file under the lock, applies `edit`, settles which profile is active, and
     /// writes the result atomically when it differs. If `edit` fails, nothing is written.
     pub fn update<T>(&self, edit: impl FnOnce(&mut Config) -> Result<T>) -> Result<Written<T>> {
+        self.update_unnamed(edit).map_err(|e| self.named(e))
+    }
+
+    fn update_unnamed<T>(&self, edit: impl FnOnce(&mut Config) -> Result<T>) -> Result<Written<T>> {
         let target = resolve_symlinks(&self.path)?;
         let dir = parent_dir(&target);
         create_dir_private(&dir)?;
@@ -213,6 +233,7 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     if meta.is_dir() {
         return Err(Error::IsDirectory {
             path: path.to_owned(),
+            chosen_by: None,
         });
     }
     if !meta.is_file() {
@@ -227,6 +248,7 @@ fn read_error(path: &Path, e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::IsADirectory {
         Error::IsDirectory {
             path: path.to_owned(),
+            chosen_by: None,
         }
     } else if platform::is_symlink_loop(&e) {
         Error::SymlinkLoop {
@@ -242,6 +264,7 @@ fn not_a_file(path: &Path, meta: &fs::Metadata) -> Error {
     Error::NotAFile {
         path: path.to_owned(),
         kind: platform::special_kind(meta),
+        chosen_by: None,
     }
 }
 
@@ -256,7 +279,12 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
                     .map_err(|e| Error::io("read the symlink", &current, e))?;
                 current = parent_dir(&current).join(link);
             }
-            Ok(meta) if meta.is_dir() => return Err(Error::IsDirectory { path: current }),
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::IsDirectory {
+                    path: current,
+                    chosen_by: None,
+                });
+            }
             // Never replace a device or a FIFO (as root, /dev/null) with a file.
             Ok(meta) if !meta.is_file() => return Err(not_a_file(&current, &meta)),
             _ => return Ok(current),

@@ -138,13 +138,20 @@ fn a_symlink_loop_and_a_directory_are_clear_errors() {
     let dir = t.dir().join("adir");
     fs::create_dir(&dir).unwrap();
     t.set_env("MODAL_CONFIG_PATH", dir.to_str().unwrap());
+    // The hint names what chose the path, for a write and a read alike.
+    let by_variable =
+        "hint: the MODAL_CONFIG_PATH environment variable chose it: point that at a regular file";
     set(&t, "x")
         .code(Exit::Failure)
         .stderr_has("is a directory")
-        .stderr_has("--config");
+        .stderr_has(by_variable);
     t.run(&["profile", "list"])
         .code(Exit::Failure)
-        .stderr_has("is a directory");
+        .stderr_has("is a directory")
+        .stderr_has(by_variable);
+    t.run(&["--config", dir.to_str().unwrap(), "profile", "list"])
+        .code(Exit::Failure)
+        .stderr_has("hint: the --config flag chose it");
 }
 
 #[cfg(unix)]
@@ -315,7 +322,7 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
         ] {
             let run = t.cmd(args).spawn().finish(wait);
             run.code(Exit::Failure).stderr_has(
-                "is a FIFO (named pipe), not a regular file\nhint: pass --config (or set MODAL_CONFIG_PATH to) the path of a regular file",
+                "is a FIFO (named pipe), not a regular file\nhint: the --config flag chose it: point that at a regular file",
             );
         }
     }
