@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Connect, Context, Load};
-use crate::api::{Credentials, Identity, TokenInfo};
+use crate::api::{Identity, TokenInfo};
 use crate::commands::config::Shown;
 use crate::config::clients::{self, Client, Finding, Reading};
 use crate::config::resolve::{self, Origin, Resolved, Sourced};
@@ -76,13 +76,10 @@ pub fn doctor(
     let server = match (&resolved.token_id, &resolved.token_secret, connect) {
         (None, _, _) | (_, None, _) => Server::NoToken,
         (Some(_), Some(_), None) => Server::Skipped,
-        (Some(id), Some(secret), Some(connect)) => {
-            let credentials = Credentials::new(id.value.clone(), secret.value.clone());
-            match connect(&resolved.server_url).and_then(|server| server.token_info(&credentials)) {
-                Ok(info) => Server::Valid(info),
-                Err(error) => Server::Failed(error),
-            }
-        }
+        (Some(_), Some(_), Some(connect)) => match super::token::ask(resolved, connect) {
+            Ok(info) => Server::Valid(info),
+            Err(error) => Server::Failed(error),
+        },
     };
     let checks = checks(resolved, file, &server);
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
@@ -97,7 +94,13 @@ pub fn doctor(
             problems == 0,
         ))?;
     } else {
-        printer.data(as_text(resolved, readings, &findings, &checks))?;
+        printer.data(as_text(
+            resolved,
+            readings,
+            &findings,
+            &checks,
+            problems == 0,
+        ))?;
     }
     if problems == 0 {
         return Ok(());
@@ -258,6 +261,17 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
                 None,
             )
         }
+        // Logging in again cannot help while the environment supplies the token.
+        Server::Failed(
+            error @ Error::Rejected {
+                overridden_by: Some(variables),
+                ..
+            },
+        ) => (
+            Status::Fail,
+            format!("{error} (revoked, expired or never valid)"),
+            Some(variables.clone()),
+        ),
         Server::Failed(error @ Error::Rejected { .. }) => (
             Status::Fail,
             format!("{error} (revoked, expired or never valid)"),
@@ -340,11 +354,15 @@ fn label(client: Client) -> &'static str {
     }
 }
 
+/// The text report: the rows all four agree on, once; the rows they differ in, a line per
+/// client (so that it fits 80 columns); the findings; the checks; on success, the verdict (a
+/// failure's is the error line that follows).
 fn as_text(
     resolved: &Resolved,
     readings: &[Reading],
     findings: &[Finding],
     checks: &[Check],
+    healthy: bool,
 ) -> String {
     let columns = columns(resolved, readings);
     let none = |value: &Option<String>| {
@@ -352,62 +370,74 @@ fn as_text(
             .as_deref()
             .map_or("(none)".to_owned(), |v| shown(v).into_owned())
     };
-    let rows: Vec<(&str, Vec<String>)> = vec![
-        ("", columns.iter().map(|c| c.label.to_owned()).collect()),
-        (
-            "profile",
-            columns.iter().map(|c| none(&c.profile)).collect(),
-        ),
-        (
-            "token_id",
-            columns.iter().map(|c| none(&c.token_id)).collect(),
-        ),
-        (
-            "secret",
-            columns.iter().map(|c| c.secret.to_owned()).collect(),
-        ),
-        (
-            "server_url",
-            columns
-                .iter()
-                .map(|c| shown(&c.server_url).into_owned())
-                .collect(),
-        ),
-        (
-            "environment",
-            columns.iter().map(|c| none(&c.environment)).collect(),
-        ),
+    let cells = |cell: &dyn Fn(&Column) -> String| columns.iter().map(cell).collect::<Vec<_>>();
+    let rows: [(&str, Vec<String>); 6] = [
+        ("profile", cells(&|c| none(&c.profile))),
+        ("token_id", cells(&|c| none(&c.token_id))),
+        ("secret", cells(&|c| c.secret.to_owned())),
+        ("server_url", cells(&|c| shown(&c.server_url).into_owned())),
+        ("environment", cells(&|c| none(&c.environment))),
         (
             "usable",
-            columns
-                .iter()
-                .map(|c| if c.problem.is_some() { "no" } else { "yes" }.to_owned())
-                .collect(),
+            cells(&|c| if c.problem.is_some() { "no" } else { "yes" }.to_owned()),
         ),
     ];
+    // The clients' own spellings of one server (the SDKs' single URL for the default pair),
+    // and "same" secret, count as agreeing.
+    let agrees = |name: &str, cells: &[String]| match name {
+        "server_url" => readings
+            .iter()
+            .all(|r| clients::same_server(&r.server_url, &resolved.server_url.value)),
+        "secret" => cells[1..]
+            .iter()
+            .all(|c| c == "same" || (c == "(none)" && cells[0] == *c)),
+        _ => cells.iter().all(|c| *c == cells[0]),
+    };
+    let (agreed, differing): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(name, cells)| agrees(name, cells));
     let mut out = format!(
-        "Config file: {} ({})\n\n",
+        "Config file: {} ({})\n",
         resolved.config_path.value.display(),
         resolved.config_path.origin
     );
-    let cells: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|(name, cells)| std::iter::once(name.to_owned()).chain(cells).collect())
-        .collect();
-    for line in crate::output::columns(&cells, |_, _, cell| cell) {
-        out.push_str(&line);
-        out.push('\n');
+    let mut table = |title: String, lines: Vec<Vec<String>>| {
+        let _ = write!(out, "\n{title}\n");
+        for line in crate::output::columns(&lines, |_, _, cell| cell) {
+            let _ = writeln!(out, "  {line}");
+        }
+    };
+    if !agreed.is_empty() {
+        let labels: Vec<&str> = columns.iter().map(|c| c.label).collect();
+        let (last, first) = labels.split_last().expect("four columns");
+        let lines = agreed
+            .iter()
+            .map(|(name, cells)| vec![(*name).to_owned(), cells[0].clone()])
+            .collect();
+        table(format!("{} and {last} all read:", first.join(", ")), lines);
+    }
+    if !differing.is_empty() {
+        let header =
+            std::iter::once(String::new()).chain(differing.iter().map(|(n, _)| (*n).to_owned()));
+        let lines = std::iter::once(header.collect())
+            .chain(columns.iter().enumerate().map(|(i, column)| {
+                std::iter::once(column.label.to_owned())
+                    .chain(differing.iter().map(|(_, cells)| cells[i].clone()))
+                    .collect()
+            }))
+            .collect();
+        table("They differ in:".to_owned(), lines);
     }
     out.push('\n');
-    if findings.is_empty() {
-        out.push_str(
-            "✓ Modal's Python client and its JS and Go SDKs will use what modal-setup reports\n",
-        );
-    }
     for finding in findings {
-        let _ = writeln!(out, "✗ {finding}");
+        let said = finding.to_string();
+        // doctor is the side-by-side view the finding points to.
+        let said = said.replace(
+            clients::SIDE_BY_SIDE,
+            "the table above shows where they differ",
+        );
+        let _ = writeln!(out, "✗ {said}");
     }
-    out.push('\n');
     for check in checks {
         let mark = match check.status {
             Status::Ok => "✓",
@@ -420,6 +450,11 @@ fn as_text(
             let _ = write!(out, "; {fix}");
         }
         out.push('\n');
+    }
+    if healthy {
+        out.push_str(
+            "\n✓ Modal's Python client and its JS and Go SDKs will all use the token modal-setup reports\n",
+        );
     }
     out.pop();
     out
@@ -538,6 +573,7 @@ fn as_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Credentials;
     use crate::output::Verbosity;
     use crate::testing::{fake, resolved};
 
@@ -581,18 +617,24 @@ mod tests {
             Some(&fake(valid)),
         );
         result.unwrap();
-        assert!(out.contains("will use what modal-setup reports"), "{out}");
+        // The verdict, last, agrees with the exit code.
+        assert!(
+            out.trim_end().ends_with("✓ Modal's Python client and its JS and Go SDKs will all use the token modal-setup reports"),
+            "{out}"
+        );
         assert!(
             out.contains(
                 "accepts token ak-1 (workspace acme); it expires at 2026-12-02 04:16:40 UTC"
             ),
             "{out}"
         );
-        let header = out.lines().nth(2).unwrap();
+        // All four agree: one column of values, and a report within 80 columns.
         assert!(
-            header.contains("modal-setup") && header.contains("Go SDK 0.7.2"),
+            out.contains("modal-setup, Python 1.6.4, JS SDK 0.11.1 and Go SDK 0.7.2 all read:\n  profile      a\n"),
             "{out}"
         );
+        assert!(!out.contains("They differ in:"), "{out}");
+        assert!(table_fits_80_columns(&out), "{out}");
     }
 
     #[test]
@@ -634,9 +676,45 @@ mod tests {
             "{result:?}"
         );
         assert!(out.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; `"), "{out}");
+        // Logging in cannot help while the variables supply the token: the fix names them.
         assert!(
-            out.contains("(revoked, expired or never valid); log in again"),
+            out.contains("(revoked, expired or never valid); the token comes from MODAL_TOKEN_ID and MODAL_TOKEN_SECRET: unset or update them"),
             "{out}"
         );
+        assert!(!out.contains("log in again"), "{out}");
+    }
+
+    /// The tables (the lines up to the first finding or check) fit an 80-column terminal.
+    fn table_fits_80_columns(out: &str) -> bool {
+        out.lines()
+            .take_while(|l| !l.starts_with(['✓', '✗', '!', '-']))
+            .all(|l| l.chars().count() <= 80)
+    }
+
+    #[test]
+    fn clients_that_differ_are_shown_a_line_each_only_where_they_differ() {
+        let file = format!(
+            "[a]\n{TOKEN}active = true\n[b]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\n"
+        );
+        let (result, out) = run(&file, &[("MODAL_PROFILE", "b")], None);
+        assert!(result.is_ok(), "{out}");
+        let (result, out) = run(&file.replace("active = true\n", ""), &[], None);
+        assert!(
+            matches!(result, Err(Error::DoctorFound { .. })),
+            "{result:?}"
+        );
+        assert!(
+            out.contains("They differ in:\n                 profile\n  modal-setup    default\n  Python 1.6.4   default\n  JS SDK 0.11.1  (none)\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n  server_url   https://api.modal.com,"),
+            "{out}"
+        );
+        assert!(table_fits_80_columns(&out), "{out}");
+        // No token anywhere: no line says all is well.
+        let (result, out) = run("", &[], None);
+        assert!(result.is_err());
+        assert!(!out.contains("✓ Modal's Python client"), "{out}");
     }
 }

@@ -392,6 +392,9 @@ impl fmt::Display for Finding {
     }
 }
 
+/// The fix of a finding that only the side-by-side view explains (doctor is that view).
+pub const SIDE_BY_SIDE: &str = "run `modal-setup doctor` to see them side by side";
+
 /// Whether `reading` uses what modal-setup resolved: the same token, server and environment.
 pub fn agrees(reading: &Reading, resolved: &Resolved) -> bool {
     if reading.fails.is_some() || reading.server_unusable.is_some() {
@@ -408,7 +411,7 @@ pub fn agrees(reading: &Reading, resolved: &Resolved) -> bool {
 
 /// Whether a client's server is one modal-setup would dial: the SDKs' single default is the
 /// first of the failover pair, for instance.
-fn same_server(theirs: &str, ours: &str) -> bool {
+pub fn same_server(theirs: &str, ours: &str) -> bool {
     let (Ok(theirs), Ok(ours)) = (ServerUrl::parse(theirs, ""), ServerUrl::parse(ours, "")) else {
         return theirs == ours;
     };
@@ -436,9 +439,18 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
             let profile = reading.profile.as_deref().map_or("none".to_owned(), |p| {
                 format!("'{}'", crate::text::sanitize(p))
             });
+            // Modal's clients never see `--profile`: the fix is to make the profile theirs.
+            let fix = if resolved.profile.origin.is_flag() {
+                let name = crate::text::shell_word(&resolved.profile.value);
+                format!(
+                    "they do not see --profile: `modal-setup profile activate {name}` makes it theirs (or MODAL_PROFILE={name} for one program)"
+                )
+            } else {
+                SIDE_BY_SIDE.into()
+            };
             said.push((
                 format!("use another token, server or environment (profile {profile})"),
-                "run `modal-setup doctor` to see them side by side".into(),
+                fix,
             ));
         }
         for (what, fix) in said {
@@ -491,7 +503,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(
             found[0].to_string(),
-            "Modal's Python client, the JS SDK and the Go SDK would use another token, server or environment (profile 'default'); run `modal-setup doctor` to see them side by side"
+            "Modal's Python client, the JS SDK and the Go SDK would use another token, server or environment (profile 'default'); they do not see --profile: `modal-setup profile activate ci` makes it theirs (or MODAL_PROFILE=ci for one program)"
         );
     }
 

@@ -35,7 +35,7 @@ fn a_token_every_client_uses_and_the_server_accepts_exits_0() {
         run.stdout
     );
     assert!(run.stdout.contains(
-        "✓ Modal's Python client and its JS and Go SDKs will use what modal-setup reports"
+        "✓ Modal's Python client and its JS and Go SDKs will all use the token modal-setup reports"
     ));
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     let json: Value = serde_json::from_str(&t.run(&["doctor", "--json"]).stdout).unwrap();

@@ -86,7 +86,7 @@ pub fn info(
 }
 
 /// TokenInfoGet for the token in effect; a rejection says which variables supplied it.
-fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo> {
+pub(crate) fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo> {
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
         return Err(no_token(resolved));
     };

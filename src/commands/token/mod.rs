@@ -6,6 +6,7 @@ pub mod format;
 mod info;
 
 pub use export::{Sink, env};
+pub(crate) use info::ask;
 pub use info::{View, info};
 
 use format::{validate_token_id, validate_token_secret};
