@@ -30,6 +30,11 @@ pub const MODAL_OVERRIDE_HEADERS: &str = "MODAL_OVERRIDE_HEADERS";
 /// Any non-empty value turns colours off (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+/// OAuth credentials ([`crate::config::OAUTH_KEYS`]), which override the profile's key by key.
+pub const MODAL_OAUTH_REFRESH_TOKEN: &str = "MODAL_OAUTH_REFRESH_TOKEN";
+pub const MODAL_OAUTH_CLIENT_ID: &str = "MODAL_OAUTH_CLIENT_ID";
+pub const MODAL_OAUTH_CLIENT_SECRET: &str = "MODAL_OAUTH_CLIENT_SECRET";
+pub const MODAL_OAUTH_JWT_KEY: &str = "MODAL_OAUTH_JWT_KEY";
 /// The file a GitHub Actions step appends `NAME=value` lines to, for the steps after it.
 pub const GITHUB_ENV: &str = "GITHUB_ENV";
 /// The browser to open the login page with: a command, `%s` standing for the URL.
@@ -58,6 +63,10 @@ const CAPTURED: &[&str] = &[
     MODAL_SETUP_HTTP_TIMEOUT,
     MODAL_SETUP_ALLOW_HTTP,
     MODAL_OVERRIDE_HEADERS,
+    MODAL_OAUTH_REFRESH_TOKEN,
+    MODAL_OAUTH_CLIENT_ID,
+    MODAL_OAUTH_CLIENT_SECRET,
+    MODAL_OAUTH_JWT_KEY,
     NO_COLOR,
     GITHUB_ENV,
     USERPROFILE,

@@ -21,7 +21,7 @@ const REDACTED: &str = "***";
 
 /// The settings in effect, for JSON: values flat, origins beside them.
 #[derive(Debug)]
-pub struct Shown([Row; 6]);
+pub struct Shown([Row; 10]);
 
 impl Shown {
     pub fn of(resolved: &Resolved) -> Self {
@@ -45,7 +45,7 @@ impl Serialize for Shown {
 }
 
 /// Where each setting came from, keyed as the values are.
-struct Origins<'a>(&'a [Row; 6]);
+struct Origins<'a>(&'a [Row; 10]);
 
 impl Serialize for Origins<'_> {
     fn serialize<S: serde::Serializer>(
@@ -70,6 +70,8 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
     // in a column of their own.
     let cells: Vec<Vec<String>> = rows(resolved)
         .into_iter()
+        // OAuth keys, Modal's second kind of credential, only when set.
+        .filter(|(key, value)| value.is_some() || !key.starts_with("oauth_"))
         .map(|(key, value)| match value {
             Some((value, origin)) => {
                 let mut row = vec![key.to_owned(), shown(&value).into_owned()];
@@ -91,7 +93,7 @@ pub fn show(printer: &Printer, resolved: &Resolved, json: bool, with_origin: boo
 
 type Row = (&'static str, Option<(String, Origin)>);
 
-fn rows(resolved: &Resolved) -> [Row; 6] {
+fn rows(resolved: &Resolved) -> [Row; 10] {
     let shown = |s: &Option<Sourced<String>>| s.clone().map(|s| (s.value, s.origin));
     [
         (
@@ -124,7 +126,22 @@ fn rows(resolved: &Resolved) -> [Row; 6] {
                 .map(|s| (REDACTED.to_owned(), s.origin.clone())),
         ),
         ("environment", shown(&resolved.environment)),
+        oauth_row(resolved, 0),
+        oauth_row(resolved, 1),
+        oauth_row(resolved, 2),
+        oauth_row(resolved, 3),
     ]
+}
+
+/// An OAuth key in effect, its value as "***" (they are secrets; Modal's `config show` shows the
+/// client id, modal-setup never shows any).
+fn oauth_row(resolved: &Resolved, index: usize) -> Row {
+    let value = resolved
+        .oauth
+        .as_ref()
+        .and_then(|o| o.values[index].as_ref());
+    let key = crate::config::OAUTH_KEYS[index].0;
+    (key, value.map(|v| (REDACTED.to_owned(), v.origin.clone())))
 }
 
 /// The `config` commands, from their flags.

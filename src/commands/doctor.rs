@@ -59,6 +59,8 @@ enum Server {
     NoToken,
     Valid(TokenInfo),
     Failed(Error),
+    /// OAuth credentials, which modal-setup does not check with the server.
+    OAuth,
 }
 
 /// `doctor` on the settings `resolved` by the caller and what each client reads (`readings`).
@@ -74,6 +76,7 @@ pub fn doctor(
 ) -> Result<()> {
     let findings = clients::findings(readings, resolved);
     let server = match (&resolved.token_id, &resolved.token_secret, connect) {
+        (None, _, _) | (_, None, _) if clients::uses_oauth(resolved) => Server::OAuth,
         (None, _, _) | (_, None, _) => Server::NoToken,
         (Some(_), Some(_), None) => Server::Skipped,
         (Some(_), Some(_), Some(connect)) => match super::token::ask(resolved, connect) {
@@ -214,6 +217,18 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
     let at = sanitize(&resolved.server_url.value);
     let (status, message, fix) = match server {
         Server::Skipped => (Status::Skipped, "not asked (--no-verify)".to_owned(), None),
+        Server::OAuth => (
+            Status::Skipped,
+            format!(
+                "OAuth credentials in effect ({}), which Modal's Python client and the JS SDK use; modal-setup does not check them with the server",
+                resolved
+                    .oauth
+                    .as_ref()
+                    .map(|o| o.sources().join(", "))
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
         // A profile named on purpose that is not in the file (a typo): never "log in" under it.
         Server::NoToken if !resolved.problems.is_empty() => (
             Status::Fail,
@@ -291,6 +306,8 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
 struct Column {
     label: &'static str,
     profile: Option<String>,
+    /// `token`, `oauth` (Modal's second kind of credential) or `(none)`.
+    credentials: &'static str,
     token_id: Option<String>,
     secret: &'static str,
     server_url: String,
@@ -303,9 +320,16 @@ struct Column {
 fn columns(resolved: &Resolved, readings: &[Reading]) -> Vec<Column> {
     let ours_secret = resolved.token_secret.as_ref().map(|s| s.value.expose());
     let ours_token = resolved.token_id.is_some() && ours_secret.is_some();
+    let ours_oauth = clients::uses_oauth(resolved);
+    let kind = |oauth: bool, token: bool| match (oauth, token) {
+        (true, _) => "oauth",
+        (false, true) => "token",
+        (false, false) => "(none)",
+    };
     let mut columns = vec![Column {
         label: "modal-setup",
         profile: Some(resolved.profile.value.clone()),
+        credentials: kind(ours_oauth, ours_token),
         token_id: resolved.token_id.as_ref().map(|s| s.value.clone()),
         secret: if ours_secret.is_some() {
             "set"
@@ -314,7 +338,7 @@ fn columns(resolved: &Resolved, readings: &[Reading]) -> Vec<Column> {
         },
         server_url: resolved.server_url.value.clone(),
         environment: resolved.environment.as_ref().map(|s| s.value.clone()),
-        problem: (!ours_token).then(|| "find no token".to_owned()),
+        problem: (!ours_token && !ours_oauth).then(|| "find no token".to_owned()),
     }];
     for reading in readings {
         let secret = match (
@@ -326,16 +350,18 @@ fn columns(resolved: &Resolved, readings: &[Reading]) -> Vec<Column> {
             (Some(_), _) => "other",
         };
         let has_token = reading.token_id.is_some() && reading.token_secret.is_some();
+        let usable = has_token || reading.oauth;
         let problem = reading
             .fails
             .as_ref()
             .or(reading.server_unusable.as_ref())
-            .or(reading.causes.first().filter(|_| !has_token))
+            .or(reading.causes.first().filter(|_| !usable))
             .map(|cause| cause.what(reading.client))
-            .or_else(|| (!has_token).then(|| "find no token".to_owned()));
+            .or_else(|| (!usable).then(|| "find no token".to_owned()));
         columns.push(Column {
             label: label(reading.client),
             profile: reading.profile.clone(),
+            credentials: kind(reading.oauth, has_token),
             token_id: reading.token_id.clone(),
             secret,
             server_url: reading.server_url.clone(),
@@ -371,8 +397,9 @@ fn as_text(
             .map_or("(none)".to_owned(), |v| shown(v).into_owned())
     };
     let cells = |cell: &dyn Fn(&Column) -> String| columns.iter().map(cell).collect::<Vec<_>>();
-    let rows: [(&str, Vec<String>); 6] = [
+    let rows: [(&str, Vec<String>); 7] = [
         ("profile", cells(&|c| none(&c.profile))),
+        ("credentials", cells(&|c| c.credentials.to_owned())),
         ("token_id", cells(&|c| none(&c.token_id))),
         ("secret", cells(&|c| c.secret.to_owned())),
         ("server_url", cells(&|c| shown(&c.server_url).into_owned())),
@@ -476,6 +503,7 @@ struct Report<'a> {
 #[derive(Serialize)]
 struct ColumnJson<'a> {
     profile: &'a Option<String>,
+    credentials: Option<&'static str>,
     token_id: &'a Option<String>,
     token_secret: Option<&'static str>,
     server_url: &'a str,
@@ -520,6 +548,7 @@ fn as_json(
         .map(|(key, column)| {
             let json = ColumnJson {
                 profile: &column.profile,
+                credentials: (column.credentials != "(none)").then_some(column.credentials),
                 token_id: &column.token_id,
                 token_secret: (column.secret != "(none)").then_some(column.secret),
                 server_url: &column.server_url,
@@ -549,7 +578,7 @@ fn as_json(
             ..status(error.outcome())
         },
         Server::NoToken => status(Outcome::NoToken),
-        Server::Skipped => status(Outcome::NotAsked),
+        Server::Skipped | Server::OAuth => status(Outcome::NotAsked),
     };
     let report = Report {
         settings: Shown::of(resolved),

@@ -318,6 +318,18 @@ impl Writer<'_> {
             )),
             _ => {}
         }
+        let oauth: Vec<&str> = crate::config::OAUTH_KEYS
+            .iter()
+            .map(|(_, var)| *var)
+            .filter(|var| self.env.get(var).is_some())
+            .collect();
+        if !oauth.is_empty() {
+            printer.warn(format_args!(
+                "{} set in the environment: beside this token, Modal's Python client and the JS SDK refuse to start (\"Modal token credentials and OAuth credentials cannot both be configured.\"); `{}` where the token is to be used",
+                oauth.join(", "),
+                crate::platform::unset_line(&oauth)
+            ));
+        }
         let state = if *activated {
             "it is the active profile".to_owned()
         } else {

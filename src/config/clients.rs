@@ -7,10 +7,11 @@
 
 use std::fmt;
 
-use super::resolve::{Origin, Resolved};
-use super::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL};
+use super::resolve::{OAuth, Origin, Resolved, Sourced};
+use super::{Config, DEFAULT_PROFILE, DEFAULT_SERVER_URL, OAUTH_KEYS};
 use crate::env::{
-    Env, MODAL_ENVIRONMENT, MODAL_PROFILE, MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
+    Env, MODAL_ENVIRONMENT, MODAL_OAUTH_CLIENT_SECRET, MODAL_OAUTH_JWT_KEY, MODAL_PROFILE,
+    MODAL_SERVER_URL, MODAL_TOKEN_ID, MODAL_TOKEN_SECRET,
 };
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
@@ -72,6 +73,10 @@ pub enum Cause {
     },
     /// A variable set to the empty string, which Python uses as a value and the others ignore.
     EmptyVariable(&'static str),
+    /// Python and JS refuse the OAuth credentials: beside a token (`token`), or incomplete.
+    OAuthRefused { message: &'static str, token: bool },
+    /// Go reads no OAuth credentials, and finds no token beside them.
+    NoOAuth,
 }
 
 impl Cause {
@@ -113,6 +118,10 @@ impl Cause {
             Self::EmptyVariable(var) => {
                 format!("use the empty {var} as a value (modal-setup and the SDKs ignore it)")
             }
+            Self::OAuthRefused { message, .. } => format!("refuse to start: \"{message}\""),
+            Self::NoOAuth => {
+                "find no token: it reads no OAuth credentials (the Go SDK 0.7.2 has none)".into()
+            }
         }
     }
 
@@ -142,6 +151,9 @@ impl Cause {
                 }
             }
             Self::EmptyVariable(var) => crate::platform::unset_line(&[var]),
+            Self::OAuthRefused { token: true, .. } => "keep one kind: remove the oauth_* keys of the profile (or unset the MODAL_OAUTH_* variables), or give the token a profile of its own with `modal-setup token set --profile NAME`".into(),
+            Self::OAuthRefused { .. } => "set the missing OAuth values, or remove them and log in with `modal-setup setup`".into(),
+            Self::NoOAuth => "give Go programs a token of their own: `modal-setup setup --profile NAME`, then MODAL_PROFILE=NAME".into(),
         }
     }
 }
@@ -173,6 +185,8 @@ pub struct Reading {
     /// Why it cannot dial `server_url`, when it cannot.
     pub server_unusable: Option<Cause>,
     pub environment: Option<String>,
+    /// Whether it uses OAuth credentials (complete, and no token beside them).
+    pub oauth: bool,
     /// Other reasons it reads something else: empty variables, no active table.
     pub causes: Vec<Cause>,
 }
@@ -305,6 +319,51 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
         None if client == Client::Python => (DEFAULT_SERVER_URL.to_owned(), Origin::Default),
         None => (SDK_DEFAULT_SERVER_URL.to_owned(), Origin::Default),
     };
+    // OAuth: Python and JS read each value from its variable, else the profile, except that JS
+    // takes the client secret and the JWT key as a pair (from the environment when either
+    // variable is set); Go reads none.
+    let has_token = [&token_id, &token_secret]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
+    let pair_from_env = client == Client::Js
+        && [MODAL_OAUTH_CLIENT_SECRET, MODAL_OAUTH_JWT_KEY]
+            .iter()
+            .any(|var| env.get(var).is_some());
+    let file_origin = Origin::File {
+        path: config.path().to_owned(),
+        profile: profile.clone().unwrap_or_default(),
+    };
+    let oauth = OAuth {
+        values: OAUTH_KEYS.map(|(key, var)| {
+            let from_env = env
+                .get(var)
+                .map(|v| Sourced::new(Secret::new(v), Origin::Env(var)));
+            let from_file = || {
+                let value = table.and_then(|t| t.oauth(key));
+                value.map(|v| Sourced::new(v, file_origin.clone()))
+            };
+            let in_pair = key == "oauth_client_secret" || key == "oauth_jwt_key";
+            match client {
+                Client::Js if in_pair && pair_from_env => from_env,
+                Client::Js if in_pair => from_file(),
+                _ => from_env.or_else(from_file),
+            }
+        }),
+    };
+    let mut uses_oauth = false;
+    if oauth.values.iter().any(Option::is_some) {
+        match (client, oauth.refused(has_token)) {
+            (Client::Go, _) if !has_token => causes.push(Cause::NoOAuth),
+            (Client::Go, _) => {}
+            (_, Some(message)) => {
+                fails.get_or_insert(Cause::OAuthRefused {
+                    message,
+                    token: has_token,
+                });
+            }
+            (_, None) => uses_oauth = true,
+        }
+    }
     let server_unusable = server_problem(client, &server_url).map(|problem| Cause::ServerUrl {
         url: server_url.clone(),
         problem,
@@ -319,6 +378,7 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
         server_url,
         server_unusable,
         environment: environment.filter(|e| !e.is_empty()),
+        oauth: uses_oauth,
         causes,
     }
 }
@@ -403,10 +463,20 @@ pub fn agrees(reading: &Reading, resolved: &Resolved) -> bool {
     let ours_id = resolved.token_id.as_ref().map(|s| s.value.as_str());
     let ours_secret = resolved.token_secret.as_ref().map(|s| s.value.expose());
     let ours_env = resolved.environment.as_ref().map(|s| s.value.as_str());
-    reading.token_id.as_deref() == ours_id
+    reading.oauth == uses_oauth(resolved)
+        && reading.token_id.as_deref() == ours_id
         && reading.token_secret.as_ref().map(Secret::expose) == ours_secret
         && reading.environment.as_deref() == ours_env
         && same_server(&reading.server_url, &resolved.server_url.value)
+}
+
+/// Whether the settings in effect use OAuth credentials, by Python 1.6.4's rule.
+pub fn uses_oauth(resolved: &Resolved) -> bool {
+    let token = resolved.token_id.is_some() || resolved.token_secret.is_some();
+    resolved
+        .oauth
+        .as_ref()
+        .is_some_and(|oauth| oauth.refused(token).is_none())
 }
 
 /// Whether a client's server is one modal-setup would dial: the SDKs' single default is the
@@ -485,6 +555,70 @@ mod tests {
     }
 
     const TOKEN: &str = "token_id = \"ak-1\"\ntoken_secret = \"as-1\"\n";
+
+    const OAUTH: &str =
+        "oauth_refresh_token = \"rt\"\noauth_client_id = \"cid\"\noauth_client_secret = \"cs\"\n";
+
+    /// Which clients use OAuth, and the first reason each that does not work fails.
+    fn oauth_of(text: &str, env: &[(&str, &str)]) -> Vec<(bool, Option<String>)> {
+        let (readings, _) = check(text, env);
+        readings
+            .iter()
+            .map(|r| {
+                let why = r.fails.as_ref().or(r.causes.first());
+                (r.oauth, why.map(|c| c.what(r.client)))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn oauth_is_read_by_python_and_js_and_refused_beside_a_token_or_incomplete() {
+        let both = "refuse to start: \"Modal token credentials and OAuth credentials cannot both be configured.\"";
+        let incomplete = "refuse to start: \"OAuth refresh token, client ID, and exactly one of client secret or JWT key must be configured.\"";
+        let go_none = "find no token: it reads no OAuth credentials (the Go SDK 0.7.2 has none)";
+        let (py, js, go) = (0, 1, 2);
+        // OAuth alone: Python and JS use it; Go finds nothing.
+        let only = oauth_of(&format!("[a]\n{OAUTH}active = true\n"), &[]);
+        assert_eq!((only[py].0, only[js].0, only[go].0), (true, true, false));
+        assert_eq!(only[go].1.as_deref(), Some(go_none));
+        // Beside a token, in the file or through one variable: Python and JS refuse; Go uses
+        // the token.
+        for (text, env) in [
+            (format!("[a]\n{TOKEN}{OAUTH}active = true\n"), &[][..]),
+            (
+                format!("[a]\n{TOKEN}active = true\n"),
+                &[("MODAL_OAUTH_CLIENT_ID", "x")][..],
+            ),
+        ] {
+            let read = oauth_of(&text, env);
+            assert_eq!(read[py].1.as_deref(), Some(both), "{text} {env:?}");
+            assert_eq!(read[js].1.as_deref(), Some(both));
+            assert_eq!(read[go], (false, None));
+        }
+        // Incomplete: a missing client id; a secret and a JWT key both.
+        for text in [
+            "[a]\noauth_refresh_token = \"rt\"\noauth_client_secret = \"cs\"\nactive = true\n"
+                .to_owned(),
+            format!("[a]\n{OAUTH}oauth_jwt_key = \"k\"\nactive = true\n"),
+        ] {
+            let read = oauth_of(&text, &[]);
+            assert_eq!(read[py].1.as_deref(), Some(incomplete), "{text}");
+            assert_eq!(read[js].1.as_deref(), Some(incomplete), "{text}");
+        }
+        // A JWT key in the environment: JS takes the secret and the key as a pair from there
+        // (a JWT key alone: complete); Python takes each on its own (a secret and a key: refused).
+        let read = oauth_of(
+            &format!("[a]\n{OAUTH}active = true\n"),
+            &[("MODAL_OAUTH_JWT_KEY", "k")],
+        );
+        assert!(read[js].0);
+        assert_eq!(read[py].1.as_deref(), Some(incomplete));
+        // modal-setup follows Python: OAuth alone is in effect, and every client that uses it
+        // agrees; only Go's finding remains.
+        let (_, found) = check(&format!("[a]\n{OAUTH}active = true\n"), &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].clients, [Client::Go]);
+    }
 
     /// A profile chosen with `--profile` that no client would use: one line for the three.
     #[test]

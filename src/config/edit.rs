@@ -94,6 +94,26 @@ impl Config {
             self.append_table(profile, table);
             return Ok(TokenChange::Created);
         };
+        // Modal's Python client and the JS SDK refuse a profile holding both kinds.
+        let oauth: Vec<&str> = super::OAUTH_KEYS
+            .iter()
+            .map(|(key, _)| *key)
+            .filter(|key| table.contains_key(key))
+            .collect();
+        if !oauth.is_empty() {
+            return Err(Error::InvalidInput {
+                what: "profile",
+                problem: format!(
+                    "profile '{}' holds OAuth credentials ({}), and Modal's Python client and JS SDK refuse a profile with a token beside them",
+                    crate::text::shown(profile),
+                    oauth.join(", ")
+                ),
+                hint: format!(
+                    "write the token into another profile (--profile NAME), or remove the OAuth keys from '{}' first",
+                    crate::text::shown(profile)
+                ),
+            });
+        }
         let previous_token_id = table
             .get("token_id")
             .and_then(Item::as_str)

@@ -21,6 +21,16 @@ pub const DEFAULT_SERVER_URL: &str = "https://api.modal.com,https://api.modal2.c
 /// The profile in effect when nothing else chooses one.
 pub const DEFAULT_PROFILE: &str = "default";
 
+/// Modal's second kind of credential, for third-party integrations (Python 1.6.4 and the JS
+/// SDK 0.11.1 read it; the Go SDK 0.7.2 does not): each key of a profile with the variable that
+/// overrides it. All four values are secrets.
+pub const OAUTH_KEYS: [(&str, &str); 4] = [
+    ("oauth_refresh_token", crate::env::MODAL_OAUTH_REFRESH_TOKEN),
+    ("oauth_client_id", crate::env::MODAL_OAUTH_CLIENT_ID),
+    ("oauth_client_secret", crate::env::MODAL_OAUTH_CLIENT_SECRET),
+    ("oauth_jwt_key", crate::env::MODAL_OAUTH_JWT_KEY),
+];
+
 const BOM: &str = "\u{feff}";
 
 /// A parsed, validated config file that can be edited without disturbing what it does not touch.
@@ -90,6 +100,11 @@ impl<'a> Profile<'a> {
 
     pub fn environment(&self) -> Option<&'a str> {
         self.string("environment")
+    }
+
+    /// The value of an OAuth key ([`OAUTH_KEYS`]); a secret, never shown.
+    pub fn oauth(&self, key: &str) -> Option<Secret> {
+        self.string(key).filter(|v| !v.is_empty()).map(Secret::new)
     }
 
     /// Whether the table says `active = true`.

@@ -118,7 +118,49 @@ pub struct Resolved {
     pub token_id: Option<Sourced<String>>,
     pub token_secret: Option<Sourced<Secret>>,
     pub environment: Option<Sourced<String>>,
+    /// OAuth values in effect, when any is set.
+    pub oauth: Option<OAuth>,
     pub problems: Vec<Problem>,
+}
+
+/// OAuth credentials (Modal's second kind, for third-party integrations) as Modal's Python
+/// client 1.6.4 reads them: each value from its variable, else from the profile.
+#[derive(Clone, Debug)]
+pub struct OAuth {
+    /// In the order of [`crate::config::OAUTH_KEYS`]; `None` where unset.
+    pub values: [Option<Sourced<Secret>>; 4],
+}
+
+impl OAuth {
+    /// Why Modal's Python client and the JS SDK refuse these credentials, beside a token (an
+    /// id or a secret) when `token`, in their words; `None` when they use them.
+    pub fn refused(&self, token: bool) -> Option<&'static str> {
+        let [refresh, client_id, secret, jwt_key] = &self.values;
+        if token {
+            Some("Modal token credentials and OAuth credentials cannot both be configured.")
+        } else if refresh.is_none() || client_id.is_none() || secret.is_some() == jwt_key.is_some()
+        {
+            Some(
+                "OAuth refresh token, client ID, and exactly one of client secret or JWT key must be configured.",
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Where the values come from, for messages (never the values).
+    pub fn sources(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .zip(crate::config::OAUTH_KEYS)
+            .filter_map(|(value, (key, _))| {
+                value.as_ref().map(|v| match &v.origin {
+                    Origin::Env(var) => (*var).to_owned(),
+                    _ => key.to_owned(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// The profile chosen by name: `explicit` (`--profile`, a program's), else MODAL_PROFILE.
@@ -225,7 +267,20 @@ pub fn resolve(
         });
     }
 
+    let oauth = crate::config::OAUTH_KEYS.map(|(key, var)| {
+        env.get(var)
+            .map(|v| Sourced::new(Secret::new(v), Origin::Env(var)))
+            .or_else(|| {
+                in_file
+                    .and_then(|p| p.oauth(key))
+                    .map(|v| Sourced::new(v, file_origin()))
+            })
+    });
     Resolved {
+        oauth: oauth
+            .iter()
+            .any(Option::is_some)
+            .then_some(OAuth { values: oauth }),
         token_id: pick(
             &explicit.token_id,
             MODAL_TOKEN_ID,

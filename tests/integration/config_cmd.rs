@@ -51,6 +51,10 @@ fn show_redacts_the_secret_and_resolves_each_key_on_its_own() {
             "token_id": "ak-env",
             "token_secret": "***",
             "environment": "dev",
+            "oauth_refresh_token": null,
+            "oauth_client_id": null,
+            "oauth_client_secret": null,
+            "oauth_jwt_key": null,
         })
     );
 }
@@ -81,6 +85,10 @@ fn show_origin_says_where_each_value_came_from() {
             "token_id": format!("profile 'ws' in {path}"),
             "token_secret": "MODAL_TOKEN_SECRET environment variable",
             "environment": format!("profile 'ws' in {path}"),
+            "oauth_refresh_token": null,
+            "oauth_client_id": null,
+            "oauth_client_secret": null,
+            "oauth_jwt_key": null,
         })
     );
     assert_eq!(

@@ -22,6 +22,7 @@ mod lifecycle;
 mod malformed;
 #[cfg(unix)]
 mod npm;
+mod oauth;
 mod profile;
 #[cfg(unix)]
 mod prompts;

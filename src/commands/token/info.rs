@@ -216,6 +216,16 @@ fn env_variables(resolved: &Resolved) -> Option<String> {
 }
 
 fn no_token(resolved: &Resolved) -> Error {
+    if clients::uses_oauth(resolved) {
+        let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
+        return Error::NoCredentials {
+            what: "token",
+            hint: format!(
+                "the credentials in effect are OAuth ({}), which Modal's Python client and the JS SDK use and the Go SDK does not; modal-setup checks token pairs only: `modal-setup doctor` shows what each client uses",
+                sources.unwrap_or_default()
+            ),
+        };
+    }
     let what = if resolved.token_id.is_none() {
         "token id"
     } else {

@@ -1,0 +1,120 @@
+//! OAuth credentials, Modal's second kind (Python 1.6.4 and the JS SDK 0.11.1 read them; the Go
+//! SDK 0.7.2 does not): shown as what they are, never their values, never beside a token.
+
+use modal_setup::Exit;
+use serde_json::Value;
+
+use crate::support::TestEnv;
+
+const OAUTH: &str = "oauth_refresh_token = \"rt-secret-refresh\"\noauth_client_id = \"cid-secret-id\"\noauth_client_secret = \"cs-secret-client\"\n";
+const VALUES: [&str; 4] = [
+    "rt-secret-refresh",
+    "cid-secret-id",
+    "cs-secret-client",
+    "jwt-secret-key",
+];
+
+fn oauth_only() -> TestEnv {
+    let t = TestEnv::new();
+    t.write(&format!("[app]\n{OAUTH}active = true\n"));
+    crate::support::make_private(&t.config);
+    t
+}
+
+#[test]
+fn no_command_shows_an_oauth_value() {
+    let t = oauth_only();
+    for args in [
+        &["config", "show"][..],
+        &["config", "show", "--origin", "--json"],
+        &["-v", "config", "show"],
+        &["doctor", "--no-verify"],
+        &["doctor", "--json", "--no-verify"],
+        &["-v", "token", "info"],
+        &["token", "info", "--json"],
+        &["profile", "list"],
+        &["status"],
+    ] {
+        let run = t
+            .cmd(args)
+            .env("MODAL_OAUTH_JWT_KEY", "jwt-secret-key")
+            .run();
+        for value in VALUES {
+            assert!(
+                !run.stdout.contains(value) && !run.stderr.contains(value),
+                "{args:?} showed an OAuth value:\n{}{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    let shown = t.run(&["config", "show"]);
+    assert!(
+        shown.stdout.contains("oauth_refresh_token  ***"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        !shown.stdout.contains("oauth_jwt_key"),
+        "unset keys are not listed"
+    );
+}
+
+#[test]
+fn doctor_says_which_clients_use_oauth_and_that_go_has_none() {
+    let t = oauth_only();
+    let run = t.run(&["doctor", "--no-verify"]);
+    run.code(Exit::Failure);
+    assert!(
+        run.stdout
+            .contains("✗ the Go SDK would find no token: it reads no OAuth credentials"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("- OAuth credentials in effect (oauth_refresh_token, oauth_client_id, oauth_client_secret)"), "{}", run.stdout);
+    assert!(!run.stdout.contains("log in with"), "{}", run.stdout);
+    let json: Value =
+        serde_json::from_str(&t.run(&["doctor", "--json", "--no-verify"]).stdout).unwrap();
+    for (client, kind, usable) in [
+        ("modal-setup", Value::from("oauth"), true),
+        ("python", "oauth".into(), true),
+        ("js", "oauth".into(), true),
+        ("go", Value::Null, false),
+    ] {
+        assert_eq!(json["clients"][client]["credentials"], kind, "{client}");
+        assert_eq!(json["clients"][client]["usable"], usable, "{client}");
+    }
+    t.run(&["token", "info"])
+        .code(Exit::Failure)
+        .stderr_has("the credentials in effect are OAuth");
+}
+
+#[test]
+fn a_token_is_never_written_beside_oauth_silently() {
+    let t = oauth_only();
+    let before = t.read();
+    t.token_set("ak-1", "as-1")
+        .profile("app")
+        .no_verify()
+        .run()
+        .code(Exit::Usage)
+        .stderr_has("profile 'app' holds OAuth credentials (oauth_refresh_token, oauth_client_id, oauth_client_secret)")
+        .stderr_has("hint: write the token into another profile (--profile NAME), or remove the OAuth keys from 'app' first");
+    assert_eq!(t.read(), before, "byte-identical after the refusal");
+    // Into a profile of its own: written, and a variable beside it is warned about.
+    t.token_set("ak-1", "as-1")
+        .profile("tok")
+        .no_verify()
+        .cmd()
+        .env("MODAL_OAUTH_CLIENT_ID", "cid-secret-id")
+        .run()
+        .success()
+        .stderr_has("MODAL_OAUTH_CLIENT_ID set in the environment: beside this token, Modal's Python client and the JS SDK refuse to start");
+    // A token beside OAuth, by hand: every command that shows credentials says so.
+    t.write(&format!(
+        "[app]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\n{OAUTH}active = true\n"
+    ));
+    t.run(&["config", "show"]).success().stderr_has(
+        "Modal's Python client and the JS SDK would refuse to start: \"Modal token credentials and OAuth credentials cannot both be configured.\"",
+    );
+}
