@@ -18,12 +18,13 @@ mod hostile;
 mod hostile_servers;
 #[cfg(unix)]
 mod js_sdk;
-mod lifecycle;
 mod malformed;
+mod network;
 #[cfg(unix)]
 mod npm;
 mod oauth;
 mod profile;
+mod profile_check;
 #[cfg(unix)]
 mod prompts;
 mod properties;
@@ -32,10 +33,12 @@ mod readme;
 mod redaction;
 #[cfg(unix)]
 mod reliability;
+mod revoking;
 mod setup;
 mod snapshots;
 mod store;
 mod suggestions;
 mod tls;
+mod token_info;
 mod token_set;
 mod vocabulary;

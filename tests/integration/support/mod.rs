@@ -430,6 +430,18 @@ impl Run {
     }
 }
 
+/// A test environment whose config holds one valid token of `server`, in profile `ws`, with
+/// MODAL_SERVER_URL pointing at it: the token, its id and secret.
+pub fn with_token(server: &TestServer) -> (TestEnv, String, String) {
+    let (id, secret) = server.mint_token();
+    let mut t = TestEnv::new();
+    t.set_env("MODAL_SERVER_URL", server.url());
+    t.write(&format!(
+        "[ws]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\nactive = true\n",
+    ));
+    (t, id, secret)
+}
+
 /// The reference server, with the calls a test expects: checked when it is dropped.
 pub struct TestServer {
     pub server: ReferenceServer,
