@@ -1,8 +1,14 @@
-//! The command line, as clap derive definitions. Nothing here does any work.
+//! The command line, as clap derive definitions, and the answer to a shell asking what to
+//! complete (profile names come from the config file the line would use).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueHint};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
+use clap_complete::{ArgValueCandidates, CompletionCandidate};
+
+use crate::config::path::config_path;
+use crate::config::resolve::Origin;
 
 use crate::output::ColorChoice;
 
@@ -118,7 +124,7 @@ pub struct GlobalArgs {
     /// either, `setup` and `token set` write a profile named after the token's workspace]
     // Empty is a usage error here; an empty MODAL_PROFILE counts as unset, as in Modal's clients.
     #[arg(long, global = true, value_name = "NAME", value_parser = parse_profile,
-          add = crate::commands::completions::profile_names())]
+          add = profile_names())]
     pub profile: Option<String>,
 
     /// When to use colours (NO_COLOR is honoured under `auto`)
@@ -365,14 +371,14 @@ pub enum ProfileCommand {
     /// Make a profile the active one (choose from a list when NAME is omitted)
     Activate {
         /// The profile to make active [default: --profile, else chosen from a list]
-        #[arg(value_name = "NAME", add = crate::commands::completions::profile_names())]
+        #[arg(value_name = "NAME", add = profile_names())]
         name: Option<String>,
     },
 
     /// Remove a profile from the config file
     Remove {
         /// The profile to remove
-        #[arg(value_name = "NAME", add = crate::commands::completions::profile_names())]
+        #[arg(value_name = "NAME", add = profile_names())]
         name: String,
 
         /// Do not ask for confirmation (required when stdin is not a terminal)
@@ -391,7 +397,7 @@ pub enum ProfileCommand {
     /// Rename a profile, keeping its content and its place in the file
     Rename {
         /// The profile's name now
-        #[arg(value_name = "OLD", add = crate::commands::completions::profile_names())]
+        #[arg(value_name = "OLD", add = profile_names())]
         old: String,
 
         /// Its new name
@@ -482,6 +488,89 @@ fn parse_expires_in(text: &str) -> Result<u32, String> {
         .and_then(|secs| u32::try_from(secs).ok())
         .filter(|secs| *secs > 0)
         .ok_or_else(|| "give between 1 second and about 136 years (e.g. 7d)".to_owned())
+}
+
+/// The binary's name, as the completion scripts call it.
+pub const BIN: &str = "modal-setup";
+/// The variable that makes the binary answer a completion request instead of running.
+pub const COMPLETE: &str = "COMPLETE";
+
+/// Whether the request came from bash, whose script inserts candidates as they are.
+static FOR_BASH: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Answers the shell and exits when this process is a completion request.
+pub fn answer_if_asked() {
+    // The engine unsets the variable before it asks for candidates.
+    FOR_BASH.get_or_init(|| std::env::var_os(COMPLETE).is_some_and(|shell| shell == "bash"));
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE)
+        .completer(BIN)
+        .complete();
+}
+
+/// For every argument that takes a profile name: the names in the config file of the line
+/// being completed (its `--config`, else MODAL_CONFIG_PATH's, else ~/.modal.toml). Nothing
+/// when the file cannot be read; names are data, quoted for bash (the other shells quote what
+/// they insert), and one with a control character is left out.
+pub fn profile_names() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let env = crate::env::Env::from_process();
+        let line: Vec<OsString> = std::env::args_os().skip_while(|w| w != "--").collect();
+        let flag = config_on(&line, &env).map(|path| (path, Origin::Flag("--config")));
+        let Ok(path) = config_path(flag, &env) else {
+            return Vec::new();
+        };
+        let Ok(config) = crate::config::store::Store::new(path.value).load() else {
+            return Vec::new();
+        };
+        let bash = FOR_BASH.get().copied().unwrap_or(false);
+        config
+            .profile_names()
+            .into_iter()
+            .filter(|name| !name.chars().any(char::is_control))
+            .map(|name| match bash {
+                true => backslashed(&name),
+                false => name,
+            })
+            .map(CompletionCandidate::new)
+            .collect()
+    })
+}
+
+/// `name` as bash's `printf %q` writes it, so that what the user typed so far (`has\ s`) is
+/// a prefix of it.
+fn backslashed(name: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "_-./,:@+=%^".contains(c);
+    name.chars()
+        .flat_map(|c| (!plain(c)).then_some('\\').into_iter().chain([c]))
+        .collect()
+}
+
+/// The `--config` path of a command line as typed (`--config PATH`, `--config=PATH`, and
+/// bash's `--config = PATH`), one level of quotes and a leading `~/` undone, nothing run. The
+/// last word is the one being completed.
+fn config_on(line: &[OsString], env: &crate::env::Env) -> Option<std::path::PathBuf> {
+    let words: Vec<String> = line.iter().map(|w| w.to_string_lossy().into()).collect();
+    let typed = words.split_last()?.1;
+    let mut found = None;
+    for (i, word) in typed.iter().enumerate() {
+        let next = |at: usize| typed.get(at).cloned();
+        found = match word.strip_prefix("--config") {
+            Some("") if next(i + 1).as_deref() == Some("=") => next(i + 2),
+            Some("") => next(i + 1),
+            Some(value) => value.strip_prefix('=').map(str::to_owned).or(found),
+            None => found,
+        };
+    }
+    let word = found?;
+    let path = match shell_words::split(&word).as_deref() {
+        Ok([one]) => one.clone(),
+        _ => word,
+    };
+    match path.strip_prefix("~/") {
+        Some(rest) => Some(crate::platform::home_dir(env)?.join(rest)),
+        None => Some(path.into()),
+    }
 }
 
 #[cfg(test)]
@@ -623,5 +712,36 @@ mod tests {
         };
         assert_eq!(args.id.as_deref(), Some("ak-1"));
         assert_eq!(args.secret.as_deref(), Some("as-1"));
+    }
+
+    #[test]
+    fn the_config_file_is_read_from_the_line_as_typed() {
+        let env = crate::env::Env::from_pairs([(crate::platform::HOME_VARIABLE, "/h")]);
+        let on = |line: &str| {
+            let words: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+            config_on(&words, &env).map(|p| p.to_string_lossy().into_owned())
+        };
+        let some = |p: &str| Some(p.to_owned());
+        assert_eq!(on("-- m --config a.toml profile activate "), some("a.toml"));
+        assert_eq!(on("-- m --config=a.toml --profile "), some("a.toml"));
+        assert_eq!(on("-- m --config = a.toml --profile "), some("a.toml"));
+        assert_eq!(on("-- m --config \"a.toml\" --profile "), some("a.toml"));
+        assert_eq!(on("-- m --config 'a.toml' --profile "), some("a.toml"));
+        let home = crate::platform::home_dir(&env).unwrap().join("x.toml");
+        assert_eq!(
+            on("-- m --config ~/x.toml --profile "),
+            some(&home.to_string_lossy())
+        );
+        // The word being completed is not a path yet; without --config, none.
+        assert_eq!(on("-- m --config"), None);
+        assert_eq!(on("-- m --profile "), None);
+    }
+
+    #[test]
+    fn bash_gets_names_quoted_as_printf_q_does() {
+        assert_eq!(backslashed("has space"), "has\\ space");
+        assert_eq!(backslashed("$(touch x)"), "\\$\\(touch\\ x\\)");
+        assert_eq!(backslashed("it's"), "it\\'s");
+        assert_eq!(backslashed("my.ws-1_é"), "my.ws-1_é");
     }
 }

@@ -9,7 +9,7 @@ use modal_setup::{Env, Exit};
 
 fn main() -> ExitCode {
     modal_setup::platform::prepare_process();
-    commands::completions::answer_if_asked();
+    modal_setup::cli::answer_if_asked();
     let cli = Cli::parse_args();
     // From here on Ctrl-C restores the terminal and says what is true (after parsing, so that
     // `--help` and usage errors stay as clap makes them).
