@@ -410,7 +410,11 @@ fn server_problem(client: Client, url: &str) -> Option<String> {
     }
     let lower_scheme = url.starts_with("https://") || url.starts_with("http://");
     let candidate = &parsed.candidates[0];
-    if parsed.is_list() {
+    if url.trim_end().ends_with(',') || url.contains(['#', '?']) {
+        // The JS SDK: `Invalid URL`, or a name-resolution error (reproduced with the real SDK,
+        // issue 28); Go hands the rest to gRPC's target parser as it is.
+        Some("it has a trailing comma, a fragment or a query, which the SDKs cannot dial".into())
+    } else if parsed.is_list() {
         Some("it is a failover list, which only Modal's Python client reads".into())
     } else if url.trim() != url {
         Some("it has spaces around it".into())
@@ -569,6 +573,26 @@ mod tests {
                 (r.oauth, why.map(|c| c.what(r.client)))
             })
             .collect()
+    }
+
+    #[test]
+    fn the_sdks_cannot_dial_a_url_with_a_fragment_a_query_or_a_trailing_comma() {
+        for url in [
+            "http://127.0.0.1:9#x",
+            "http://127.0.0.1:9,",
+            "https://h:443?x=1",
+        ] {
+            for client in [Client::Js, Client::Go] {
+                let problem = server_problem(client, url);
+                assert!(
+                    problem
+                        .as_deref()
+                        .is_some_and(|p| p.contains("trailing comma, a fragment or a query")),
+                    "{client:?} {url}: {problem:?}"
+                );
+            }
+        }
+        assert_eq!(server_problem(Client::Js, "http://127.0.0.1:9"), None);
     }
 
     #[test]
