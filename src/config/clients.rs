@@ -576,12 +576,8 @@ mod tests {
     }
 
     #[test]
-    fn the_sdks_cannot_dial_a_url_with_a_fragment_a_query_or_a_trailing_comma() {
-        for url in [
-            "http://127.0.0.1:9#x",
-            "http://127.0.0.1:9,",
-            "https://h:443?x=1",
-        ] {
+    fn the_sdks_cannot_dial_a_url_with_a_fragment_or_a_trailing_comma() {
+        for url in ["http://127.0.0.1:9#x", "http://127.0.0.1:9,"] {
             for client in [Client::Js, Client::Go] {
                 let problem = server_problem(client, url);
                 assert!(
