@@ -185,6 +185,15 @@ pub enum Command {
         /// Do not ask the server about the token (offline)
         #[arg(long)]
         no_verify: bool,
+
+        /// First apply the fixes that change no credential (which profile is active, the form
+        /// of server_url, a byte-order mark), after showing them
+        #[arg(long, conflicts_with = "json")]
+        fix: bool,
+
+        /// With --fix: do not ask (required when stdin is not a terminal)
+        #[arg(short, long, requires = "fix")]
+        yes: bool,
     },
 
     /// Print a shell completion script

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::{Connect, Context, Load};
 use crate::api::{Identity, TokenInfo};
 use crate::commands::config::Shown;
-use crate::config::clients::{self, Client, Finding, Reading};
+use crate::config::clients::{self, Cause, Client, Finding, Reading};
 use crate::config::resolve::{self, Origin, Resolved, Sourced};
 use crate::env::{MODAL_TOKEN_ID, MODAL_TOKEN_SECRET};
 use crate::error::{Described, Error, Outcome, Result};
@@ -128,6 +128,112 @@ pub fn exec(ctx: &Context, json: bool, no_verify: bool) -> Result<()> {
     let connect = |url: &Sourced<String>| ctx.connect(url);
     let connect = (!no_verify).then_some(&connect as Connect<'_>);
     doctor(&ctx.printer, &resolved, &readings, &facts, json, connect)
+}
+
+/// A change `doctor --fix` makes; none touches a credential.
+#[derive(Debug, PartialEq, Eq)]
+enum Repair {
+    /// Make the profile the only active one (a write also drops a byte-order mark).
+    Activate(String),
+    /// Write server_url in the one form every client reads.
+    ServerUrl { profile: String, url: String },
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Activate(name) => write!(f, "make profile '{}' the only active one", shown(name)),
+            Self::ServerUrl { profile, url } => {
+                write!(
+                    f,
+                    "write server_url = \"{url}\" in profile '{}'",
+                    shown(profile)
+                )
+            }
+        }
+    }
+}
+
+/// What `--fix` can do about what the clients read: the causes a write of the file cures.
+fn repairs(readings: &[Reading], config: &crate::config::Config) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    let causes = readings
+        .iter()
+        .flat_map(|r| r.fails.iter().chain(&r.server_unusable).chain(&r.causes));
+    for cause in causes {
+        let repair = match cause {
+            Cause::ByteOrderMark { ours }
+            | Cause::NoneActive { ours }
+            | Cause::NoneActiveOfSeveral { ours }
+            | Cause::SeveralActive { ours, .. }
+                if config.contains(ours) =>
+            {
+                Repair::Activate(ours.clone())
+            }
+            Cause::ServerUrl {
+                url,
+                origin: Origin::File { profile, .. },
+                ..
+            } => match crate::server_url::ServerUrl::parse(url, "") {
+                Ok(parsed) if !parsed.is_list() => Repair::ServerUrl {
+                    profile: profile.clone(),
+                    url: parsed.canonical(),
+                },
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if !repairs.contains(&repair) {
+            repairs.push(repair);
+        }
+    }
+    repairs
+}
+
+/// `doctor --fix`: shows the changes that cure what a write can cure, asks (unless `yes`),
+/// writes them through the store, and says what it did; the report that follows checks again.
+pub fn repair(ctx: &Context, yes: bool) -> Result<()> {
+    let printer = &ctx.printer;
+    let (path, store, file) = ctx.load(Load::Quiet)?;
+    let resolved = resolve::resolve(&file, path, &ctx.env, &ctx.explicit());
+    let readings = clients::read_all(&file, &ctx.env, &resolved.profile.value);
+    let repairs = repairs(&readings, &file);
+    if repairs.is_empty() {
+        printer.status(
+            "Nothing for --fix to change: what the report lists needs you (each with its command)",
+        );
+        return Ok(());
+    }
+    for repair in &repairs {
+        printer.status(format_args!("--fix will {repair}"));
+    }
+    if !yes {
+        if !ctx.interactive {
+            return Err(Error::MissingInput {
+                what: "confirmation",
+                hint: "pass --yes to apply these changes without being asked".into(),
+            });
+        }
+        if !crate::prompt::confirm("Apply these changes?", false)? {
+            return Err(Error::Cancelled);
+        }
+    }
+    let written = store.update(|config| {
+        for repair in &repairs {
+            match repair {
+                Repair::Activate(name) => config.activate(name).map(drop)?,
+                Repair::ServerUrl { profile, url } => config.set_server_url(profile, url)?,
+            }
+        }
+        Ok(())
+    })?;
+    printer.success(format_args!(
+        "Applied {} change(s) to {}",
+        repairs.len(),
+        written.target.display()
+    ));
+    super::report_write(printer, &written);
+    Ok(())
 }
 
 fn checks(resolved: &Resolved, file: &FileFacts, server: &Server) -> Vec<Check> {

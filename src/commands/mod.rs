@@ -349,7 +349,17 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Command::Token(command) => token::exec(ctx, command),
         Command::Profile(command) => profile::exec(ctx, command),
         Command::Config(command) => config::exec(ctx, command),
-        Command::Doctor { json, no_verify } => doctor::exec(ctx, json, no_verify),
+        Command::Doctor {
+            json,
+            no_verify,
+            fix,
+            yes,
+        } => {
+            if fix {
+                doctor::repair(ctx, yes)?;
+            }
+            doctor::exec(ctx, json, no_verify)
+        }
         Command::Completions(args) => completions::print(args.shell),
     }
 }

@@ -162,6 +162,15 @@ impl Config {
         Ok(())
     }
 
+    /// Writes `url` as `profile`'s server_url (the form every client reads, from the caller).
+    pub fn set_server_url(&mut self, profile: &str, url: &str) -> Result<()> {
+        let Some(table) = self.profile_mut(profile) else {
+            return Err(self.unknown_profile(profile));
+        };
+        set_string(table, "server_url", url);
+        Ok(())
+    }
+
     /// Makes `profile` the only one with `active = true`. Returns whether anything changed.
     pub fn activate(&mut self, profile: &str) -> Result<bool> {
         if !self.contains(profile) {

@@ -137,3 +137,43 @@ fn the_troubleshooting_checks_name_their_fix() {
     t.run(&["profile", "activate", "work"]).success();
     t.run(&["doctor", "--no-verify"]).success();
 }
+
+/// `doctor --fix`: shows what it will change, asks (or takes --yes), changes only that (no
+/// credential, comments kept), then checks again; without --yes and a terminal it changes
+/// nothing.
+#[test]
+fn fix_makes_the_changes_a_write_cures_and_checks_again() {
+    let t = TestEnv::new();
+    let broken = "\u{feff}# mine\n[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nserver_url = \"http://127.0.0.1:9/\"\nactive = true\n\n[b]  # other\ntoken_id = \"ak-2\"\ntoken_secret = \"as-2\"\nactive = true\n";
+    t.write(broken);
+    crate::support::make_private(&t.config);
+    t.run(&["doctor", "--fix", "--no-verify"])
+        .code(Exit::Usage)
+        .stderr_has("--fix will make profile 'a' the only active one")
+        .stderr_has("--fix will write server_url = \"http://127.0.0.1:9\" in profile 'a'")
+        .stderr_has("pass --yes to apply these changes without being asked");
+    assert_eq!(t.read(), broken, "nothing changes without a yes");
+    let run = t.run(&["doctor", "--fix", "--yes", "--no-verify"]);
+    run.success().stderr_has("✓ Applied 2 change(s) to");
+    assert!(
+        run.stdout
+            .contains("will all use the token modal-setup reports"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        t.read(),
+        "# mine\n[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nserver_url = \"http://127.0.0.1:9\"\nactive = true\n\n[b]  # other\ntoken_id = \"ak-2\"\ntoken_secret = \"as-2\"\n"
+    );
+    t.run(&["doctor", "--fix", "--yes", "--no-verify"])
+        .success()
+        .stderr_has("Nothing for --fix to change");
+    // What only the user can choose (which of two profiles to use) is left to them.
+    let ambiguous = "[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\n[b]\ntoken_id = \"ak-2\"\ntoken_secret = \"as-2\"\n";
+    t.write(ambiguous);
+    t.run(&["doctor", "--fix", "--yes", "--no-verify"])
+        .code(Exit::Failure)
+        .stderr_has("Nothing for --fix to change");
+    assert_eq!(t.read(), ambiguous);
+    t.run(&["doctor", "--fix", "--json"]).code(Exit::Usage);
+}
