@@ -35,6 +35,8 @@ pub const MODAL_OAUTH_REFRESH_TOKEN: &str = "MODAL_OAUTH_REFRESH_TOKEN";
 pub const MODAL_OAUTH_CLIENT_ID: &str = "MODAL_OAUTH_CLIENT_ID";
 pub const MODAL_OAUTH_CLIENT_SECRET: &str = "MODAL_OAUTH_CLIENT_SECRET";
 pub const MODAL_OAUTH_JWT_KEY: &str = "MODAL_OAUTH_JWT_KEY";
+/// The home directory on Unix; set but empty, Modal's clients part ways on where the file is.
+pub const HOME: &str = "HOME";
 /// The file a GitHub Actions step appends `NAME=value` lines to, for the steps after it.
 pub const GITHUB_ENV: &str = "GITHUB_ENV";
 /// The browser to open the login page with: a command, `%s` standing for the URL.
@@ -69,6 +71,7 @@ const CAPTURED: &[&str] = &[
     MODAL_OAUTH_JWT_KEY,
     NO_COLOR,
     GITHUB_ENV,
+    HOME,
     USERPROFILE,
 ];
 

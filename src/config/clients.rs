@@ -77,6 +77,8 @@ pub enum Cause {
     OAuthRefused { message: &'static str, token: bool },
     /// Go reads no OAuth credentials, and finds no token beside them.
     NoOAuth,
+    /// HOME is set but empty and MODAL_CONFIG_PATH is not: the client reads another file.
+    OtherFile(&'static str),
 }
 
 impl Cause {
@@ -122,6 +124,9 @@ impl Cause {
             Self::NoOAuth => {
                 "find no token: it reads no OAuth credentials (the Go SDK 0.7.2 has none)".into()
             }
+            Self::OtherFile(path) => {
+                format!("read {path} instead, as HOME is set but empty")
+            }
         }
     }
 
@@ -154,6 +159,9 @@ impl Cause {
             Self::OAuthRefused { token: true, .. } => "keep one kind: remove the oauth_* keys of the profile (or unset the MODAL_OAUTH_* variables), or give the token a profile of its own with `modal-setup token set --profile NAME`".into(),
             Self::OAuthRefused { .. } => "set the missing OAuth values, or remove them and log in with `modal-setup setup`".into(),
             Self::NoOAuth => "give Go programs a token of their own: `modal-setup setup --profile NAME`, then MODAL_PROFILE=NAME".into(),
+            Self::OtherFile(_) => {
+                "set HOME to your home directory, or MODAL_CONFIG_PATH to the file".into()
+            }
         }
     }
 }
@@ -241,7 +249,18 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
     let named = env.get(MODAL_PROFILE).map(str::to_owned);
     let mut causes = Vec::new();
     let mut fails = None;
-    if config.has_bom() && client != Client::Js {
+    // Where the file is: with HOME set but empty (and no MODAL_CONFIG_PATH), Python's
+    // expanduser gives `/.modal.toml` and Node's homedir() `""` (so `./.modal.toml`), while
+    // modal-setup falls back to the user database's home, as Go's lookup of HOME does not.
+    let empty_home = cfg!(unix)
+        && env.get_even_empty(crate::env::HOME) == Some("")
+        && env.get(crate::env::MODAL_CONFIG_PATH).is_none();
+    match client {
+        Client::Python if empty_home => fails = Some(Cause::OtherFile("/.modal.toml")),
+        Client::Js if empty_home => fails = Some(Cause::OtherFile("./.modal.toml")),
+        _ => {}
+    }
+    if config.has_bom() && client != Client::Js && fails.is_none() {
         fails = Some(Cause::ByteOrderMark {
             ours: ours.to_owned(),
         });
@@ -573,6 +592,33 @@ mod tests {
                 (r.oauth, why.map(|c| c.what(r.client)))
             })
             .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_empty_home_sends_python_and_js_to_other_files() {
+        let text = format!("[a]\n{TOKEN}active = true\n");
+        let other = |env: &[(&str, &str)]| -> Vec<Option<String>> {
+            let (readings, _) = check(&text, env);
+            readings
+                .iter()
+                .map(|r| r.fails.as_ref().map(|c| c.what(r.client)))
+                .collect()
+        };
+        assert_eq!(
+            other(&[("HOME", "")]),
+            [
+                Some("read /.modal.toml instead, as HOME is set but empty".to_owned()),
+                Some("read ./.modal.toml instead, as HOME is set but empty".to_owned()),
+                None
+            ]
+        );
+        // MODAL_CONFIG_PATH names the file for all; a HOME with a value is everyone's.
+        assert_eq!(
+            other(&[("HOME", ""), ("MODAL_CONFIG_PATH", "/c.toml")]),
+            [None, None, None]
+        );
+        assert_eq!(other(&[("HOME", "/h")]), [None, None, None]);
     }
 
     #[test]
