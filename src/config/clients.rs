@@ -79,6 +79,8 @@ pub enum Cause {
     NoOAuth,
     /// HOME is set but empty and MODAL_CONFIG_PATH is not: the client reads another file.
     OtherFile(&'static str),
+    /// Syntax the client's TOML parser refuses, so the whole file with it.
+    NewerSyntax(super::NewerSyntax),
 }
 
 impl Cause {
@@ -127,6 +129,14 @@ impl Cause {
             Self::OtherFile(path) => {
                 format!("read {path} instead, as HOME is set but empty")
             }
+            Self::NewerSyntax(newer) if client == Client::Python => format!(
+                "refuse the whole file (\"Error when reading the modal configuration\"): line {} has {}, which its parser, toml 0.10.2, does not read",
+                newer.line, newer.what
+            ),
+            Self::NewerSyntax(newer) => format!(
+                "fail to start (NewClient): line {} has {}, which go-toml v2 does not read",
+                newer.line, newer.what
+            ),
         }
     }
 
@@ -162,6 +172,10 @@ impl Cause {
             Self::OtherFile(_) => {
                 "set HOME to your home directory, or MODAL_CONFIG_PATH to the file".into()
             }
+            Self::NewerSyntax(newer) => format!(
+                "rewrite line {} without {}, which every client reads",
+                newer.line, newer.what
+            ),
         }
     }
 }
@@ -208,6 +222,8 @@ struct Shape {
     /// The tables with `active = true`, in the order of the file.
     active: Vec<String>,
     count: usize,
+    /// The first syntax Python's parser refuses, and the first Go's refuses too.
+    newer: [Option<super::NewerSyntax>; 2],
 }
 
 impl Shape {
@@ -228,6 +244,11 @@ impl Shape {
                 .map(str::to_owned)
                 .collect(),
             count: config.profiles().count(),
+            newer: {
+                let newer = config.newer_syntax();
+                let go = newer.iter().find(|n| n.go_refuses).cloned();
+                [newer.into_iter().next(), go]
+            },
         }
     }
 }
@@ -259,6 +280,14 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
         Client::Python if empty_home => fails = Some(Cause::OtherFile("/.modal.toml")),
         Client::Js if empty_home => fails = Some(Cause::OtherFile("./.modal.toml")),
         _ => {}
+    }
+    let refused = match client {
+        Client::Python => &shape.newer[0],
+        Client::Go => &shape.newer[1],
+        Client::Js => &None,
+    };
+    if let Some(newer) = refused {
+        fails.get_or_insert(Cause::NewerSyntax(newer.clone()));
     }
     if config.has_bom() && client != Client::Js && fails.is_none() {
         fails = Some(Cause::ByteOrderMark {

@@ -304,6 +304,112 @@ fn to_crlf(text: &str) -> String {
 /// Keys whose values modal-setup and Modal read as strings.
 const STRING_KEYS: &[&str] = &["token_id", "token_secret", "server_url", "environment"];
 
+/// Syntax toml_edit (TOML 1.1) reads and Modal's Python client (toml 0.10.2, TOML 0.5) refuses,
+/// with the whole file; the Go SDK's go-toml v2 refuses some of it too. Each case was run
+/// against both real parsers (tests/interop, tests/integration/go_sdk.rs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewerSyntax {
+    pub what: &'static str,
+    /// Whether go-toml v2 refuses it as well.
+    pub go_refuses: bool,
+    /// Where, 1-based.
+    pub line: usize,
+}
+
+impl Config {
+    /// Every syntax of the file that a client's parser refuses (see [`NewerSyntax`]), in the
+    /// order of the file, as read; a file edited in memory is not looked at again.
+    pub fn newer_syntax(&self) -> Vec<NewerSyntax> {
+        let Doc::Parsed(document) = &self.doc else {
+            return Vec::new();
+        };
+        let raw = document.raw();
+        let mut found = Vec::new();
+        let mut visit = |value: &toml_edit::Value| {
+            if let Some((what, go_refuses)) = newer_in(value, raw) {
+                let at = value.span().map_or(0, |s| s.start);
+                let line = 1 + raw[..at.min(raw.len())].matches('\n').count();
+                found.push(NewerSyntax {
+                    what,
+                    go_refuses,
+                    line,
+                });
+            }
+        };
+        for (_, item) in document.as_table().iter() {
+            walk(item, &mut visit);
+        }
+        found
+    }
+}
+
+/// Calls `visit` on every value below `item`, arrays and inline tables included.
+fn walk(item: &Item, visit: &mut dyn FnMut(&toml_edit::Value)) {
+    fn value(v: &toml_edit::Value, visit: &mut dyn FnMut(&toml_edit::Value)) {
+        visit(v);
+        match v {
+            toml_edit::Value::Array(array) => array.iter().for_each(|v| value(v, visit)),
+            toml_edit::Value::InlineTable(table) => table.iter().for_each(|(_, v)| value(v, visit)),
+            _ => {}
+        }
+    }
+    match item {
+        Item::Value(v) => value(v, visit),
+        Item::Table(table) => table.iter().for_each(|(_, item)| walk(item, visit)),
+        Item::ArrayOfTables(tables) => tables.iter().for_each(|t| {
+            t.iter().for_each(|(_, item)| walk(item, visit));
+        }),
+        Item::None => {}
+    }
+}
+
+/// What of `value` (its text in `raw`) Python's parser refuses, and whether Go's does too.
+fn newer_in(value: &toml_edit::Value, raw: &str) -> Option<(&'static str, bool)> {
+    let text = value.span().and_then(|span| raw.get(span))?;
+    match value {
+        toml_edit::Value::String(_) if text.starts_with('"') => {
+            let mut escapes = Vec::new();
+            let mut chars = text.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    escapes.extend(chars.next());
+                }
+            }
+            if escapes.contains(&'x') {
+                Some(("a \\x escape", true))
+            } else if escapes.contains(&'e') {
+                Some(("a \\e escape", false))
+            } else {
+                None
+            }
+        }
+        toml_edit::Value::InlineTable(_) => {
+            let inner = text.trim_end_matches('}').trim_end();
+            if inner.ends_with(',') {
+                Some(("a trailing comma in an inline table", true))
+            } else if text.contains('\n') {
+                Some(("a line break in an inline table", true))
+            } else {
+                None
+            }
+        }
+        toml_edit::Value::Datetime(dt) => {
+            let time = dt.value().time?;
+            let written = format!("{:02}:{:02}:", time.hour, time.minute);
+            (!text.contains(&written)).then_some(("a time without seconds", false))
+        }
+        toml_edit::Value::Array(array) => {
+            let kind = |v: &toml_edit::Value| std::mem::discriminant(v);
+            let mut kinds = array.iter().map(kind);
+            let first = kinds.next()?;
+            kinds
+                .any(|k| k != first)
+                .then_some(("an array of values of different types", false))
+        }
+        _ => None,
+    }
+}
+
 fn validate(
     document: &toml_edit::Document<String>,
     invalid: &dyn Fn(usize, String, &str) -> Error,
@@ -359,6 +465,42 @@ fn validate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn syntax_python_or_go_refuses_is_found_with_its_line() {
+        let newer = |extra: &str| -> Vec<(&'static str, bool, usize)> {
+            let text = format!("[a]\ntoken_id = \"ak-1\"\n{extra}");
+            let config = Config::parse("/c.toml", text.as_bytes()).unwrap();
+            let found = config.newer_syntax();
+            found
+                .into_iter()
+                .map(|n| (n.what, n.go_refuses, n.line))
+                .collect()
+        };
+        assert_eq!(
+            newer("x = { b = 1, }\n"),
+            [("a trailing comma in an inline table", true, 3)]
+        );
+        assert_eq!(
+            newer("x = { b = 1,\n c = 2 }\n"),
+            [("a line break in an inline table", true, 3)]
+        );
+        assert_eq!(newer("x = \"\\e \\x41\"\n"), [("a \\x escape", true, 3)]);
+        assert_eq!(newer("x = \"\\e\"\n"), [("a \\e escape", false, 3)]);
+        assert_eq!(newer("x = 07:32\n"), [("a time without seconds", false, 3)]);
+        assert_eq!(
+            newer("x = [1, \"a\"]\n"),
+            [("an array of values of different types", false, 3)]
+        );
+        for plain in [
+            "x = \"\\\\e\"\n",
+            "x = { b = 1 }\n",
+            "x = 07:32:00\n",
+            "x = [[1], [2]]\n",
+        ] {
+            assert_eq!(newer(plain), [], "{plain}");
+        }
+    }
+
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {

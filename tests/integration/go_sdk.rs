@@ -175,6 +175,57 @@ fn doctor_s_go_column_says_what_the_go_sdk_uses() {
             &secret,
         ),
         (
+            "TOML 1.1: a trailing comma in an inline table",
+            format!(
+                "{}active = true\nx = {{ b = 1, }}\n",
+                profile("a", &id, &secret)
+            ),
+            vec![],
+            &secret,
+        ),
+        (
+            "TOML 1.1: a time without seconds (go-toml v2 reads it)",
+            format!("{}active = true\nx = 07:32\n", profile("a", &id, &secret)),
+            vec![],
+            &secret,
+        ),
+        (
+            "TOML 1.1: a \\x escape",
+            format!(
+                "{}active = true\nx = \"a\\x41\"\n",
+                profile("a", &id, &secret)
+            ),
+            vec![],
+            &secret,
+        ),
+        (
+            "TOML 1.1: a \\e escape (go-toml v2 reads it)",
+            format!(
+                "{}active = true\nx = \"a\\e\"\n",
+                profile("a", &id, &secret)
+            ),
+            vec![],
+            &secret,
+        ),
+        (
+            "TOML 1.1: a line break in an inline table",
+            format!(
+                "{}active = true\nx = {{ b = 1,\n  c = 2 }}\n",
+                profile("a", &id, &secret)
+            ),
+            vec![],
+            &secret,
+        ),
+        (
+            "an array of mixed types (TOML 1.0 allows it)",
+            format!(
+                "{}active = true\nx = [1, \"a\"]\n",
+                profile("a", &id, &secret)
+            ),
+            vec![],
+            &secret,
+        ),
+        (
             "http:// without a port",
             format!(
                 "[a]\ntoken_id = \"{id}\"\ntoken_secret = \"{secret}\"\nserver_url = \"http://127.0.0.1\"\nactive = true\n"

@@ -566,3 +566,44 @@ fn difference_secret_dash_reads_stdin() {
     assert!(child.wait().unwrap().success());
     assert!(s.read().contains("token_secret = \"as-fromstdin\""));
 }
+
+/// Syntax toml_edit reads and Modal's Python client (toml 0.10.2) refuses: doctor's Python
+/// column says so exactly when the real client fails on the file, and calls the plain file
+/// usable.
+#[test]
+fn doctor_s_python_column_knows_which_toml_the_client_refuses() {
+    let s = Shared::new();
+    let head = "[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nactive = true\n";
+    for (extra, refused) in [
+        ("", false),
+        ("x = { b = 1, }\n", true),
+        ("x = { b = 1,\n  c = 2 }\n", true),
+        ("x = \"a\\e\"\n", true),
+        ("x = \"a\\x41\"\n", true),
+        ("x = 07:32\n", true),
+        ("x = [1, \"a\"]\n", true),
+        ("x = \"a\\\\e\"\n", false),
+        ("x = { b = 1 }\n", false),
+        ("x = 07:32:00\n", false),
+    ] {
+        s.write(&format!("{head}{extra}"));
+        let modal = s.command_unchecked(&modal_bin(), &["profile", "current"]);
+        assert_eq!(
+            !modal.status.success(),
+            refused,
+            "{extra:?}: modal said {}",
+            String::from_utf8_lossy(&modal.stderr)
+        );
+        let doctor = s.command_unchecked(Path::new(OURS), &["doctor", "--json", "--no-verify"]);
+        let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+        let python = &report["clients"]["python"];
+        assert_eq!(python["usable"], !refused, "{extra:?}: {python}");
+        if refused {
+            let problem = python["problem"].as_str().unwrap_or_default();
+            assert!(
+                problem.contains("refuse the whole file"),
+                "{extra:?}: {problem}"
+            );
+        }
+    }
+}
