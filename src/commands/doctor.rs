@@ -113,7 +113,12 @@ pub fn doctor(
 
 /// `doctor`, from its flags: no warnings first, as the report says it all, on stdout.
 pub fn exec(ctx: &Context, json: bool, no_verify: bool) -> Result<()> {
-    let (path, store, file) = ctx.load(Load::Quiet)?;
+    let (path, store, file) = match ctx.load(Load::Quiet) {
+        Err(error @ Error::ConfigInvalid { .. }) => {
+            return unparsable(&ctx.printer, &ctx.config_path()?, &ctx.env, error, json);
+        }
+        loaded => loaded?,
+    };
     let facts = FileFacts {
         access: store.access(),
         in_git: super::git::unignored_in_work_tree(&path.value),
@@ -128,6 +133,66 @@ pub fn exec(ctx: &Context, json: bool, no_verify: bool) -> Result<()> {
     let connect = |url: &Sourced<String>| ctx.connect(url);
     let connect = (!no_verify).then_some(&connect as Connect<'_>);
     doctor(&ctx.printer, &resolved, &readings, &facts, json, connect)
+}
+
+/// `doctor` on a file modal-setup cannot parse: the parse error, then what each client makes of
+/// the file as far as it can be known; it ends with the parse error.
+fn unparsable(
+    printer: &Printer,
+    path: &Sourced<PathBuf>,
+    env: &crate::env::Env,
+    error: Error,
+    json: bool,
+) -> Result<()> {
+    let token_vars = [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET]
+        .iter()
+        .all(|var| env.get(var).is_some());
+    let js = if token_vars {
+        "takes the file for an empty one (no profile) and uses MODAL_TOKEN_ID and MODAL_TOKEN_SECRET"
+    } else {
+        "takes the file for an empty one: no profile, so no token"
+    };
+    let said: [(Client, Option<bool>, &str); 3] = [
+        (
+            Client::Python,
+            None,
+            "may read it or stop every command: its parser, toml 0.10.2, takes some files TOML calls invalid (duplicate keys among them); `modal profile current` tells",
+        ),
+        (Client::Js, Some(token_vars), js),
+        (
+            Client::Go,
+            Some(false),
+            "fails to start (NewClient: parsing the file), as go-toml v2 reads no invalid TOML",
+        ),
+    ];
+    if json {
+        let clients: BTreeMap<&str, serde_json::Value> = said
+            .iter()
+            .map(|(client, usable, what)| {
+                let column = serde_json::json!({ "usable": usable, "problem": what });
+                (client.key(), column)
+            })
+            .collect();
+        let report = serde_json::json!({
+            "ok": false,
+            "config_path": path.value.display().to_string(),
+            "error": error.described(),
+            "clients": clients,
+        });
+        printer.data(serde_json::to_string_pretty(&report).expect("plain data serializes"))?;
+    } else {
+        let mut out = format!(
+            "Config file: {} ({})\n\n✗ modal-setup cannot parse it\n",
+            path.value.display(),
+            path.origin
+        );
+        for (client, _, what) in said {
+            let _ = writeln!(out, "- {} {what}", client.name());
+        }
+        out.pop();
+        printer.data(out)?;
+    }
+    Err(error)
 }
 
 /// A change `doctor --fix` makes; none touches a credential.

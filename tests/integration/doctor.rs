@@ -177,3 +177,40 @@ fn fix_makes_the_changes_a_write_cures_and_checks_again() {
     assert_eq!(t.read(), ambiguous);
     t.run(&["doctor", "--fix", "--json"]).code(Exit::Usage);
 }
+
+/// A file modal-setup cannot parse still gets a whole report, text and JSON: the parse error
+/// and what each client makes of the file (the JS SDK and the Go SDK were run on such a file:
+/// an empty profile, and NewClient failing).
+#[test]
+fn a_file_that_does_not_parse_still_gets_a_whole_report() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_id = \"ak-2\"\nactive = true\n");
+    let run = t.run(&["doctor"]);
+    run.code(Exit::Failure)
+        .stderr_has(":3:1: invalid TOML: duplicate key");
+    assert!(
+        run.stdout
+            .contains("✗ modal-setup cannot parse it\n- Modal's Python client may read it"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("- the JS SDK takes the file for an empty one: no profile, so no token")
+    );
+    let json = t
+        .cmd(&["doctor", "--json"])
+        .env("MODAL_TOKEN_ID", "ak-env")
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .run_revealing();
+    json.code(Exit::Failure);
+    let report: Value = serde_json::from_str(&json.stdout).expect("whole JSON");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["error"]["kind"], "error");
+    assert_eq!(report["clients"]["python"]["usable"], Value::Null);
+    assert_eq!(
+        report["clients"]["js"]["usable"], true,
+        "the variables carry it"
+    );
+    assert_eq!(report["clients"]["go"]["usable"], false);
+}
