@@ -28,6 +28,10 @@ struct ListedProfile<'a> {
     /// Whether this is the profile in effect (as in Modal's `profile list --json`).
     active: bool,
     token_id: Option<&'a str>,
+    /// Whether the profile holds OAuth keys (Modal's second kind of credential); only `true`
+    /// is written, so that other profiles keep the shape of Modal's `profile list --json`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    oauth: bool,
     server_url: Option<&'a str>,
     /// With `--check`: the word for what the server said ([`Outcome`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,6 +77,9 @@ pub fn list(
             name: p.name(),
             active: p.name() == in_effect,
             token_id: p.token_id(),
+            oauth: crate::config::OAUTH_KEYS
+                .iter()
+                .any(|(key, _)| p.oauth(key).is_some()),
             server_url: p.server_url(),
             status: status.as_ref().map(|c| c.outcome),
             workspace: status.as_ref().map(|c| c.workspace().map(str::to_owned)),
@@ -120,7 +127,12 @@ fn table(printer: &Printer, rows: &[ListedProfile<'_>], check: bool) -> String {
             // Text from the file: a name or URL cannot act on the terminal.
             let mut cells = vec![
                 shown(row.name).into_owned(),
-                shown(row.token_id.unwrap_or("-")).into_owned(),
+                match (row.token_id, row.oauth) {
+                    (Some(id), false) => shown(id).into_owned(),
+                    (Some(id), true) => format!("{} + OAuth", shown(id)),
+                    (None, true) => "(OAuth)".to_owned(),
+                    (None, false) => "-".to_owned(),
+                },
             ];
             if check {
                 cells.push(row.shown_status.clone().unwrap_or_default());

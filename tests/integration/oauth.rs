@@ -48,6 +48,15 @@ fn no_command_shows_an_oauth_value() {
             );
         }
     }
+    // profile list marks the kind, in the table and the JSON.
+    let listed = t.run(&["profile", "list"]);
+    assert!(
+        listed.stdout.contains("• app      (OAuth)"),
+        "{}",
+        listed.stdout
+    );
+    let json: Value = serde_json::from_str(&t.run(&["profile", "list", "--json"]).stdout).unwrap();
+    assert_eq!(json[0]["oauth"], true);
     let shown = t.run(&["config", "show"]);
     assert!(
         shown.stdout.contains("oauth_refresh_token  ***"),
