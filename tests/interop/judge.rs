@@ -255,3 +255,73 @@ fn modal_profile_list_tells_live_from_rejected_profiles() {
     assert_eq!(ours[0]["workspace"], "demo-workspace");
     assert_eq!(ours[1]["status"], "rejected");
 }
+
+/// OAuth, judged by Modal's client: `modal token info` against the reference server either
+/// refuses the credentials before any call, in the words doctor's Python column quotes, or
+/// makes the call (the reference server then refuses OAuth: it mints none); doctor's Python
+/// column predicts which.
+#[test]
+fn doctor_s_python_column_knows_how_the_client_takes_oauth() {
+    let server = ReferenceServer::start(Options::default()).unwrap();
+    let s = Shared::new();
+    let token = "[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n";
+    let oauth = "[a]\noauth_refresh_token = \"rt\"\noauth_client_id = \"cid\"\noauth_client_secret = \"cs\"\nactive = true\n";
+    let both = "Modal token credentials and OAuth credentials cannot both be configured.";
+    let incomplete = "OAuth refresh token, client ID, and exactly one of client secret or JWT key must be configured.";
+    let cases: [(&str, &[(&str, &str)], Option<&str>); 6] = [
+        (token, &[("MODAL_OAUTH_CLIENT_ID", "cid")], Some(both)),
+        (oauth, &[("MODAL_TOKEN_ID", "ak-1")], Some(both)),
+        (
+            &oauth.replace("oauth_client_secret = \"cs\"\n", ""),
+            &[],
+            Some(incomplete),
+        ),
+        (oauth, &[("MODAL_OAUTH_JWT_KEY", "k")], Some(incomplete)),
+        (oauth, &[], None),
+        (
+            &oauth.replace("oauth_client_secret = \"cs\"\n", ""),
+            &[("MODAL_OAUTH_CLIENT_SECRET", "cs")],
+            None,
+        ),
+    ];
+    for (file, env, refused) in cases {
+        s.write(file);
+        let mut modal = s.modal_command(&["token", "info"]);
+        modal
+            .env("MODAL_SERVER_URL", server.api_url())
+            .envs(env.iter().copied());
+        let output = modal.output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut ours = s.prepared(
+            std::path::Path::new(super::OURS),
+            &["doctor", "--json", "--no-verify"],
+        );
+        ours.env("MODAL_SERVER_URL", server.api_url())
+            .envs(env.iter().copied());
+        let report: serde_json::Value =
+            serde_json::from_slice(&ours.output().unwrap().stdout).unwrap();
+        let python = &report["clients"]["python"];
+        let problem = python["problem"].as_str().unwrap_or_default();
+        match refused {
+            Some(words) => {
+                assert!(said.contains(words), "{file} {env:?}: modal said {said}");
+                assert!(
+                    problem.contains(words),
+                    "{file} {env:?}: doctor said {problem}"
+                );
+            }
+            None => {
+                assert!(
+                    !said.contains(both) && !said.contains(incomplete),
+                    "{file} {env:?}: {said}"
+                );
+                assert_eq!(python["usable"], true, "{file} {env:?}: {python}");
+                assert_eq!(python["credentials"], "oauth", "{file} {env:?}: {python}");
+            }
+        }
+    }
+}
