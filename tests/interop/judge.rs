@@ -268,7 +268,9 @@ fn doctor_s_python_column_knows_how_the_client_takes_oauth() {
     let oauth = "[a]\noauth_refresh_token = \"rt\"\noauth_client_id = \"cid\"\noauth_client_secret = \"cs\"\nactive = true\n";
     let both = "Modal token credentials and OAuth credentials cannot both be configured.";
     let incomplete = "OAuth refresh token, client ID, and exactly one of client secret or JWT key must be configured.";
-    let cases: [(&str, &[(&str, &str)], Option<&str>); 6] = [
+    /// The file, the variables, and the words Modal's client refuses them with (none: taken).
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+    let cases: [Case<'_>; 6] = [
         (token, &[("MODAL_OAUTH_CLIENT_ID", "cid")], Some(both)),
         (oauth, &[("MODAL_TOKEN_ID", "ak-1")], Some(both)),
         (
