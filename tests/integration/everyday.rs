@@ -127,7 +127,7 @@ fn logout_keeps_the_profile_when_the_token_cannot_be_revoked() {
 
 /// The wrong port, as people meet it: the login pages' URL (an HTTP/1 server, silent until it
 /// gets a request) given as MODAL_SERVER_URL is named as not Modal's API, not waited out as a
-/// network failure (the call timeout here is 30 s; the greeting is given 3 s).
+/// network failure (the call timeout here is 30 s; the greeting is given 2 s).
 #[test]
 fn the_login_pages_url_as_the_server_is_named_for_what_it_is() {
     let server = TestServer::start();
@@ -138,7 +138,7 @@ fn the_login_pages_url_as_the_server_is_named_for_what_it_is() {
             .env("MODAL_SETUP_HTTP_TIMEOUT", "30")
             .run()
             .code(Exit::Failure)
-            .stderr_has("is not Modal's API: it does not answer HTTP/2 (it sent nothing within 3 s")
+            .stderr_has("is not Modal's API: it does not answer HTTP/2 (it sent nothing within 2 s")
             .stderr_has(
                 "hint: check the server URL (from the MODAL_SERVER_URL environment variable)",
             );

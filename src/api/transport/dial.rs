@@ -31,7 +31,7 @@ pub(super) struct Dialer {
 
 impl Dialer {
     fn watch(&self, candidate: &Candidate) -> Preface {
-        Preface::new(&candidate.url, &self.verdicts)
+        Preface::new(&candidate.url, &self.verdicts, self.timeout)
     }
 
     pub(super) async fn dial(&self, uri: &http::Uri) -> Result<Stream, DialError> {

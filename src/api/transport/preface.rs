@@ -49,30 +49,35 @@ pub(super) struct Preface {
     /// server greets at once (its SETTINGS), while an HTTP/1 server (a web page's port) waits,
     /// silent, for a request.
     greeting_by: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    /// Whether the greeting is waited for at all: only when the call may take longer.
+    greets: bool,
 }
 
 /// How long a server may take to send its first bytes. An HTTP/2 server sends them as soon as
 /// it has read the client's greeting (one round trip, after TLS); a server silent this long
 /// is not one, and saying so at once beats waiting out the call's 30 s.
-pub(super) const GREETING_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+pub(super) const GREETING_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The words every "not HTTP/2" error starts with.
 const NOT_HTTP2: &str = "the server did not answer with HTTP/2";
 
 impl Preface {
-    pub(super) fn new(url: &str, verdicts: &Verdicts) -> Self {
+    /// The check for `url`'s connection; the greeting is timed only when the call's
+    /// `timeout` is longer than [`GREETING_WAIT`] (a shorter one says "no answer" first).
+    pub(super) fn new(url: &str, verdicts: &Verdicts, timeout: std::time::Duration) -> Self {
         Self {
             url: url.to_owned(),
             verdicts: Arc::clone(verdicts),
             seen: [0; 9],
             len: 0,
             greeting_by: None,
+            greets: timeout > GREETING_WAIT,
         }
     }
 
     /// With nothing read yet: an error once the greeting is overdue (see [`GREETING_WAIT`]).
     fn overdue(&mut self, cx: &mut Context<'_>) -> std::io::Result<()> {
-        if self.len != 0 {
+        if self.len != 0 || !self.greets {
             return Ok(());
         }
         let by = self
@@ -83,7 +88,7 @@ impl Preface {
         }
         self.len = self.seen.len();
         self.judged(
-            "it sent nothing within 3 s of the HTTP/2 greeting, as a web server waiting for a request does",
+            "it sent nothing within 2 s of the HTTP/2 greeting, as a web server waiting for a request does",
         )
     }
 
@@ -183,7 +188,7 @@ mod tests {
     #[test]
     fn the_first_bytes_must_be_an_http2_settings_frame() {
         let check = |bytes: &[u8]| {
-            let mut preface = Preface::new("http://x", &Verdicts::default());
+            let mut preface = Preface::new("http://x", &Verdicts::default(), GREETING_WAIT);
             // In two reads, as a socket may deliver them, then the end of the stream.
             let (a, b) = bytes.split_at(bytes.len() / 2);
             preface
