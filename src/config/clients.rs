@@ -122,6 +122,11 @@ impl Cause {
             Self::EmptyVariable(var) => {
                 format!("use the empty {var} as a value (modal-setup and the SDKs ignore it)")
             }
+            // The JS SDK words the second refusal its own way.
+            Self::OAuthRefused { message, .. } if client == Client::Js => format!(
+                "refuse to start: \"{}\"",
+                message.replace("must be configured", "must all be configured")
+            ),
             Self::OAuthRefused { message, .. } => format!("refuse to start: \"{message}\""),
             Self::NoOAuth => {
                 "find no token: it reads no OAuth credentials (the Go SDK 0.7.2 has none)".into()
@@ -670,6 +675,7 @@ mod tests {
     fn oauth_is_read_by_python_and_js_and_refused_beside_a_token_or_incomplete() {
         let both = "refuse to start: \"Modal token credentials and OAuth credentials cannot both be configured.\"";
         let incomplete = "refuse to start: \"OAuth refresh token, client ID, and exactly one of client secret or JWT key must be configured.\"";
+        let js_incomplete = "refuse to start: \"OAuth refresh token, client ID, and exactly one of client secret or JWT key must all be configured.\"";
         let go_none = "find no token: it reads no OAuth credentials (the Go SDK 0.7.2 has none)";
         let (py, js, go) = (0, 1, 2);
         // OAuth alone: Python and JS use it; Go finds nothing.
@@ -698,7 +704,7 @@ mod tests {
         ] {
             let read = oauth_of(&text, &[]);
             assert_eq!(read[py].1.as_deref(), Some(incomplete), "{text}");
-            assert_eq!(read[js].1.as_deref(), Some(incomplete), "{text}");
+            assert_eq!(read[js].1.as_deref(), Some(js_incomplete), "{text}");
         }
         // A JWT key in the environment: JS takes the secret and the key as a pair from there
         // (a JWT key alone: complete); Python takes each on its own (a secret and a key: refused).

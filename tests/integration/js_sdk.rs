@@ -730,3 +730,66 @@ fn the_readme_js_example_prints_an_app_id() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// OAuth, judged by the JS SDK: for each file and environment, `new ModalClient()` refuses the
+/// credentials in the words doctor's JS column quotes, or takes them and sends them on its first
+/// call (the reference server, which mints no OAuth, then refuses the call); doctor's JS column
+/// predicts which.
+#[test]
+fn doctor_s_js_column_knows_how_the_sdk_takes_oauth() {
+    let Some(script) = sdk() else { return };
+    let server = TestServer::start();
+    let token = "[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n";
+    let oauth = "[a]\noauth_refresh_token = \"rt\"\noauth_client_id = \"cid\"\noauth_client_secret = \"cs\"\nactive = true\n";
+    let no_secret = oauth.replace("oauth_client_secret = \"cs\"\n", "");
+    let with_key = oauth.replace("active", "oauth_jwt_key = \"k\"\nactive");
+    let both = "Modal token credentials and OAuth credentials cannot both be configured.";
+    let incomplete = "OAuth refresh token, client ID, and exactly one of client secret or JWT key must all be configured.";
+    /// The file, the variables, and the words the SDK refuses them with (none: taken).
+    type OAuthCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
+    let cases: Vec<OAuthCase<'_>> = vec![
+        (token, vec![("MODAL_OAUTH_CLIENT_ID", "cid")], Some(both)),
+        (oauth, vec![("MODAL_TOKEN_ID", "ak-1")], Some(both)),
+        (&no_secret, vec![], Some(incomplete)),
+        (&with_key, vec![], Some(incomplete)),
+        (oauth, vec![], None),
+        (&no_secret, vec![("MODAL_OAUTH_CLIENT_SECRET", "cs")], None),
+    ];
+    for (file, env, refused) in cases {
+        let t = TestEnv::new();
+        t.write(file);
+        let mut case = case("oauth", t, Expect::NoToken).env("MODAL_SERVER_URL", server.url());
+        for (name, value) in &env {
+            case = case.env(name, *value);
+        }
+        let seen = run_judge(&script, &case, &[&server]);
+        let mut doctor = case.t.cmd(&["doctor", "--json", "--no-verify"]);
+        doctor = doctor.env("MODAL_SERVER_URL", server.url());
+        for (name, value) in &env {
+            doctor = doctor.env(name, value);
+        }
+        let report: Value = serde_json::from_str(&doctor.run().stdout).unwrap();
+        let js = &report["clients"]["js"];
+        let problem = js["problem"].as_str().unwrap_or_default();
+        let thrown = seen.js["constructorError"].as_str().unwrap_or_default();
+        match refused {
+            Some(words) => {
+                assert_eq!(thrown, words, "{file} {env:?}: {}", seen.js);
+                assert!(
+                    problem.contains(words),
+                    "{file} {env:?}: doctor said {problem}"
+                );
+            }
+            None => {
+                assert_eq!(thrown, "", "{file} {env:?}: {}", seen.js);
+                let sent_oauth = seen.calls.iter().any(|(_, call)| {
+                    call.headers
+                        .iter()
+                        .any(|(k, _)| k == "x-modal-refresh-token")
+                });
+                assert!(sent_oauth, "{file} {env:?}: the SDK sent no OAuth header");
+                assert_eq!(js["credentials"], "oauth", "{file} {env:?}: {js}");
+            }
+        }
+    }
+}
