@@ -48,18 +48,11 @@ fn status_warns_when_the_sdks_would_read_another_token() {
     let server = TestServer::start();
     let (t, _) = logged_in(&server);
     let (id, secret) = server.mint_token();
-    t.run(&[
-        "token",
-        "set",
-        "--id",
-        &id,
-        "--secret",
-        &secret,
-        "--profile",
-        "other",
-        "--no-activate",
-    ])
-    .success();
+    t.token_set(&id, &secret)
+        .profile("other")
+        .no_activate()
+        .run()
+        .success();
     t.run(&["--profile", "other", "status"])
         .success()
         .stderr_has("would not use this token: `modal-setup doctor` says why");
