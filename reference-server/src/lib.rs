@@ -114,7 +114,7 @@ impl ReferenceServer {
         let shared = Arc::new(Shared::new(options, web_url.clone()));
         let api = grpc::Running::start(Arc::clone(&shared))?;
         let api_url = api.url();
-        let web = web.serve(Arc::clone(&shared))?;
+        let web = web.serve(Arc::clone(&shared), api_url.clone())?;
         Ok(Self {
             api_url,
             web_url,

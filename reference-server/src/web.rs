@@ -1,10 +1,14 @@
 //! The web pages of modal.com's login, served by tiny_http: sign in, then approve (after the
 //! page checked the CLI's loopback) or deny. Plain forms, so a browser without script can
-//! finish too.
+//! finish too. A small front owns the port: a gRPC client pointed here by mistake (its first
+//! bytes are HTTP/2's greeting) is answered UNAVAILABLE with the API's URL instead of hanging;
+//! every other connection is piped to tiny_http on a port of its own.
 
 use std::collections::HashMap;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -20,24 +24,26 @@ const MAX_BODY: u64 = 64 * 1024;
 /// The web server: bound first (its URL goes into the flows' `web_url`), then serving.
 pub struct Running {
     server: Arc<Server>,
+    /// The public port's listener, until `serve` hands it to the front.
+    front: Option<TcpListener>,
     port: u16,
-    thread: Option<JoinHandle<()>>,
+    stopping: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 type Reply = Response<io::Cursor<Vec<u8>>>;
 
 impl Running {
     pub fn bind(port: u16) -> io::Result<Self> {
-        let server = Server::http(("127.0.0.1", port)).map_err(io::Error::other)?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or_else(|| io::Error::other("the web server is not on an IP socket"))?;
+        let front = TcpListener::bind(("127.0.0.1", port))?;
+        let port = front.local_addr()?.port();
+        let server = Server::http(("127.0.0.1", 0)).map_err(io::Error::other)?;
         Ok(Self {
             server: Arc::new(server),
+            front: Some(front),
             port,
-            thread: None,
+            stopping: Arc::default(),
+            threads: Vec::new(),
         })
     }
 
@@ -45,9 +51,9 @@ impl Running {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    pub fn serve(mut self, shared: Arc<Shared>) -> io::Result<Self> {
+    pub fn serve(mut self, shared: Arc<Shared>, api_url: String) -> io::Result<Self> {
         let server = Arc::clone(&self.server);
-        self.thread = Some(
+        self.threads.push(
             std::thread::Builder::new()
                 .name("reference-web".into())
                 .spawn(move || {
@@ -58,15 +64,134 @@ impl Running {
                     }
                 })?,
         );
+        let front = self.front.take().expect("served once");
+        let inner = self
+            .server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("the web server is not on an IP socket"))?;
+        let stopping = Arc::clone(&self.stopping);
+        self.threads.push(
+            std::thread::Builder::new()
+                .name("reference-web-front".into())
+                .spawn(move || {
+                    for client in front.incoming() {
+                        if stopping.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let Ok(client) = client else { continue };
+                        let api_url = api_url.clone();
+                        std::thread::spawn(move || {
+                            let _ = pass_on(client, inner, &api_url);
+                        });
+                    }
+                })?,
+        );
         Ok(self)
     }
 
     pub fn stop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wakes the front's accept, which then sees that it is stopping.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
         self.server.unblock();
-        if let Some(thread) = self.thread.take() {
+        for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
     }
+}
+
+/// HTTP/2's greeting, as a gRPC client opens a connection with it.
+const HTTP2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// One connection to the web port: a gRPC client gets [`answer_grpc`], anything else is piped
+/// to tiny_http at `inner`.
+fn pass_on(client: TcpStream, inner: std::net::SocketAddr, api_url: &str) -> io::Result<()> {
+    let mut first = [0; 14];
+    let seen = client.peek(&mut first)?;
+    if seen > 0 && HTTP2_PREFACE.starts_with(&first[..seen]) && first[0] == b'P' {
+        return answer_grpc(client, api_url);
+    }
+    let server = TcpStream::connect(inner)?;
+    let (mut from_client, mut to_server) = (client.try_clone()?, server.try_clone()?);
+    let upstream = std::thread::spawn(move || {
+        let _ = io::copy(&mut from_client, &mut to_server);
+        let _ = to_server.shutdown(Shutdown::Write);
+    });
+    let (mut from_server, mut to_client) = (server, client);
+    let _ = io::copy(&mut from_server, &mut to_client);
+    let _ = to_client.shutdown(Shutdown::Write);
+    let _ = upstream.join();
+    Ok(())
+}
+
+/// Answers a gRPC client by hand, in HTTP/2: its greeting read, ours (empty SETTINGS) sent, and
+/// its first request answered UNAVAILABLE, naming the API's URL, in trailers only; then GOAWAY.
+fn answer_grpc(mut client: TcpStream, api_url: &str) -> io::Result<()> {
+    let frame = |kind: u8, flags: u8, stream: u32, payload: &[u8]| {
+        let len = (payload.len() as u32).to_be_bytes();
+        let mut frame = vec![len[1], len[2], len[3], kind, flags];
+        frame.extend(stream.to_be_bytes());
+        frame.extend(payload);
+        frame
+    };
+    client.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut preface = [0; 24];
+    client.read_exact(&mut preface)?;
+    client.write_all(&frame(0x4, 0, 0, &[]))?;
+    let stream = loop {
+        let mut head = [0; 9];
+        client.read_exact(&mut head)?;
+        let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+        let mut payload = vec![0; len];
+        client.read_exact(&mut payload)?;
+        match head[3] {
+            // HEADERS: a request, on this stream.
+            0x1 => break u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff,
+            // SETTINGS (not an ack): acknowledged.
+            0x4 if head[4] & 0x1 == 0 => client.write_all(&frame(0x4, 0x1, 0, &[]))?,
+            _ => {}
+        }
+    };
+    let message = format!(
+        "this is the reference server's login pages port, not its gRPC API; the API is at {api_url}"
+    );
+    // HPACK literals without indexing, no Huffman: 0, then each string with its length.
+    let mut block = Vec::new();
+    let mut string = |text: &str| {
+        let mut len = text.len();
+        if len < 127 {
+            block.push(len as u8);
+        } else {
+            block.push(127);
+            len -= 127;
+            while len >= 128 {
+                block.push((len % 128) as u8 | 0x80);
+                len /= 128;
+            }
+            block.push(len as u8);
+        }
+        block.extend(text.as_bytes());
+    };
+    for (name, value) in [
+        (":status", "200"),
+        ("content-type", "application/grpc"),
+        ("grpc-status", "14"),
+        ("grpc-message", message.as_str()),
+    ] {
+        string("");
+        string(name);
+        string(value);
+    }
+    // The empty string above stands for the 0 that starts each literal.
+    client.write_all(&frame(0x1, 0x5, stream, &block))?;
+    let mut goaway = stream.to_be_bytes().to_vec();
+    goaway.extend(0u32.to_be_bytes());
+    client.write_all(&frame(0x7, 0, 0, &goaway))?;
+    let _ = client.shutdown(Shutdown::Write);
+    // Read what the client still sends until it closes, so that it sees the answer.
+    let _ = io::copy(&mut client, &mut io::sink());
+    Ok(())
 }
 
 fn handle(shared: &Shared, mut request: Request) {

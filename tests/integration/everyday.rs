@@ -118,22 +118,33 @@ fn logout_keeps_the_profile_when_the_token_cannot_be_revoked() {
     assert_eq!(server.token_state(&id), Some(TokenState::Valid));
 }
 
-/// The wrong port, as people meet it: the login pages' URL (an HTTP/1 server, silent until it
-/// gets a request) given as MODAL_SERVER_URL is named as not Modal's API, not waited out as a
-/// network failure (the call timeout here is 30 s; the greeting is given 2 s).
+/// The wrong port, as people meet it: the login pages' URL given as MODAL_SERVER_URL. The
+/// reference server answers a gRPC client there with the API's URL (so do the SDKs see it);
+/// a server that says nothing (as any web server's port does to HTTP/2's greeting) is named as
+/// not Modal's API within 2 s, not waited out for the call's 30 s.
 #[test]
 fn the_login_pages_url_as_the_server_is_named_for_what_it_is() {
     let server = TestServer::start();
     let (t, _) = logged_in(&server);
+    let says = format!(
+        "this is the reference server's login pages port, not its gRPC API; the API is at {}",
+        server.url()
+    );
     for args in [&["token", "info"][..], &["setup", "--no-browser"]] {
         t.cmd(args)
             .env("MODAL_SERVER_URL", server.web_url())
-            .env("MODAL_SETUP_HTTP_TIMEOUT", "30")
             .run()
             .code(Exit::Failure)
-            .stderr_has("is not Modal's API: it does not answer HTTP/2 (it sent nothing within 2 s")
-            .stderr_has(
-                "hint: check the server URL (from the MODAL_SERVER_URL environment variable)",
-            );
+            .stderr_has(&says);
     }
+    // A port that accepts and never answers (the kernel accepts into the backlog).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    t.cmd(&["token", "info"])
+        .env("MODAL_SERVER_URL", &url)
+        .env("MODAL_SETUP_HTTP_TIMEOUT", "30")
+        .run()
+        .code(Exit::Failure)
+        .stderr_has("is not Modal's API: it does not answer HTTP/2 (it sent nothing within 2 s")
+        .stderr_has("hint: check the server URL (from the MODAL_SERVER_URL environment variable)");
 }
