@@ -166,19 +166,29 @@ fn unparsable(
         ),
     ];
     if json {
-        let clients: BTreeMap<&str, serde_json::Value> = said
-            .iter()
-            .map(|(client, usable, what)| {
-                let column = serde_json::json!({ "usable": usable, "problem": what });
-                (client.key(), column)
-            })
-            .collect();
-        let report = serde_json::json!({
-            "ok": false,
-            "config_path": path.value.display().to_string(),
-            "error": error.described(),
-            "clients": clients,
-        });
+        /// `doctor --json` on a file that does not parse (fields in the order they print).
+        #[derive(Serialize)]
+        struct Unparsable<'a> {
+            clients: BTreeMap<&'static str, Guess<'a>>,
+            config_path: String,
+            error: Described,
+            ok: bool,
+        }
+        /// What a client makes of the file; `usable` is null where it cannot be known.
+        #[derive(Serialize)]
+        struct Guess<'a> {
+            problem: &'a str,
+            usable: Option<bool>,
+        }
+        let report = Unparsable {
+            clients: said
+                .iter()
+                .map(|&(client, usable, problem)| (client.key(), Guess { problem, usable }))
+                .collect(),
+            config_path: path.value.display().to_string(),
+            error: error.described(),
+            ok: false,
+        };
         printer.data(serde_json::to_string_pretty(&report).expect("plain data serializes"))?;
     } else {
         let mut out = format!(

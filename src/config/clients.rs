@@ -339,6 +339,10 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
     }
 
     let table = profile.as_deref().and_then(|name| config.profile(name));
+    let file_origin = Origin::File {
+        path: config.path().to_owned(),
+        profile: profile.clone().unwrap_or_default(),
+    };
     let mut value = |var: &'static str, key: Option<&str>| -> (Option<String>, Origin) {
         let from_env = if client.takes_empty_variables() {
             env.get_even_empty(var)
@@ -351,11 +355,7 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
             }
             return (Some(value.to_owned()), Origin::Env(var));
         }
-        let origin = Origin::File {
-            path: config.path().to_owned(),
-            profile: profile.clone().unwrap_or_default(),
-        };
-        (key.map(str::to_owned), origin)
+        (key.map(str::to_owned), file_origin.clone())
     };
     let (token_id, _) = value(MODAL_TOKEN_ID, table.and_then(|t| t.token_id()));
     let (token_secret, _) = value(
@@ -382,10 +382,6 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
         && [MODAL_OAUTH_CLIENT_SECRET, MODAL_OAUTH_JWT_KEY]
             .iter()
             .any(|var| env.get(var).is_some());
-    let file_origin = Origin::File {
-        path: config.path().to_owned(),
-        profile: profile.clone().unwrap_or_default(),
-    };
     let oauth = OAuth {
         values: OAUTH_KEYS.map(|(key, var)| {
             let from_env = env

@@ -133,7 +133,11 @@ pub fn status(
     now: i64,
 ) -> Result<()> {
     let info = ask(resolved, connect)?;
-    let mut lines = vec![format!("Workspace: {}", info.workspace_name)];
+    let mut lines = Vec::new();
+    if view == View::Status {
+        lines.push(format!("Logged in to {}", resolved.server_url.value));
+    }
+    lines.push(format!("Workspace: {}", info.workspace_name));
     match &info.identity {
         Some(Identity::User { name, .. }) => lines.push(format!("User: {name}")),
         Some(Identity::ServiceUser { name, .. }) => lines.push(format!("Service User: {name}")),
@@ -150,10 +154,6 @@ pub fn status(
         });
         let expires = info.expires_at.map_or("never".into(), crate::time::utc);
         let token_id = resolved.token_id.as_ref().map_or("", |id| &id.value);
-        lines.splice(
-            0..0,
-            [format!("Logged in to {}", resolved.server_url.value)],
-        );
         lines.push(format!(
             "Profile: {} ({})",
             resolved.profile.value, resolved.profile.origin
