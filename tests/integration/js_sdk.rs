@@ -35,7 +35,13 @@ fn sdk() -> Option<PathBuf> {
     let has_sdk = dir.join("node_modules/modal/package.json").exists();
     if has_node && has_sdk {
         let script = dir.join("judge.mjs");
-        std::fs::write(&script, JUDGE).expect("write the judge program");
+        // Tests run in parallel and node may be reading it: replaced whole, only when it
+        // differs (a plain write truncates it under a running judge).
+        if std::fs::read_to_string(&script).ok().as_deref() != Some(JUDGE) {
+            let temp = dir.join(format!("judge.mjs.{}.tmp", std::process::id()));
+            std::fs::write(&temp, JUDGE).expect("write the judge program");
+            std::fs::rename(&temp, &script).expect("put the judge program in place");
+        }
         return Some(script);
     }
     let why = if has_node {
