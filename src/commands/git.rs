@@ -12,6 +12,19 @@ use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
+/// Warns, with the `.gitignore` line that fixes it, when git could commit `file` (it holds a
+/// token): the one wording for the config file and for `token env --output`.
+pub fn warn_if_committable(printer: &crate::output::Printer, file: &Path) {
+    if let Some((root, line)) = unignored_in_work_tree(file) {
+        printer.warn(format_args!(
+            "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: {line}",
+            file.display(),
+            root.display(),
+            root.join(".gitignore").display(),
+        ));
+    }
+}
+
 /// The work tree holding `file` when git would not ignore it: `(root, the .gitignore line
 /// that ignores it)`. The line is `/` + the path inside the tree with `/` between its parts,
 /// as git reads patterns on Windows too.

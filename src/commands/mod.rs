@@ -238,15 +238,8 @@ impl Context {
             path.value.display(),
             path.origin
         ));
-        if how != Load::Quiet
-            && let Some((root, line)) = git::unignored_in_work_tree(&path.value)
-        {
-            self.printer.warn(format_args!(
-                "{} is inside the git work tree {} and not ignored, so its token could be committed; add this line to {}: {line}",
-                path.value.display(),
-                root.display(),
-                root.join(".gitignore").display(),
-            ));
+        if how != Load::Quiet {
+            git::warn_if_committable(&self.printer, &path.value);
         }
         Ok((path, store))
     }

@@ -74,14 +74,7 @@ pub fn env(printer: &Printer, resolved: &Resolved, format: EnvFormat, sink: Sink
         Sink::Stdout { .. } => printer.data(lines),
         Sink::File(path) => {
             crate::config::store::write_private(&path, format!("{lines}\n").as_bytes())?;
-            if let Some((root, line)) = crate::commands::git::unignored_in_work_tree(&path) {
-                printer.warn(format_args!(
-                    "{} is inside the git work tree {} and not ignored, so the token could be committed; add this line to {}: {line}",
-                    path.display(),
-                    root.display(),
-                    root.join(".gitignore").display(),
-                ));
-            }
+            crate::commands::git::warn_if_committable(printer, &path);
             printer.success(format_args!(
                 "Wrote {} to {} (readable by you alone)",
                 names(&variables),
