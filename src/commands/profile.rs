@@ -570,34 +570,25 @@ mod tests {
             revoke: true,
             force: false,
         };
-        let failing = |_: &Config, name: &str, _: bool| -> Result<()> {
-            Err(Error::Internal(format!("revoking {name} failed")))
+        let remove_personal = |revoker: &mut dyn FnMut(&Config, &str, bool) -> Result<()>| {
+            remove(
+                &f.printer,
+                &f.store,
+                &f.config(),
+                "personal",
+                revoke,
+                false,
+                revoker,
+            )
         };
-        remove(
-            &f.printer,
-            &f.store,
-            &f.config(),
-            "personal",
-            revoke,
-            false,
-            failing,
-        )
-        .unwrap_err();
+        remove_personal(&mut |_, name, _| Err(Error::Internal(format!("revoking {name} failed"))))
+            .unwrap_err();
         assert_eq!(f.text(), FILE);
         let mut revoked = Vec::new();
-        let recording = |_: &Config, name: &str, _: bool| -> Result<()> {
+        remove_personal(&mut |_, name, _| {
             revoked.push(name.to_owned());
             Ok(())
-        };
-        remove(
-            &f.printer,
-            &f.store,
-            &f.config(),
-            "personal",
-            revoke,
-            false,
-            recording,
-        )
+        })
         .unwrap();
         assert_eq!(revoked, ["personal"]);
         assert!(!f.text().contains("[personal]"));

@@ -110,11 +110,7 @@ fn show_origin_says_where_each_value_came_from() {
     assert!(lines[0].ends_with(" (--profile flag)"), "{}", text.stdout);
     let starts: Vec<usize> = lines[..3].iter().map(|l| l.find(" (").unwrap()).collect();
     assert!(starts.iter().all(|s| *s == starts[0]), "{}", text.stdout);
-    assert!(
-        text.stdout.contains("token_id      (not set)"),
-        "{}",
-        text.stdout
-    );
+    text.stdout_has("token_id      (not set)");
 }
 
 #[test]
@@ -317,11 +313,7 @@ fn set_environment_edits_only_the_profile_in_effect() {
     let with_dev = file.replace("active = true\n", "active = true\nenvironment = \"dev\"\n");
     assert_eq!(t.read(), with_dev);
     let shown = t.run(&["config", "show"]);
-    assert!(
-        shown.stdout.contains("environment   dev"),
-        "{}",
-        shown.stdout
-    );
+    shown.stdout_has("environment   dev");
     t.run(&["--profile", "b", "config", "set-environment", "stage"])
         .success();
     assert!(

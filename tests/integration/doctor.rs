@@ -26,14 +26,10 @@ fn a_token_every_client_uses_and_the_server_accepts_exits_0() {
     let (t, id) = written(&server);
     let run = t.run(&["doctor"]);
     run.success();
-    assert!(run.stdout.contains("✓ http://127.0.0.1:"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(&format!(
-            "accepts token {id} (workspace demo-workspace, demo-user); it never expires"
-        )),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("✓ http://127.0.0.1:");
+    run.stdout_has(&format!(
+        "accepts token {id} (workspace demo-workspace, demo-user); it never expires"
+    ));
     assert!(run.stdout.contains(
         "✓ Modal's Python client and its JS and Go SDKs will all use the token modal-setup reports"
     ));
@@ -56,17 +52,8 @@ fn a_revoked_token_an_unreachable_server_and_no_token_exit_1_with_whole_json() {
     run.code(Exit::Failure).stderr_has(
         "error: 1 problem(s) found: Modal's clients will not all use the same valid token",
     );
-    assert!(
-        run.stdout.contains("✗ the server at http://127.0.0.1:"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("(revoked, expired or never valid); log in again with `modal-setup setup`"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("✗ the server at http://127.0.0.1:");
+    run.stdout_has("(revoked, expired or never valid); log in again with `modal-setup setup`");
     let json = t.run(&["doctor", "--json"]);
     json.code(Exit::Failure);
     let json: Value = serde_json::from_str(&json.stdout).expect("whole JSON on failure");
@@ -88,12 +75,7 @@ fn a_revoked_token_an_unreachable_server_and_no_token_exit_1_with_whole_json() {
     let empty = TestEnv::new();
     let run = empty.run(&["doctor", "--no-verify"]);
     run.code(Exit::Failure);
-    assert!(
-        run.stdout
-            .contains("✗ no token in effect (profile 'default'); log in with `modal-setup setup`"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("✗ no token in effect (profile 'default'); log in with `modal-setup setup`");
 }
 
 #[cfg(unix)]
@@ -111,15 +93,11 @@ fn the_troubleshooting_checks_name_their_fix() {
     let run = t.run(&["doctor", "--no-verify"]);
     // Warnings, not failures: every client uses the same (environment's) token.
     run.success();
-    assert!(run.stdout.contains("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; `unset MODAL_TOKEN_ID MODAL_TOKEN_SECRET` to use the token of the file"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(&format!(
-            "is readable by other users (mode 0644); chmod 600 {}",
-            t.config.display()
-        )),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("! MODAL_TOKEN_ID and MODAL_TOKEN_SECRET set in the environment override the file's token; `unset MODAL_TOKEN_ID MODAL_TOKEN_SECRET` to use the token of the file");
+    run.stdout_has(&format!(
+        "is readable by other users (mode 0644); chmod 600 {}",
+        t.config.display()
+    ));
     // A file the JS and Go SDKs read differently fails, with the command that fixes it.
     t.remove_env("MODAL_TOKEN_ID");
     t.remove_env("MODAL_TOKEN_SECRET");
@@ -127,12 +105,8 @@ fn the_troubleshooting_checks_name_their_fix() {
     let run = t.run(&["doctor", "--no-verify"]);
     run.code(Exit::Failure);
     // Nobody uses its token: Python looks for [default], the SDKs for an active table.
-    assert!(
-        run.stdout.contains(
-            "✗ no token in effect (profile 'default'); run `modal-setup profile activate work`"
-        ),
-        "{}",
-        run.stdout
+    run.stdout_has(
+        "✗ no token in effect (profile 'default'); run `modal-setup profile activate work`",
     );
     t.run(&["profile", "activate", "work"]).success();
     t.run(&["doctor", "--no-verify"]).success();
@@ -155,12 +129,7 @@ fn fix_makes_the_changes_a_write_cures_and_checks_again() {
     assert_eq!(t.read(), broken, "nothing changes without a yes");
     let run = t.run(&["doctor", "--fix", "--yes", "--no-verify"]);
     run.success().stderr_has("✓ Applied 2 change(s) to");
-    assert!(
-        run.stdout
-            .contains("will all use the token modal-setup reports"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("will all use the token modal-setup reports");
     assert_eq!(
         t.read(),
         "# mine\n[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nserver_url = \"http://127.0.0.1:9\"\nactive = true\n\n[b]  # other\ntoken_id = \"ak-2\"\ntoken_secret = \"as-2\"\n"
@@ -188,12 +157,7 @@ fn a_file_that_does_not_parse_still_gets_a_whole_report() {
     let run = t.run(&["doctor"]);
     run.code(Exit::Failure)
         .stderr_has(":3:1: invalid TOML: duplicate key");
-    assert!(
-        run.stdout
-            .contains("✗ modal-setup cannot parse it\n- Modal's Python client may read it"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_has("✗ modal-setup cannot parse it\n- Modal's Python client may read it");
     assert!(
         run.stdout
             .contains("- the JS SDK takes the file for an empty one: no profile, so no token")

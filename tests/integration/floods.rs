@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use modal_setup::Exit;
 
 use crate::support::browser::BrowserScript;
+use crate::support::words;
 use crate::support::{Running, TestEnv, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -329,15 +330,7 @@ fn setup_raises_its_open_file_limit_before_it_listens() {
     let t = TestEnv::new();
     let server = TestServer::start();
     let mut cmd = t
-        .cmd(&[
-            "setup",
-            "--profile",
-            "x",
-            "--no-browser",
-            "--timeout",
-            "30",
-            "-v",
-        ])
+        .cmd(&words("setup --profile x --no-browser --timeout 30 -v"))
         .env("MODAL_SERVER_URL", server.url());
     // SAFETY: setrlimit is async-signal-safe.
     unsafe {

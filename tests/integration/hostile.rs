@@ -7,6 +7,7 @@ use std::path::Path;
 use modal_setup::Exit;
 
 use crate::support::TestEnv;
+use crate::support::words;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile");
 
@@ -48,17 +49,7 @@ fn assert_refused(t: &TestEnv, what: &str, bytes: &[u8], at: Option<(usize, usiz
     let path = t.config.display().to_string();
     for args in [
         &["profile", "list"][..],
-        &[
-            "token",
-            "set",
-            "--id",
-            "ak-x",
-            "--secret",
-            "as-x",
-            "--profile",
-            "zz",
-            "--no-verify",
-        ],
+        &words("token set --id ak-x --secret as-x --profile zz --no-verify"),
     ] {
         let run = t.run(args);
         assert_eq!(

@@ -4,6 +4,7 @@
 use modal_setup::Exit;
 
 use crate::support::TestEnv;
+use crate::support::words;
 
 /// (what, bytes, line, column)
 const CASES: &[(&str, &[u8], usize, usize)] = &[
@@ -36,15 +37,7 @@ fn every_command_that_reads_the_file_refuses_it_and_leaves_it_alone() {
             &["profile", "remove", "a", "--yes"],
             &["profile", "rename", "a", "b"],
             &["config", "show"],
-            &[
-                "token",
-                "set",
-                "--id",
-                "ak-x",
-                "--secret",
-                "as-x",
-                "--no-verify",
-            ],
+            &words("token set --id ak-x --secret as-x --no-verify"),
         ] {
             let run = t.run(args);
             assert_eq!(

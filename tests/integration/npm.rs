@@ -13,6 +13,7 @@ use std::time::Duration;
 use modal_setup::Exit;
 
 use crate::support::browser::{Agent, BrowserScript, approve};
+use crate::support::words;
 use crate::support::{TestEnv, TestServer};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -65,21 +66,10 @@ fn arguments_stdin_and_exit_codes_pass_through() {
         return;
     };
     let t = TestEnv::new();
-    t.cmd_of(
-        &bin,
-        &[
-            "token",
-            "set",
-            "--id",
-            "ak-npm",
-            "--secret",
-            "-",
-            "--no-verify",
-        ],
-    )
-    .stdin("as-npm\n")
-    .run()
-    .success();
+    t.cmd_of(&bin, &words("token set --id ak-npm --secret - --no-verify"))
+        .stdin("as-npm\n")
+        .run()
+        .success();
     assert!(t.read().contains("token_id = \"ak-npm\""));
     // Each documented code comes back as the binary gave it.
     t.cmd_of(&bin, &["profile", "activate", "nope"])

@@ -50,19 +50,11 @@ fn no_command_shows_an_oauth_value() {
     }
     // profile list marks the kind, in the table and the JSON.
     let listed = t.run(&["profile", "list"]);
-    assert!(
-        listed.stdout.contains("• app      (OAuth)"),
-        "{}",
-        listed.stdout
-    );
+    listed.stdout_has("• app      (OAuth)");
     let json: Value = serde_json::from_str(&t.run(&["profile", "list", "--json"]).stdout).unwrap();
     assert_eq!(json[0]["oauth"], true);
     let shown = t.run(&["config", "show"]);
-    assert!(
-        shown.stdout.contains("oauth_refresh_token  ***"),
-        "{}",
-        shown.stdout
-    );
+    shown.stdout_has("oauth_refresh_token  ***");
     assert!(
         !shown.stdout.contains("oauth_jwt_key"),
         "unset keys are not listed"
@@ -74,13 +66,10 @@ fn doctor_says_which_clients_use_oauth_and_that_go_has_none() {
     let t = oauth_only();
     let run = t.run(&["doctor", "--no-verify"]);
     run.code(Exit::Failure);
-    assert!(
-        run.stdout
-            .contains("✗ the Go SDK would find no token: it reads no OAuth credentials"),
-        "{}",
-        run.stdout
+    run.stdout_has("✗ the Go SDK would find no token: it reads no OAuth credentials");
+    run.stdout_has(
+        "- OAuth credentials in effect (oauth_refresh_token, oauth_client_id, oauth_client_secret)",
     );
-    assert!(run.stdout.contains("- OAuth credentials in effect (oauth_refresh_token, oauth_client_id, oauth_client_secret)"), "{}", run.stdout);
     assert!(!run.stdout.contains("log in with"), "{}", run.stdout);
     let json: Value =
         serde_json::from_str(&t.run(&["doctor", "--json", "--no-verify"]).stdout).unwrap();

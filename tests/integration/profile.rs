@@ -518,11 +518,7 @@ fn a_mistyped_profile_name_gets_did_you_mean() {
         .env("MODAL_PROFILE", "acmee")
         .run();
     doctor.code(Exit::Failure);
-    assert!(
-        doctor.stdout.contains("(from the MODAL_PROFILE environment variable) is not in the config file (did you mean 'acme'?)"),
-        "{}",
-        doctor.stdout
-    );
+    doctor.stdout_has("(from the MODAL_PROFILE environment variable) is not in the config file (did you mean 'acme'?)");
     assert!(
         !doctor.stdout.contains("setup --profile acmee"),
         "{}",

@@ -7,6 +7,11 @@ use crate::support::{TestEnv, press, type_hidden};
 
 const TIMEOUT_MS: u64 = 15_000;
 
+/// The command with these arguments, run in a terminal.
+fn in_terminal(t: &TestEnv, args: &[&str]) -> rexpect::session::PtySession {
+    spawn_command(t.cmd(args).command, Some(TIMEOUT_MS)).unwrap()
+}
+
 fn exit_code(status: WaitStatus) -> i32 {
     match status {
         WaitStatus::Exited(_, code) => code,
@@ -17,11 +22,7 @@ fn exit_code(status: WaitStatus) -> i32 {
 #[test]
 fn token_set_asks_for_the_id_and_hides_the_secret() {
     let t = TestEnv::new();
-    let mut session = spawn_command(
-        t.cmd(&["token", "set", "--no-verify"]).command,
-        Some(TIMEOUT_MS),
-    )
-    .unwrap();
+    let mut session = in_terminal(&t, &["token", "set", "--no-verify"]);
     session
         .exp_string("tokens page of the Modal dashboard (https://modal.com/settings/tokens)")
         .unwrap();
@@ -45,8 +46,7 @@ fn token_set_asks_for_the_id_and_hides_the_secret() {
 fn profile_activate_offers_a_list() {
     let t = TestEnv::new();
     t.write("[one]\nactive = true\n[two]\ntoken_id = \"ak-two\"\n[three]\n");
-    let mut session =
-        spawn_command(t.cmd(&["profile", "activate"]).command, Some(TIMEOUT_MS)).unwrap();
+    let mut session = in_terminal(&t, &["profile", "activate"]);
     session.exp_string("Profile to activate").unwrap();
     // Each with its token id, the active one marked.
     session.exp_string("one    (no token)  (active)").unwrap();
@@ -67,28 +67,21 @@ fn profile_remove_asks_first_and_no_keeps_the_file() {
     let t = TestEnv::new();
     let text = "[one]\nactive = true\n[two]\n";
     t.write(text);
-    let mut session = spawn_command(
-        t.cmd(&["profile", "remove", "two"]).command,
-        Some(TIMEOUT_MS),
-    )
-    .unwrap();
-    session.exp_string("Remove profile 'two'").unwrap();
-    // dialoguer hides the cursor just before it reads the key.
-    session.exp_string("\x1b[?25l").unwrap();
-    press(&mut session, "n");
-    session.exp_eof().unwrap();
+    // Answers the question with a key once it is asked.
+    let answer = |key: &str| {
+        let mut session = in_terminal(&t, &["profile", "remove", "two"]);
+        session.exp_string("Remove profile 'two'").unwrap();
+        // dialoguer hides the cursor just before it reads the key.
+        session.exp_string("\x1b[?25l").unwrap();
+        press(&mut session, key);
+        let rest = session.exp_eof().unwrap();
+        (rest, session)
+    };
+    let (_, session) = answer("n");
     assert_eq!(exit_code(session.process().wait().unwrap()), 1);
     assert_eq!(t.read(), text);
 
-    let mut session = spawn_command(
-        t.cmd(&["profile", "remove", "two"]).command,
-        Some(TIMEOUT_MS),
-    )
-    .unwrap();
-    session.exp_string("Remove profile 'two'").unwrap();
-    session.exp_string("\x1b[?25l").unwrap();
-    press(&mut session, "y");
-    let rest = session.exp_eof().unwrap();
+    let (rest, session) = answer("y");
     // An answered question is ticked as the tool's own lines are (rexpect reads the bytes as
     // Latin-1: `✓` is E2 9C 93, dialoguer's `✔` E2 9C 94).
     let latin1 = |c: char| c.to_string().bytes().map(char::from).collect::<String>();
@@ -117,12 +110,7 @@ fn revoking_a_shared_token_is_asked_at_a_terminal() {
         ("two", "n", reference_server::TokenState::Valid),
         ("three", "y", reference_server::TokenState::Revoked),
     ] {
-        let mut session = spawn_command(
-            t.cmd(&["profile", "remove", profile, "--yes", "--revoke"])
-                .command,
-            Some(TIMEOUT_MS),
-        )
-        .unwrap();
+        let mut session = in_terminal(&t, &["profile", "remove", profile, "--yes", "--revoke"]);
         session
             .exp_string(&format!("Token {id} is also used by"))
             .unwrap();

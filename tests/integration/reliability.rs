@@ -10,6 +10,7 @@ use modal_setup::Exit;
 use modal_setup::config::Config;
 
 use crate::support::TestEnv;
+use crate::support::words;
 
 /// A small deterministic generator; the seed is printed so that a failure can be replayed.
 struct Rng(u64);
@@ -75,18 +76,7 @@ fn writers_race(writers: usize, activators: usize, rounds: usize) {
                 true,
                 spawn_quiet(
                     &t,
-                    &[
-                        "token",
-                        "set",
-                        "--id",
-                        &id,
-                        "--secret",
-                        &secret,
-                        "--profile",
-                        &profile,
-                        "--no-verify",
-                        "--no-activate",
-                    ],
+                    &words(&format!("token set --id {id} --secret {secret} --profile {profile} --no-verify --no-activate")),
                 ),
             ));
         }
@@ -168,18 +158,9 @@ fn kill_writers(kills: usize) {
         let (id, secret, profile) = (format!("ak-k{n}"), format!("as-k{n}"), format!("k{n}"));
         let mut child = spawn_quiet(
             &t,
-            &[
-                "token",
-                "set",
-                "--id",
-                &id,
-                "--secret",
-                &secret,
-                "--profile",
-                &profile,
-                "--no-verify",
-                "--no-activate",
-            ],
+            &words(&format!(
+                "token set --id {id} --secret {secret} --profile {profile} --no-verify --no-activate"
+            )),
         );
         if n % 2 == 0 {
             // At a random moment of the run...
@@ -291,17 +272,7 @@ fn a_read_only_directory_is_a_clear_error_and_the_file_stays() {
     }
     let mut cmd = t.cmd_of(
         &binary,
-        &[
-            "token",
-            "set",
-            "--id",
-            "ak-b",
-            "--secret",
-            "as-b",
-            "--profile",
-            "b",
-            "--no-verify",
-        ],
+        &words("token set --id ak-b --secret as-b --profile b --no-verify"),
     );
     cmd.command
         .env("MODAL_CONFIG_PATH", &config)

@@ -1,5 +1,6 @@
 //! `token set`: inputs, formats, the profile written, activation, verification.
 
+use crate::support::words;
 use modal_setup::Exit;
 use reference_server::TokenState;
 
@@ -41,17 +42,9 @@ fn writes_a_new_profile_after_everything_else_byte_for_byte() {
 fn replaces_a_token_in_place_and_keeps_every_other_byte() {
     let t = TestEnv::new();
     t.write(FIXTURE);
-    t.run(&[
-        "token",
-        "set",
-        "--token-id",
-        "ak-new2",
-        "--token-secret",
-        "as-new2",
-        "--profile",
-        "my.ws",
-        "--no-verify",
-    ])
+    t.run(&words(
+        "token set --token-id ak-new2 --token-secret as-new2 --profile my.ws --no-verify",
+    ))
     .success()
     .stderr_has("replaced token ak-myws in profile 'my.ws'");
     let expected = FIXTURE
@@ -341,15 +334,7 @@ fn says_when_environment_tokens_override_the_file() {
         .success()
         .stderr_has("MODAL_TOKEN_ID is set in the environment and overrides");
     let run = t
-        .cmd(&[
-            "token",
-            "set",
-            "--id",
-            "ak-x",
-            "--secret",
-            "as-x",
-            "--no-verify",
-        ])
+        .cmd(&words("token set --id ak-x --secret as-x --no-verify"))
         .env("MODAL_TOKEN_SECRET", "as-env")
         .run();
     run.success().stderr_has("MODAL_TOKEN_SECRET is set");
@@ -555,15 +540,7 @@ fn token_env_output_writes_a_private_file() {
 #[test]
 fn secret_from_stdin_is_bounded() {
     let t = TestEnv::new();
-    let mut cmd = t.cmd(&[
-        "token",
-        "set",
-        "--id",
-        "ak-1",
-        "--secret",
-        "-",
-        "--no-verify",
-    ]);
+    let mut cmd = t.cmd(&words("token set --id ak-1 --secret - --no-verify"));
     let mut child = cmd
         .command
         .stdin(std::fs::File::open("/dev/zero").unwrap())

@@ -11,6 +11,7 @@ use super::judge::Background;
 use super::modal_server::{Call, ModalServer};
 use super::{OURS, Shared};
 use crate::support::assert_no_secret;
+use crate::support::words;
 
 impl Shared {
     fn ours_against(&self, server: &ModalServer, args: &[&str]) -> Command {
@@ -105,16 +106,9 @@ fn token_commands_against_modal_generated_code() {
 
     let (code, _, err) = s.run_ours(
         &server,
-        &[
-            "token",
-            "set",
-            "--id",
-            &old_id,
-            "--secret",
-            "as-wrong",
-            "--profile",
-            "x",
-        ],
+        &words(&format!(
+            "token set --id {old_id} --secret as-wrong --profile x"
+        )),
     );
     assert_eq!(code, 3, "{err}");
     assert!(
@@ -130,17 +124,9 @@ fn token_commands_against_modal_generated_code() {
     let (new_id, new_secret) = server.mint();
     let (code, _, err) = s.run_ours(
         &server,
-        &[
-            "token",
-            "set",
-            "--id",
-            &new_id,
-            "--secret",
-            &new_secret,
-            "--profile",
-            "interop-ws",
-            "--delete-existing",
-        ],
+        &words(&format!(
+            "token set --id {new_id} --secret {new_secret} --profile interop-ws --delete-existing"
+        )),
     );
     assert_eq!(code, 0, "{err}");
     assert!(server.revoked(&old_id), "TokenDelete reached Modal's code");
@@ -201,65 +187,24 @@ fn both_clis_end_with_the_same_files_after_the_same_commands() {
     let modal = Shared::new();
     let ours = Shared::new();
 
+    // The same commands, Modal's spelling first.
     for (args_modal, args_ours) in [
         (
-            vec![
-                "token",
-                "set",
-                "--token-id",
-                &a_id,
-                "--token-secret",
-                &a_secret,
-                "--profile",
-                "p",
-            ],
-            vec![
-                "token",
-                "set",
-                "--id",
-                &a_id,
-                "--secret",
-                &a_secret,
-                "--profile",
-                "p",
-            ],
+            format!("token set --token-id {a_id} --token-secret {a_secret} --profile p"),
+            format!("token set --id {a_id} --secret {a_secret} --profile p"),
         ),
         (
-            vec![
-                "token",
-                "set",
-                "--token-id",
-                &b_id,
-                "--token-secret",
-                &b_secret,
-                "--profile",
-                "q",
-                "--no-activate",
-            ],
-            vec![
-                "token",
-                "set",
-                "--id",
-                &b_id,
-                "--secret",
-                &b_secret,
-                "--profile",
-                "q",
-                "--no-activate",
-            ],
+            format!(
+                "token set --token-id {b_id} --token-secret {b_secret} --profile q --no-activate"
+            ),
+            format!("token set --id {b_id} --secret {b_secret} --profile q --no-activate"),
         ),
         (
-            vec![
-                "token",
-                "set",
-                "--token-id",
-                &b_id,
-                "--token-secret",
-                &b_secret,
-            ],
-            vec!["token", "set", "--id", &b_id, "--secret", &b_secret],
+            format!("token set --token-id {b_id} --token-secret {b_secret}"),
+            format!("token set --id {b_id} --secret {b_secret}"),
         ),
     ] {
+        let (args_modal, args_ours) = (words(&args_modal), words(&args_ours));
         let mut command = modal.modal_command(&args_modal);
         command.env("MODAL_SERVER_URL", &server.api_url);
         let output = command.output().unwrap();
@@ -284,14 +229,7 @@ fn both_clis_end_with_the_same_files_after_the_same_commands() {
         &server,
         ours.ours_against(
             &server,
-            &[
-                "token",
-                "new",
-                "--profile",
-                "fresh",
-                "--no-activate",
-                "--no-browser",
-            ],
+            &words("token new --profile fresh --no-activate --no-browser"),
         ),
     );
     assert_eq!(outcome(&modal, &minted), outcome(&ours, &minted));
@@ -315,33 +253,15 @@ fn record(server: &ModalServer, s: &Shared, modal: bool) -> Vec<Call> {
     if modal {
         s.login(server, env(s.modal_command(&["setup"])));
         run(s.modal_command(&["token", "info"]));
-        run(s.modal_command(&[
-            "token",
-            "set",
-            "--token-id",
-            &id,
-            "--token-secret",
-            &secret,
-            "--profile",
-            "interop-ws",
-            "--delete-existing",
-        ]));
+        run(s.modal_command(&words(&format!("token set --token-id {id} --token-secret {secret} --profile interop-ws --delete-existing"))));
     } else {
         s.login(server, s.ours_against(server, &["setup", "--no-browser"]));
         run(s.prepared(Path::new(OURS), &["token", "info"]));
         run(s.prepared(
             Path::new(OURS),
-            &[
-                "token",
-                "set",
-                "--id",
-                &id,
-                "--secret",
-                &secret,
-                "--profile",
-                "interop-ws",
-                "--delete-existing",
-            ],
+            &words(&format!(
+                "token set --id {id} --secret {secret} --profile interop-ws --delete-existing"
+            )),
         ));
     }
     server.calls()

@@ -13,6 +13,7 @@ use reference_server::{Options, ReferenceServer, TokenState};
 use super::{Shared, modal_bin};
 use crate::support::assert_no_secret;
 use crate::support::browser::{Agent, approve};
+use crate::support::words;
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -143,16 +144,9 @@ fn modal_token_set_verifies_and_token_info_reads_against_the_reference_server() 
     let before = s.read();
     let (ok, out) = s.modal_against(
         &server,
-        &[
-            "token",
-            "set",
-            "--token-id",
-            &id,
-            "--token-secret",
-            "as-wrong",
-            "--profile",
-            "other",
-        ],
+        &words(&format!(
+            "token set --token-id {id} --token-secret as-wrong --profile other"
+        )),
     );
     assert!(!ok);
     assert!(out.contains("Invalid token secret"), "{out}");

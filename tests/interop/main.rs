@@ -17,6 +17,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::words;
 use toml_edit::{DocumentMut, Item};
 
 const OURS: &str = env!("CARGO_BIN_EXE_modal-setup");
@@ -405,15 +406,7 @@ fn difference_empty_modal_profile() {
     s.write("[a]\ntoken_id = \"ak-a\"\nactive = true\n");
     // Modal writes a profile named "" for an empty MODAL_PROFILE...
     s.modal(
-        &[
-            "token",
-            "set",
-            "--token-id",
-            "ak-e",
-            "--token-secret",
-            "as-e",
-            "--no-verify",
-        ],
+        &words("token set --token-id ak-e --token-secret as-e --no-verify"),
         &[("MODAL_PROFILE", "")],
     );
     assert!(s.read().contains("[\"\"]"), "{}", s.read());
@@ -421,15 +414,7 @@ fn difference_empty_modal_profile() {
     let s = Shared::new();
     s.write("[a]\ntoken_id = \"ak-a\"\nactive = true\n");
     s.ours(
-        &[
-            "token",
-            "set",
-            "--id",
-            "ak-e",
-            "--secret",
-            "as-e",
-            "--no-verify",
-        ],
+        &words("token set --id ak-e --secret as-e --no-verify"),
         &[("MODAL_PROFILE", "")],
     );
     assert!(!s.read().contains("[\"\"]"));
@@ -520,17 +505,7 @@ impl Shared {
 fn difference_secret_dash_reads_stdin() {
     let s = Shared::new();
     s.modal(
-        &[
-            "token",
-            "set",
-            "--token-id",
-            "ak-m",
-            "--token-secret",
-            "-",
-            "--profile",
-            "m",
-            "--no-verify",
-        ],
+        &words("token set --token-id ak-m --token-secret - --profile m --no-verify"),
         &[],
     );
     assert!(

@@ -236,6 +236,11 @@ pub fn example(name: &str, test: &str) -> Option<PathBuf> {
     None
 }
 
+/// A command line's arguments, split at spaces (no quoting: for arguments without spaces).
+pub fn words(line: &str) -> Vec<&str> {
+    line.split(' ').collect()
+}
+
 pub fn assert_no_secret(text: &str) {
     let bytes = text.as_bytes();
     for (at, _) in text.match_indices("as-") {
@@ -419,6 +424,16 @@ impl Run {
             self.stderr.contains(text),
             "stderr lacks {text:?}:\n{}",
             self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
         );
         self
     }
