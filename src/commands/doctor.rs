@@ -152,19 +152,40 @@ fn unparsable(
     } else {
         "takes the file for an empty one: no profile, so no token"
     };
-    let said: [(Client, Option<bool>, &str); 3] = [
-        (
-            Client::Python,
-            None,
-            "may read it or stop every command: its parser, toml 0.10.2, takes some files TOML calls invalid (duplicate keys among them); `modal profile current` tells",
-        ),
-        (Client::Js, Some(token_vars), js),
-        (
-            Client::Go,
-            Some(false),
-            "fails to start (NewClient: parsing the file), as go-toml v2 reads no invalid TOML",
-        ),
-    ];
+    // Valid TOML with a value modal-setup refuses (`active = "true"`, `token_id = 12`): Python
+    // and JS read it by their own rules, which modal-setup does not follow past the refused
+    // value; Go decodes into typed fields and fails (seen with the Go SDK).
+    let text = std::fs::read_to_string(&path.value).unwrap_or_default();
+    let valid_toml = text
+        .trim_start_matches('\u{feff}')
+        .parse::<toml_edit::DocumentMut>()
+        .is_ok();
+    let unknown = "reads it (it is valid TOML; modal-setup refuses only a value in it): what it uses from it is not known here";
+    let said: [(Client, Option<bool>, &str); 3] = if valid_toml {
+        [
+            (Client::Python, None, unknown),
+            (Client::Js, None, unknown),
+            (
+                Client::Go,
+                Some(false),
+                "fails to start (NewClient: go-toml v2 cannot decode the value into the type the SDK reads it as)",
+            ),
+        ]
+    } else {
+        [
+            (
+                Client::Python,
+                None,
+                "may read it or stop every command: its parser, toml 0.10.2, takes some files TOML calls invalid (duplicate keys among them); `modal profile current` tells",
+            ),
+            (Client::Js, Some(token_vars), js),
+            (
+                Client::Go,
+                Some(false),
+                "fails to start (NewClient: parsing the file), as go-toml v2 reads no invalid TOML",
+            ),
+        ]
+    };
     if json {
         /// `doctor --json` on a file that does not parse (fields in the order they print).
         #[derive(Serialize)]

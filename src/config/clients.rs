@@ -79,6 +79,8 @@ pub enum Cause {
     NoOAuth,
     /// HOME is set but empty and MODAL_CONFIG_PATH is not: the client reads another file.
     OtherFile(&'static str),
+    /// The same, for Go: it cannot start.
+    NoHome,
     /// Syntax the client's TOML parser refuses, so the whole file with it.
     NewerSyntax(super::NewerSyntax),
 }
@@ -134,6 +136,7 @@ impl Cause {
             Self::OtherFile(path) => {
                 format!("read {path} instead, as HOME is set but empty")
             }
+            Self::NoHome => "fail to start (NewClient: \"cannot locate homedir: $HOME is not defined\"), as HOME is set but empty".into(),
             Self::NewerSyntax(newer) if client == Client::Python => format!(
                 "refuse the whole file (\"Error when reading the modal configuration\"): line {} has {}, which its parser, toml 0.10.2, does not read",
                 newer.line, newer.what
@@ -174,7 +177,7 @@ impl Cause {
             Self::OAuthRefused { token: true, .. } => "keep one kind: remove the oauth_* keys of the profile (or unset the MODAL_OAUTH_* variables), or give the token a profile of its own with `modal-setup token set --profile NAME`".into(),
             Self::OAuthRefused { .. } => "set the missing OAuth values, or remove them and log in with `modal-setup setup`".into(),
             Self::NoOAuth => "give Go programs a token of their own: `modal-setup setup --profile NAME`, then MODAL_PROFILE=NAME".into(),
-            Self::OtherFile(_) => {
+            Self::OtherFile(_) | Self::NoHome => {
                 "set HOME to your home directory, or MODAL_CONFIG_PATH to the file".into()
             }
             Self::NewerSyntax(newer) => format!(
@@ -271,21 +274,33 @@ pub fn read_all(config: &Config, env: &Env, ours: &str) -> Vec<Reading> {
 /// What `client` reads.
 fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
     let ours = shape.ours.as_str();
-    let active = &shape.active;
     let named = env.get(MODAL_PROFILE).map(str::to_owned);
     let mut causes = Vec::new();
     let mut fails = None;
     // Where the file is: with HOME set but empty (and no MODAL_CONFIG_PATH), Python's
-    // expanduser gives `/.modal.toml` and Node's homedir() `""` (so `./.modal.toml`), while
-    // modal-setup falls back to the user database's home, as Go's lookup of HOME does not.
+    // expanduser gives `/.modal.toml` and Node's homedir() `""` (so `./.modal.toml`): files that
+    // are not there, so they read the variables alone; Go's NewClient fails (its home lookup
+    // wants HOME). modal-setup falls back to the user database's home.
     let empty_home = cfg!(unix)
         && env.get_even_empty(crate::env::HOME) == Some("")
         && env.get(crate::env::MODAL_CONFIG_PATH).is_none();
     match client {
-        Client::Python if empty_home => fails = Some(Cause::OtherFile("/.modal.toml")),
-        Client::Js if empty_home => fails = Some(Cause::OtherFile("./.modal.toml")),
+        Client::Python if empty_home => causes.push(Cause::OtherFile("/.modal.toml")),
+        Client::Js if empty_home => causes.push(Cause::OtherFile("./.modal.toml")),
+        Client::Go if empty_home => fails = Some(Cause::NoHome),
         _ => {}
     }
+    let no_file = Shape {
+        ours: shape.ours.clone(),
+        active: Vec::new(),
+        count: 0,
+        newer: [None, None],
+    };
+    let (shape, config) = match client {
+        Client::Python | Client::Js if empty_home => (&no_file, &Config::empty(config.path())),
+        _ => (shape, config),
+    };
+    let active = &shape.active;
     let refused = match client {
         Client::Python => &shape.newer[0],
         Client::Go => &shape.newer[1],
@@ -626,29 +641,53 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn an_empty_home_sends_python_and_js_to_other_files() {
+    fn an_empty_home_sends_python_and_js_to_other_files_and_stops_go() {
         let text = format!("[a]\n{TOKEN}active = true\n");
-        let other = |env: &[(&str, &str)]| -> Vec<Option<String>> {
+        let other = |env: &[(&str, &str)]| -> Vec<(Option<String>, Option<String>)> {
             let (readings, _) = check(&text, env);
             readings
                 .iter()
-                .map(|r| r.fails.as_ref().map(|c| c.what(r.client)))
+                .map(|r| {
+                    let why = r.fails.as_ref().or(r.causes.first());
+                    (why.map(|c| c.what(r.client)), r.token_id.clone())
+                })
                 .collect()
         };
+        let go_fails = "fail to start (NewClient: \"cannot locate homedir: $HOME is not defined\"), as HOME is set but empty";
+        // Python and JS read files that are not there: no token from the file.
         assert_eq!(
             other(&[("HOME", "")]),
             [
-                Some("read /.modal.toml instead, as HOME is set but empty".to_owned()),
-                Some("read ./.modal.toml instead, as HOME is set but empty".to_owned()),
-                None
+                (
+                    Some("read /.modal.toml instead, as HOME is set but empty".to_owned()),
+                    None
+                ),
+                (
+                    Some("read ./.modal.toml instead, as HOME is set but empty".to_owned()),
+                    None
+                ),
+                (Some(go_fails.to_owned()), Some("ak-1".to_owned())),
             ]
         );
+        // Token variables serve Python and JS still; Go does not start (seen with the Go SDK).
+        let vars = [
+            ("HOME", ""),
+            ("MODAL_TOKEN_ID", "ak-9"),
+            ("MODAL_TOKEN_SECRET", "as-9"),
+        ];
+        let (readings, _) = check(&text, &vars);
+        let usable: Vec<bool> = readings
+            .iter()
+            .map(|r| r.fails.is_none() && r.token_id.as_deref() == Some("ak-9"))
+            .collect();
+        assert_eq!(usable, [true, true, false]);
         // MODAL_CONFIG_PATH names the file for all; a HOME with a value is everyone's.
+        let none = (None, Some("ak-1".to_owned()));
         assert_eq!(
             other(&[("HOME", ""), ("MODAL_CONFIG_PATH", "/c.toml")]),
-            [None, None, None]
+            [none.clone(), none.clone(), none.clone()]
         );
-        assert_eq!(other(&[("HOME", "/h")]), [None, None, None]);
+        assert_eq!(other(&[("HOME", "/h")]), [none.clone(), none.clone(), none]);
     }
 
     #[test]

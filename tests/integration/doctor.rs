@@ -178,3 +178,25 @@ fn a_file_that_does_not_parse_still_gets_a_whole_report() {
     );
     assert_eq!(report["clients"]["go"]["usable"], false);
 }
+
+/// Valid TOML with a value modal-setup refuses (`active = "true"`): the JS SDK does not take it
+/// for an empty file (it reads it, and a truthy `active`; found by the differential test), so
+/// doctor says what Python and JS use is not known; Go fails to decode it (seen with the Go
+/// SDK).
+#[test]
+fn valid_toml_with_a_refused_value_is_not_called_empty() {
+    let t = TestEnv::new();
+    t.write("[a]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = \"true\"\n");
+    let run = t.run(&["doctor", "--no-verify"]);
+    run.code(Exit::Failure)
+        .stderr_has("'active' in profile 'a' must be true or false")
+        .stdout_has("- the JS SDK reads it (it is valid TOML; modal-setup refuses only a value in it): what it uses from it is not known here")
+        .stdout_has("- the Go SDK fails to start (NewClient: go-toml v2 cannot decode");
+    let json = t.run(&["doctor", "--json", "--no-verify"]);
+    let report: Value = serde_json::from_str(&json.stdout).expect("whole JSON");
+    let usable = |client: &str| report["clients"][client]["usable"].clone();
+    assert_eq!(
+        [usable("python"), usable("js"), usable("go")],
+        [Value::Null, Value::Null, Value::from(false)]
+    );
+}

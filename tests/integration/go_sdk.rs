@@ -245,3 +245,32 @@ fn doctor_s_go_column_says_what_the_go_sdk_uses() {
         assert_judged(case, &go, &predicted);
     }
 }
+
+/// HOME set but empty and no MODAL_CONFIG_PATH: the Go SDK does not start, even with token
+/// variables, in the words doctor's Go column quotes (the clients model's unit tests show that
+/// doctor says so; doctor is not run here, as it would read the real home's file).
+#[test]
+fn the_go_sdk_does_not_start_with_an_empty_home() {
+    use modal_setup::config::clients::{Cause, Client};
+    let Some(probe) = probe() else { return };
+    let server = TestServer::start();
+    let (id, secret) = server.mint_token();
+    let t = TestEnv::new();
+    let mut go = Command::new(&probe);
+    go.env_clear()
+        .current_dir(t.dir())
+        .stdin(Stdio::null())
+        .env("HOME", "")
+        .env("MODAL_SERVER_URL", server.url())
+        .env("MODAL_TOKEN_ID", &id)
+        .env("MODAL_TOKEN_SECRET", &secret);
+    let output = go.output().expect("run the Go probe");
+    let seen: Value = serde_json::from_slice(&output.stdout).expect("the probe prints JSON");
+    let error = seen["error"].as_str().unwrap_or_default();
+    let quoted = "cannot locate homedir: $HOME is not defined";
+    assert!(
+        error.starts_with("NewClient") && error.contains(quoted),
+        "{error}"
+    );
+    assert!(Cause::NoHome.what(Client::Go).contains(quoted));
+}
