@@ -9,6 +9,7 @@
 #[path = "../integration/support/mod.rs"]
 mod support;
 
+mod differential;
 mod generated;
 mod judge;
 mod modal_server;
