@@ -95,6 +95,9 @@ pub struct ServerUrl {
     pub raw: String,
     /// Where it came from ("MODAL_SERVER_URL environment variable", …), for messages.
     pub source: String,
+    /// What of `raw` modal-setup leaves out (a fragment, a stray comma), which Modal's JS and
+    /// Go SDKs cannot dial: said, never dropped in silence.
+    pub ignored: Vec<String>,
 }
 
 impl ServerUrl {
@@ -106,11 +109,21 @@ impl ServerUrl {
             origin: source.to_owned(),
             problem,
         };
-        let candidates = raw
-            .split(',')
-            .map(str::trim)
+        let mut ignored = Vec::new();
+        let entries: Vec<&str> = raw.split(',').map(str::trim).collect();
+        if entries.len() > 1 && entries.iter().any(|url| url.is_empty()) {
+            ignored.push("a stray comma".to_owned());
+        }
+        let candidates = entries
+            .iter()
             .filter(|url| !url.is_empty())
-            .map(|url| parse_candidate(url).map_err(&invalid))
+            .map(|url| {
+                if let Some(at) = url.find('#') {
+                    let fragment = crate::text::sanitize(&url[at..]);
+                    ignored.push(format!("the fragment '{fragment}'"));
+                }
+                parse_candidate(url).map_err(&invalid)
+            })
             .collect::<Result<Vec<_>>>()?;
         if candidates.is_empty() {
             return Err(invalid("it is empty".into()));
@@ -119,6 +132,7 @@ impl ServerUrl {
             candidates,
             raw: raw.to_owned(),
             source: source.to_owned(),
+            ignored,
         })
     }
 
@@ -157,7 +171,12 @@ pub fn parse_candidate(url: &str) -> Result<Candidate, String> {
     if authority.as_str().contains('@') {
         return Err(format!("'{quoted}' holds a user name; leave it out"));
     }
-    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+    if uri.query().is_some() {
+        return Err(format!(
+            "'{quoted}' has a query (?…); Modal's API takes none"
+        ));
+    }
+    if !matches!(uri.path(), "" | "/") {
         return Err(format!(
             "'{quoted}' has a path; Modal's API is at the root of its host"
         ));
@@ -219,6 +238,22 @@ mod tests {
         ] {
             assert!(ServerUrl::parse(bad, "env").is_err(), "{bad:?}");
         }
+    }
+
+    /// What modal-setup leaves out is said (issue 28: a fragment and a trailing comma were
+    /// dropped in silence); a query is refused in its own words.
+    #[test]
+    fn parts_left_out_are_named_and_a_query_is_refused() {
+        let ignored = |raw: &str| ServerUrl::parse(raw, "t").unwrap().ignored;
+        assert_eq!(ignored("http://127.0.0.1:9#x"), ["the fragment '#x'"]);
+        assert_eq!(ignored("http://127.0.0.1:9,"), ["a stray comma"]);
+        assert_eq!(
+            ignored(",http://127.0.0.1:9#a"),
+            ["a stray comma", "the fragment '#a'"]
+        );
+        assert!(ignored("http://127.0.0.1:9, http://127.0.0.1:8/").is_empty());
+        let error = ServerUrl::parse("http://127.0.0.1:9?a=1", "t").unwrap_err();
+        assert!(error.to_string().contains("has a query (?…)"), "{error}");
     }
 
     #[test]

@@ -128,7 +128,6 @@ impl Writer<'_> {
     /// store settles which one is active otherwise), and reports what was done.
     pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
         let mut server_url = token.server_url.cloned();
-        let mut failover_list = false;
         let mut replaced_still_in = Vec::new();
         let written = self.store.update(|config| {
             if !config.contains(token.profile) {
@@ -138,7 +137,6 @@ impl Writer<'_> {
                 resolve::server_url_for(config, self.env, Some(token.profile))
             });
             let to_write = server_url_to_write(server)?;
-            failover_list = to_write.as_ref().is_some_and(ServerUrl::is_list);
             let change = config.set_token(
                 token.profile,
                 &token.credentials.token_id,
@@ -165,11 +163,9 @@ impl Writer<'_> {
         written.value.1 |= written.settled == Settled::Activated(token.profile.to_owned());
         super::report_write(self.printer, &written);
         self.report_written(token.profile, &written);
-        if failover_list {
-            self.printer.warn(format_args!(
-                "profile '{}' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it",
-                token.profile
-            ));
+        let server_url = server_url.expect("set by the edit");
+        if let Some(written_url) = server_url_to_write(&server_url)? {
+            self.report_server_url(token.profile, &written_url);
         }
         let replaced = match &written.value.0 {
             TokenChange::Replaced {
@@ -182,7 +178,7 @@ impl Writer<'_> {
         };
         Ok(Saved {
             replaced,
-            server_url: server_url.expect("set by the edit"),
+            server_url,
             replaced_still_in,
         })
     }
@@ -290,6 +286,27 @@ fn server_url_to_write(server: &Sourced<String>) -> Result<Option<ServerUrl>> {
 }
 
 impl Writer<'_> {
+    /// What a written server_url leaves out, and which of Modal's clients cannot use it.
+    fn report_server_url(&self, profile: &str, written: &ServerUrl) {
+        if !written.ignored.is_empty() {
+            self.printer.note(format_args!(
+                "profile '{profile}' got server_url without {}, in the form every Modal client reads",
+                written.ignored.join(" and ")
+            ));
+        }
+        let url = written.canonical();
+        if let Some(why) = crate::config::clients::python_server_problem(&url) {
+            self.printer.warn(format_args!(
+                "profile '{profile}' now holds server_url '{url}', which Modal's Python client 1.6.4 cannot dial: {why} (a host name such as localhost serves all three clients)"
+            ));
+        }
+        if written.is_list() {
+            self.printer.warn(format_args!(
+                "profile '{profile}' now holds a failover list as server_url, which only Modal's Python client can use: the JS and Go SDKs cannot connect with it"
+            ));
+        }
+    }
+
     /// Reports a written token; the last line is `Token written to PATH in profile NAME` and
     /// whether it is active.
     fn report_written(&self, profile: &str, written: &Written<(TokenChange, bool)>) {

@@ -465,19 +465,23 @@ fn js_first_active<'a>(active: impl Iterator<Item = &'a str>) -> Option<&'a str>
 
 /// Why `client` cannot dial `url`, if it cannot.
 fn server_problem(client: Client, url: &str) -> Option<String> {
+    if client == Client::Python {
+        return python_server_problem(url);
+    }
     let parsed = match ServerUrl::parse(url, "") {
         Ok(parsed) => parsed,
+        Err(crate::error::Error::InvalidServerUrl { problem, .. }) => return Some(problem),
         Err(_) => return Some("it is not an http:// or https:// URL".into()),
     };
-    if client == Client::Python {
-        return None;
-    }
     let lower_scheme = url.starts_with("https://") || url.starts_with("http://");
     let candidate = &parsed.candidates[0];
-    if url.trim_end().ends_with(',') || url.contains(['#', '?']) {
+    if !parsed.ignored.is_empty() {
         // The JS SDK: `Invalid URL`, or a name-resolution error (reproduced with the real SDK,
-        // issue 28); Go hands the rest to gRPC's target parser as it is.
-        Some("it has a trailing comma, a fragment or a query, which the SDKs cannot dial".into())
+        // issue 28); Go hands the rest to gRPC's target parser as it is ("unknown port").
+        Some(format!(
+            "it has {}, which the SDKs cannot dial (modal-setup leaves it out)",
+            parsed.ignored.join(" and ")
+        ))
     } else if parsed.is_list() {
         Some("it is a failover list, which only Modal's Python client reads".into())
     } else if url.trim() != url {
@@ -494,6 +498,36 @@ fn server_problem(client: Client, url: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Why Modal's Python client 1.6.4 cannot dial `url`, by its own rule (`create_channel` in
+/// modal/_utils/grpc_utils.py, for each URL of the failover list, the first that works
+/// winning): `urlparse`, then a scheme of http or https and a netloc that splits at `:` into a
+/// host and at most a numeric port. So a path, a query or a fragment is no matter to it, while
+/// an IPv6 literal (`[::1]:9`, more than one `:`) or a user name with a password is.
+pub fn python_server_problem(url: &str) -> Option<String> {
+    let dialable = |url: &str| {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return false;
+        };
+        let netloc = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let parts: Vec<&str> = netloc.split(':').collect();
+        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+            && match parts[..] {
+                [_] => true,
+                [_, port] => port.trim().parse::<u16>().is_ok(),
+                _ => false,
+            }
+    };
+    if url.split(',').map(str::trim).any(dialable) {
+        return None;
+    }
+    let problem = if url.contains('[') {
+        "its channel splits host:port at ':', so it cannot dial an IPv6 literal"
+    } else {
+        "its channel takes only http:// or https://host[:port] (\"Invalid target location\" or \"Unknown scheme\")"
+    };
+    Some(problem.into())
 }
 
 /// A way a client's reading differs from modal-setup's, said once for every client it
@@ -690,6 +724,31 @@ mod tests {
         assert_eq!(other(&[("HOME", "/h")]), [none.clone(), none.clone(), none]);
     }
 
+    /// Python's rule, as its `create_channel` was seen to take each form (differential.py asks
+    /// that function for every generated case).
+    #[test]
+    fn python_dials_what_its_channel_code_takes() {
+        for url in [
+            "http://127.0.0.1:9",
+            "HTTP://127.0.0.1:9",
+            "http://127.0.0.1:9/v1",
+            "http://127.0.0.1:9?a=1",
+            "http://127.0.0.1:9#x",
+            "http://127.0.0.1:9,",
+            "http://[::1]:9,http://127.0.0.1:9",
+        ] {
+            assert_eq!(python_server_problem(url), None, "{url}");
+        }
+        for url in [
+            "http://[::1]:9",
+            "http://u:p@127.0.0.1:9",
+            "ftp://h",
+            "127.0.0.1:9",
+        ] {
+            assert!(python_server_problem(url).is_some(), "{url}");
+        }
+    }
+
     #[test]
     fn the_sdks_cannot_dial_a_url_with_a_fragment_or_a_trailing_comma() {
         for url in ["http://127.0.0.1:9#x", "http://127.0.0.1:9,"] {
@@ -698,7 +757,8 @@ mod tests {
                 assert!(
                     problem
                         .as_deref()
-                        .is_some_and(|p| p.contains("trailing comma, a fragment or a query")),
+                        .is_some_and(|p| p
+                            .contains("which the SDKs cannot dial (modal-setup leaves it out)")),
                     "{client:?} {url}: {problem:?}"
                 );
             }

@@ -415,11 +415,26 @@ fn server_url_is_written_in_the_one_form_every_modal_client_reads() {
         t.read()
             .contains("server_url = \"https://a.example:443,https://b.example:8443\"\n")
     );
+    // An IPv6 literal is written, and the client that cannot dial it is named.
+    set("http://[::1]:9").success().stderr_has(
+        "warning: profile 'p' now holds server_url 'http://[::1]:9', which Modal's Python client 1.6.4 cannot dial",
+    );
+    // A fragment or a stray comma is left out, and said (it was dropped in silence).
+    for (given, left_out) in [
+        ("http://127.0.0.1:9#x", "the fragment '#x'"),
+        ("http://127.0.0.1:9,", "a stray comma"),
+    ] {
+        set(given).success().stderr_has(&format!(
+            "note: profile 'p' got server_url without {left_out}, in the form every Modal client reads"
+        ));
+        assert!(t.read().contains("server_url = \"http://127.0.0.1:9\"\n"));
+    }
     // What cannot be put in that form is refused, and the file is byte-identical.
     let before = t.read();
     for bad in [
         "http://127.0.0.1:99999",
         "https://host/v1",
+        "http://127.0.0.1:9?a=1",
         "ftp://host",
         "127.0.0.1:9",
     ] {

@@ -114,8 +114,12 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
             )),
             _ => lines.push(format!("token_id = \"{id}\"\ntoken_secret = \"{secret}\"")),
         }
-        let url = match rng.below(12) {
+        let url = match rng.below(16) {
             0..=1 => None,
+            12 => Some(format!("{server}/v1")),
+            13 => Some(format!("{server}?a=1")),
+            14 => Some(format!("http://u:p@127.0.0.1:{port}")),
+            15 => Some(format!("http://[::ffff:127.0.0.1]:{port}")),
             4 => Some(format!("{server}/")),
             5 => Some(format!("{server},")),
             6 => Some(format!("{server}#x")),
@@ -323,6 +327,7 @@ fn against_resolver(
     resolved: [Option<&str>; 4],
     credentials: &str,
     ours_secret: Option<&str>,
+    dialable: Option<bool>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     if column.get("token_id").is_none() {
@@ -370,16 +375,24 @@ fn against_resolver(
     if credentials == "(none)" && column["usable"] != false {
         out.push("uses no credentials but doctor says usable".into());
     }
-    // With credentials, only a server it cannot dial (not judged here: no call) makes it
-    // unusable.
+    // With credentials, only a server it cannot dial makes it unusable: judged where the
+    // client's own channel code says (Python), else taken from doctor's reason (JS: no call).
     let problem = column["problem"].as_str().unwrap_or_default();
-    if credentials != "(none)"
-        && column["usable"] == false
-        && !problem.contains("not reach server_url")
-    {
-        out.push(format!(
-            "uses {credentials} but doctor says unusable: {problem}"
-        ));
+    let server_blamed = problem.contains("not reach server_url");
+    if credentials != "(none)" {
+        let usable = column["usable"] == true;
+        match dialable {
+            Some(dialable) if usable != dialable => out.push(format!(
+                "its channel code {} the server; doctor says usable {usable}: {problem}",
+                if dialable { "takes" } else { "refuses" }
+            )),
+            None if !usable && !server_blamed => {
+                out.push(format!(
+                    "uses {credentials} but doctor says unusable: {problem}"
+                ));
+            }
+            _ => {}
+        }
     }
     out
 }
@@ -611,6 +624,7 @@ fn doctor_agrees_with_the_three_clients_on_generated_cases() {
                     ],
                     py_credentials,
                     ours_secret,
+                    py["dialable"].as_bool(),
                 ),
             ),
             (
@@ -626,6 +640,7 @@ fn doctor_agrees_with_the_three_clients_on_generated_cases() {
                     ],
                     js_credentials,
                     ours_secret,
+                    None,
                 ),
             ),
             (
