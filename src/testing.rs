@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{Credentials, Flow, FlowRequest, Minted, Server, TokenInfo};
+use crate::api::{Auth, Credentials, Flow, FlowRequest, Minted, Server, TokenInfo};
 use crate::error::Result;
 
 use crate::config::Config;
@@ -85,7 +85,7 @@ impl<F: Fn(&Credentials) -> Result<TokenInfo>> Server for FakeServer<F> {
     fn hello_and_username(&self, _: &Credentials) -> (Result<()>, Result<String>) {
         unreachable!("not asked of the fake")
     }
-    fn username(&self, _: &Credentials) -> Result<String> {
+    fn username(&self, _: &Auth) -> Result<String> {
         unreachable!("not asked of the fake")
     }
     fn delete_token(&self, _: &Credentials, _: &str) -> Result<()> {

@@ -149,7 +149,10 @@ impl Api {
             .admit_recorded(rpc, metadata, authenticated, environment)
             .await;
         if self.shared.options.log_calls {
-            let token_id = header(metadata, "x-modal-token-id").unwrap_or("(no token)");
+            let oauth = header(metadata, "x-modal-refresh-token").map(|_| "(OAuth)");
+            let token_id = header(metadata, "x-modal-token-id")
+                .or(oauth)
+                .unwrap_or("(no token)");
             match &admitted {
                 Ok(_) => eprintln!("{rpc} {token_id}: admitted"),
                 Err(status) => eprintln!(
@@ -173,7 +176,13 @@ impl Api {
             .iter()
             .filter_map(|entry| match entry {
                 tonic::metadata::KeyAndValueRef::Ascii(key, value) => {
-                    let shown = if key.as_str() == "x-modal-token-secret" {
+                    let secret = matches!(
+                        key.as_str(),
+                        "x-modal-token-secret"
+                            | "x-modal-refresh-token"
+                            | "x-modal-oauth-client-secret"
+                    );
+                    let shown = if secret {
                         "<redacted>".to_owned()
                     } else {
                         value.to_str().unwrap_or("<binary>").to_owned()
@@ -261,6 +270,9 @@ impl Api {
     }
 
     fn authenticate(&self, metadata: &MetadataMap) -> Result<String, Status> {
+        if let Some(refresh_token) = header(metadata, "x-modal-refresh-token") {
+            return self.authenticate_oauth(metadata, refresh_token);
+        }
         let (Some(id), Some(secret)) = (
             header(metadata, "x-modal-token-id"),
             header(metadata, "x-modal-token-secret"),
@@ -274,6 +286,37 @@ impl Api {
         if !crate::html::constant_time_eq(token.secret.as_bytes(), secret.as_bytes()) {
             return Err(Status::unauthenticated("Invalid token secret"));
         }
+        Self::token_admits(id, token)
+    }
+
+    /// OAuth credentials as Modal's Python client sends them: the grant whose refresh token,
+    /// client id and client secret they are stands for its token. (What Modal's server answers
+    /// an OAuth call with in full is not known here: this admits and refuses as for a token.)
+    fn authenticate_oauth(
+        &self,
+        metadata: &MetadataMap,
+        refresh_token: &str,
+    ) -> Result<String, Status> {
+        let eq = |a: &str, b: Option<&str>| {
+            b.is_some_and(|b| crate::html::constant_time_eq(a.as_bytes(), b.as_bytes()))
+        };
+        let state = lock(&self.shared.state);
+        let grant = state.oauth.iter().find(|g| {
+            eq(&g.refresh_token, Some(refresh_token))
+                && eq(&g.client_id, header(metadata, "x-modal-oauth-client-id"))
+                && eq(
+                    &g.client_secret,
+                    header(metadata, "x-modal-oauth-client-secret"),
+                )
+        });
+        let Some(grant) = grant else {
+            return Err(Status::unauthenticated("Invalid OAuth credentials"));
+        };
+        Self::token_admits(&grant.token_id, &state.tokens[&grant.token_id])
+    }
+
+    /// Whether a token, known and matched, is accepted: its state and lifetime.
+    fn token_admits(id: &str, token: &crate::state::Token) -> Result<String, Status> {
         match token.state {
             TokenState::Valid if token.expired() => {
                 Err(Status::unauthenticated("Token has expired"))

@@ -141,6 +141,27 @@ impl ReferenceServer {
         (token.0, token.1)
     }
 
+    /// Mints OAuth credentials (refresh token, client id, client secret) for the configured
+    /// workspace, standing for a token of their own (whose id is returned last: its state is
+    /// theirs).
+    pub fn mint_oauth(&self) -> (String, String, String, String) {
+        let mut state = lock(&self.shared.state);
+        let (token_id, _) = state.mint(&self.shared.options, None);
+        let grant = state::OAuthGrant {
+            refresh_token: format!("rt-{}", random::alphanumeric(22)),
+            client_id: format!("oc-{}", random::alphanumeric(12)),
+            client_secret: format!("os-{}", random::alphanumeric(22)),
+            token_id,
+        };
+        state.oauth.push(grant.clone());
+        (
+            grant.refresh_token,
+            grant.client_id,
+            grant.client_secret,
+            grant.token_id,
+        )
+    }
+
     /// Changes what the server says about a token.
     pub fn set_token_state(&self, token_id: &str, token_state: TokenState) {
         if let Some(token) = lock(&self.shared.state).tokens.get_mut(token_id) {

@@ -84,9 +84,24 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
 }
 
+/// An OAuth grant: what a third-party integration holds, sent as `x-modal-refresh-token`,
+/// `x-modal-oauth-client-id` and `x-modal-oauth-client-secret` (as Modal's Python client 1.6.4
+/// sends them).
+#[derive(Clone, Debug)]
+pub struct OAuthGrant {
+    pub refresh_token: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The token whose state and workspace the grant shares.
+    pub token_id: String,
+}
+
 #[derive(Debug, Default)]
 pub struct State {
     pub tokens: HashMap<String, Token>,
+    /// OAuth grants (Modal's second kind of credential): each stands for the token it was
+    /// minted with, whose state and workspace it shares.
+    pub oauth: Vec<OAuthGrant>,
     pub flows: HashMap<String, Flow>,
     /// Session id → its CSRF token.
     pub sessions: HashMap<String, String>,

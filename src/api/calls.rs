@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::transport::{Client, Connection};
-use super::types::{Credentials, Flow, FlowRequest, Identity, Minted, Rpc, TokenInfo};
+use super::types::{Auth, Credentials, Flow, FlowRequest, Identity, Minted, Rpc, TokenInfo};
 use super::wire::{
     TokenDeleteRequest, TokenFlowCreateRequest, TokenFlowWaitRequest, TokenInfoGetRequest,
 };
@@ -17,14 +17,14 @@ use crate::text::sanitize;
 const MAX_WARNINGS: usize = 5;
 
 impl Connection {
-    /// Makes one call: the headers (the token's when `credentials` is given), the deadline
+    /// Makes one call: the headers (the credentials' when `auth` is given), the deadline
     /// sent as `grpc-timeout` and enforced here too, the answer's warnings passed on, a
     /// failure mapped to an [`Error`].
     async fn call<Req, Resp, Fut>(
         &self,
         rpc: Rpc,
         message: Req,
-        credentials: Option<&Credentials>,
+        auth: Option<Auth>,
         deadline: Duration,
         send: impl FnOnce(Client, tonic::Request<Req>) -> Fut,
     ) -> Result<Resp>
@@ -34,7 +34,7 @@ impl Connection {
         let mut request = tonic::Request::new(message);
         headers::set(
             request.metadata_mut(),
-            credentials,
+            auth.as_ref(),
             &self.settings.override_headers,
         )?;
         request.set_timeout(deadline);
@@ -153,7 +153,7 @@ impl Connection {
             .call(
                 Rpc::ClientHello,
                 (),
-                Some(credentials),
+                Some(Auth::Token(credentials.clone())),
                 self.settings.timeout,
                 |mut client, request| async move { client.client_hello(request).await },
             )
@@ -162,12 +162,12 @@ impl Connection {
         Ok(())
     }
 
-    pub async fn username(&self, credentials: &Credentials) -> Result<String> {
+    pub async fn username(&self, auth: &Auth) -> Result<String> {
         let answer = self
             .call(
                 Rpc::WorkspaceNameLookup,
                 (),
-                Some(credentials),
+                Some(auth.clone()),
                 self.settings.timeout,
                 |mut client, request| async move { client.workspace_name_lookup(request).await },
             )
@@ -180,7 +180,7 @@ impl Connection {
             .call(
                 Rpc::TokenInfoGet,
                 TokenInfoGetRequest {},
-                Some(credentials),
+                Some(Auth::Token(credentials.clone())),
                 self.settings.timeout,
                 |mut client, request| async move { client.token_info_get(request).await },
             )
@@ -204,7 +204,7 @@ impl Connection {
         self.call(
             Rpc::TokenDelete,
             message,
-            Some(credentials),
+            Some(Auth::Token(credentials.clone())),
             self.settings.timeout,
             |mut client, request| async move { client.token_delete(request).await },
         )

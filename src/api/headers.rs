@@ -3,7 +3,7 @@
 
 use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 
-use super::types::Credentials;
+use super::types::Auth;
 use crate::error::{Error, Result};
 
 /// `x-modal-client-type`: ClientType.CLIENT_TYPE_CLIENT, the type Modal's Python client sends.
@@ -24,14 +24,19 @@ pub const CLIENT_VERSION_HEADER: &str = "x-modal-client-version";
 pub const PYTHON_VERSION_HEADER: &str = "x-modal-python-version";
 pub const TOKEN_ID_HEADER: &str = "x-modal-token-id";
 pub const TOKEN_SECRET_HEADER: &str = "x-modal-token-secret";
+/// OAuth credentials, as Modal's Python client 1.6.4 sends them (modal/client.py
+/// `_get_metadata`).
+pub const REFRESH_TOKEN_HEADER: &str = "x-modal-refresh-token";
+pub const OAUTH_CLIENT_ID_HEADER: &str = "x-modal-oauth-client-id";
+pub const OAUTH_CLIENT_SECRET_HEADER: &str = "x-modal-oauth-client-secret";
 /// Trailing metadata of any answer: a warning to show, percent-encoded.
 pub const WARNING_HEADER: &str = "x-modal-warning";
 
-/// Sets the headers of one call: the client's, the token's when `credentials` is given, then
+/// Sets the headers of one call: the client's, the credentials' when `auth` is given, then
 /// MODAL_OVERRIDE_HEADERS over them all.
 pub fn set(
     metadata: &mut MetadataMap,
-    credentials: Option<&Credentials>,
+    auth: Option<&Auth>,
     overrides: &[(String, String)],
 ) -> Result<()> {
     metadata.insert(CLIENT_TYPE_HEADER, MetadataValue::from_static(CLIENT_TYPE));
@@ -43,21 +48,35 @@ pub fn set(
         PYTHON_VERSION_HEADER,
         MetadataValue::from_static(PYTHON_VERSION),
     );
-    if let Some(credentials) = credentials {
-        let invalid = |what: &'static str| Error::InvalidInput {
-            what,
-            problem: "it holds characters that cannot be sent in a header (the value is not shown)"
-                .into(),
-            hint: "copy the token again from the Modal dashboard, or run `modal-setup setup`"
-                .into(),
-        };
-        let id = MetadataValue::try_from(credentials.token_id.as_str())
-            .map_err(|_| invalid("token id"))?;
-        let mut secret = MetadataValue::try_from(credentials.token_secret.expose())
-            .map_err(|_| invalid("token secret"))?;
-        secret.set_sensitive(true);
-        metadata.insert(TOKEN_ID_HEADER, id);
-        metadata.insert(TOKEN_SECRET_HEADER, secret);
+    let (names, values): ([&'static str; 2], [(&str, bool); 2]) = match auth {
+        None => ([TOKEN_ID_HEADER, TOKEN_SECRET_HEADER], [("", false); 2]),
+        Some(Auth::Token(token)) => (
+            [TOKEN_ID_HEADER, TOKEN_SECRET_HEADER],
+            [
+                (&token.token_id, false),
+                (token.token_secret.expose(), true),
+            ],
+        ),
+        Some(Auth::OAuth(oauth)) => {
+            let mut secret = MetadataValue::try_from(oauth.client_secret.expose())
+                .map_err(|_| unsendable("OAuth client secret"))?;
+            secret.set_sensitive(true);
+            metadata.insert(OAUTH_CLIENT_SECRET_HEADER, secret);
+            (
+                [REFRESH_TOKEN_HEADER, OAUTH_CLIENT_ID_HEADER],
+                [
+                    (oauth.refresh_token.expose(), true),
+                    (&oauth.client_id, false),
+                ],
+            )
+        }
+    };
+    if auth.is_some() {
+        for (name, (value, sensitive)) in names.into_iter().zip(values) {
+            let mut value = MetadataValue::try_from(value).map_err(|_| unsendable(name))?;
+            value.set_sensitive(sensitive);
+            metadata.insert(name, value);
+        }
     }
     for (name, value) in overrides {
         let key = MetadataKey::from_bytes(name.as_bytes()).expect("checked when parsed");
@@ -65,6 +84,17 @@ pub fn set(
         metadata.insert(key, value);
     }
     Ok(())
+}
+
+/// A credential that cannot be sent in a header (the value is never shown).
+fn unsendable(what: &'static str) -> Error {
+    Error::InvalidInput {
+        what,
+        problem: "it holds characters that cannot be sent in a header (the value is not shown)"
+            .into(),
+        hint: "copy the credentials again from the Modal dashboard, or run `modal-setup setup`"
+            .into(),
+    }
 }
 
 /// Parses MODAL_OVERRIDE_HEADERS as 1.6.4 does: `name:value` pairs separated by commas.
@@ -115,6 +145,7 @@ pub fn warnings(metadata: &MetadataMap) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Credentials;
     use crate::secret::Secret;
 
     #[test]
@@ -141,7 +172,7 @@ mod tests {
         assert!(anonymous.get(TOKEN_ID_HEADER).is_none());
         assert!(anonymous.get(TOKEN_SECRET_HEADER).is_none());
 
-        let credentials = Credentials::new("ak-1", Secret::new("as-1"));
+        let credentials = Auth::Token(Credentials::new("ak-1", Secret::new("as-1")));
         let overrides = parse_override_headers("x-modal-client-version:1.0.0").unwrap();
         let mut signed = MetadataMap::new();
         set(&mut signed, Some(&credentials), &overrides).unwrap();
@@ -150,6 +181,25 @@ mod tests {
         assert_eq!(signed.get(CLIENT_VERSION_HEADER).unwrap(), "1.0.0");
         // The secret's header value never shows in Debug output.
         assert!(!format!("{signed:?}").contains("as-1"));
+
+        // OAuth: the three headers Modal's Python client sends, no token's; the refresh token
+        // and the client secret never in Debug output either.
+        let oauth = Auth::OAuth(crate::api::OAuthCredentials {
+            refresh_token: Secret::new("rt-1"),
+            client_id: "oc-1".into(),
+            client_secret: Secret::new("os-1"),
+        });
+        let mut sent = MetadataMap::new();
+        set(&mut sent, Some(&oauth), &[]).unwrap();
+        assert_eq!(sent.get(REFRESH_TOKEN_HEADER).unwrap(), "rt-1");
+        assert_eq!(sent.get(OAUTH_CLIENT_ID_HEADER).unwrap(), "oc-1");
+        assert_eq!(sent.get(OAUTH_CLIENT_SECRET_HEADER).unwrap(), "os-1");
+        assert!(sent.get(TOKEN_ID_HEADER).is_none());
+        let debug = format!("{sent:?}");
+        assert!(
+            !debug.contains("rt-1") && !debug.contains("os-1"),
+            "{debug}"
+        );
     }
 
     #[test]

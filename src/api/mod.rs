@@ -23,7 +23,9 @@ pub use headers::{
     CLIENT_TYPE, CLIENT_VERSION, PYTHON_VERSION, USER_AGENT, parse_override_headers,
 };
 pub use transport::{DEFAULT_TIMEOUT, Proxies, STAGGER, Settings};
-pub use types::{Credentials, Flow, FlowRequest, Identity, Minted, TokenInfo};
+pub use types::{
+    Auth, Credentials, Flow, FlowRequest, Identity, Minted, OAuthCredentials, TokenInfo,
+};
 
 /// How long one TokenFlowWait asks the server to hold the call, as 1.6.4 does.
 pub const FLOW_WAIT: Duration = Duration::from_secs(40);
@@ -58,7 +60,7 @@ pub trait Server {
     fn hello_and_username(&self, credentials: &Credentials) -> (Result<()>, Result<String>);
 
     /// WorkspaceNameLookup: the username the token belongs to (1.6.4 names profiles after it).
-    fn username(&self, credentials: &Credentials) -> Result<String>;
+    fn username(&self, auth: &Auth) -> Result<String>;
 
     /// TokenInfoGet.
     fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo>;
@@ -132,13 +134,13 @@ impl Server for Api {
         };
         self.runtime.block_on(futures_util::future::join(
             connection.hello(credentials),
-            connection.username(credentials),
+            connection.username(&Auth::Token(credentials.clone())),
         ))
     }
 
-    fn username(&self, credentials: &Credentials) -> Result<String> {
+    fn username(&self, auth: &Auth) -> Result<String> {
         let connection = self.connection()?;
-        self.runtime.block_on(connection.username(credentials))
+        self.runtime.block_on(connection.username(auth))
     }
 
     fn token_info(&self, credentials: &Credentials) -> Result<TokenInfo> {
@@ -184,7 +186,7 @@ const MAX_CONNECTING: usize = 16;
 /// default of 256 open files. Everything ends within `settings.timeout`. Answers are in the
 /// order of `checks`.
 pub fn lookup_usernames(
-    checks: Vec<(ServerUrl, Credentials)>,
+    checks: Vec<(ServerUrl, Auth)>,
     settings: &Settings,
 ) -> Result<Vec<Lookup>> {
     let runtime = runtime()?;
@@ -207,7 +209,7 @@ pub fn lookup_usernames(
             .buffered(MAX_CONNECTING)
             .collect()
             .await;
-        let lookups = checks.iter().map(|(server, credentials)| {
+        let lookups = checks.iter().map(|(server, auth)| {
             let index = servers
                 .iter()
                 .position(|known| known.raw == server.raw)
@@ -219,14 +221,10 @@ pub fn lookup_usernames(
                     .map_or(&server.candidates[0].url, |c| &c.candidate.url)
                     .clone();
                 let result = match connection {
-                    Ok(connection) => {
-                        tokio::time::timeout_at(deadline, connection.username(credentials))
-                            .await
-                            .unwrap_or_else(|_| {
-                                Err(status::timed_out(server, settings.timeout, false))
-                            })
-                            .map_err(Arc::new)
-                    }
+                    Ok(connection) => tokio::time::timeout_at(deadline, connection.username(auth))
+                        .await
+                        .unwrap_or_else(|_| Err(status::timed_out(server, settings.timeout, false)))
+                        .map_err(Arc::new),
                     Err(error) => Err(Arc::clone(error)),
                 };
                 Lookup { asked, result }

@@ -20,6 +20,23 @@ impl Credentials {
     }
 }
 
+/// OAuth credentials (Modal's second kind, for third-party integrations) as Modal's Python
+/// client sends them: a refresh token, a client id and a client secret. (A JWT key, which the
+/// clients sign a client assertion with, is not among them: modal-setup does not sign.)
+#[derive(Clone, Debug)]
+pub struct OAuthCredentials {
+    pub refresh_token: Secret,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// Who a call is made as.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    Token(Credentials),
+    OAuth(OAuthCredentials),
+}
+
 /// What TokenFlowCreate is asked.
 #[derive(Clone, Debug, Default)]
 pub struct FlowRequest {

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use super::Context;
-use crate::api::{self, Credentials};
-use crate::config::Config;
+use crate::api::{self, Auth, Credentials, OAuthCredentials};
+use crate::config::{Config, Profile};
 use crate::error::{Error, Outcome, Result};
 
 /// How long one profile's check may take (connecting included).
@@ -64,6 +64,35 @@ impl Checked {
     }
 }
 
+/// What a profile's own values authenticate as, by the rule of Modal's `profile list` (1.6.4:
+/// the file's values only): a token pair, or OAuth's refresh token, client id and client
+/// secret; both kinds, or OAuth in part, is a misconfiguration; a JWT key is not asked about
+/// (modal-setup signs no client assertions).
+fn auth_of(profile: &Profile<'_>) -> std::result::Result<Auth, Outcome> {
+    let [refresh, client_id, secret, jwt_key] =
+        crate::config::OAUTH_KEYS.map(|(key, _)| profile.oauth(key));
+    let oauth = refresh.is_some() || client_id.is_some() || secret.is_some() || jwt_key.is_some();
+    let token = (profile.token_id(), profile.token_secret());
+    match (token, oauth) {
+        ((None, None), true) => match (refresh, client_id, secret) {
+            (Some(refresh_token), Some(client_id), Some(client_secret)) => {
+                Ok(Auth::OAuth(OAuthCredentials {
+                    refresh_token,
+                    client_id: client_id.expose().to_owned(),
+                    client_secret,
+                }))
+            }
+            _ if jwt_key.is_some() => Err(Outcome::NotAsked),
+            _ => Err(Outcome::Misconfigured),
+        },
+        (_, true) => Err(Outcome::Misconfigured),
+        ((Some(token_id), Some(secret)), false) => {
+            Ok(Auth::Token(Credentials::new(token_id, secret)))
+        }
+        _ => Err(Outcome::NoToken),
+    }
+}
+
 /// The status of every profile of `config`, in the file's order.
 pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
     // Many servers can mean many sockets at once: use what the hard limit allows (macOS's
@@ -75,10 +104,10 @@ pub fn check_all(ctx: &Context, config: &Config) -> Result<Vec<Checked>> {
     let mut lookups = Vec::new();
     for (index, profile) in config.profiles().enumerate() {
         let server_url = ctx.server_url_for(config, Some(profile.name()));
-        let credentials = match (profile.token_id(), profile.token_secret()) {
-            (Some(token_id), Some(secret)) => Credentials::new(token_id, secret),
-            _ => {
-                checked.push(Checked::new(Outcome::NoToken, None));
+        let credentials = match auth_of(&profile) {
+            Ok(auth) => auth,
+            Err(outcome) => {
+                checked.push(Checked::new(outcome, None));
                 continue;
             }
         };

@@ -59,8 +59,11 @@ enum Server {
     NoToken,
     Valid(TokenInfo),
     Failed(Error),
-    /// OAuth credentials, which modal-setup does not check with the server.
+    /// OAuth credentials with a JWT key, which modal-setup cannot send (it signs no client
+    /// assertions).
     OAuth,
+    /// The server accepts the OAuth credentials in effect: the workspace.
+    OAuthValid(String),
 }
 
 /// `doctor` on the settings `resolved` by the caller and what each client reads (`readings`).
@@ -76,7 +79,18 @@ pub fn doctor(
 ) -> Result<()> {
     let findings = clients::findings(readings, resolved);
     let server = match (&resolved.token_id, &resolved.token_secret, connect) {
-        (None, _, _) | (_, None, _) if clients::uses_oauth(resolved) => Server::OAuth,
+        (None, _, _) | (_, None, _) if clients::uses_oauth(resolved) => {
+            match (super::token::oauth_in_effect(resolved), connect) {
+                (None, _) => Server::OAuth,
+                (Some(_), None) => Server::Skipped,
+                (Some(auth), Some(connect)) => {
+                    match super::token::ask_oauth(resolved, &auth, connect) {
+                        Ok(workspace) => Server::OAuthValid(workspace),
+                        Err(error) => Server::Failed(error),
+                    }
+                }
+            }
+        }
         (None, _, _) | (_, None, _) => Server::NoToken,
         (Some(_), Some(_), None) => Server::Skipped,
         (Some(_), Some(_), Some(connect)) => match super::token::ask(resolved, connect) {
@@ -422,7 +436,7 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
         Server::OAuth => (
             Status::Skipped,
             format!(
-                "OAuth credentials in effect ({}), which Modal's Python client and the JS SDK use; modal-setup does not check them with the server",
+                "OAuth credentials with a JWT key in effect ({}), which Modal's Python client and the JS SDK use; modal-setup cannot check them (it signs no client assertions)",
                 resolved
                     .oauth
                     .as_ref()
@@ -455,6 +469,14 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
                         .join(", ")
                 ),
             }),
+        ),
+        Server::OAuthValid(workspace) => (
+            Status::Ok,
+            format!(
+                "{at} accepts the OAuth credentials (workspace {})",
+                sanitize(workspace)
+            ),
+            None,
         ),
         Server::Valid(info) => {
             let expires = info
@@ -780,6 +802,10 @@ fn as_json(
             ..status(error.outcome())
         },
         Server::NoToken => status(Outcome::NoToken),
+        Server::OAuthValid(workspace) => ServerJson {
+            workspace: Some(workspace.clone()),
+            ..status(Outcome::Ok)
+        },
         Server::Skipped | Server::OAuth => status(Outcome::NotAsked),
     };
     let report = Report {

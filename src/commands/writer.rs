@@ -63,7 +63,10 @@ pub fn verify_and_name(
             (hello, Some(username))
         }
         (true, false) => (api.hello(credentials), None),
-        (false, true) => (Ok(()), Some(api.username(credentials))),
+        (false, true) => (
+            Ok(()),
+            Some(api.username(&crate::api::Auth::Token(credentials.clone()))),
+        ),
         (false, false) => return Ok(None),
     };
     hello?;

@@ -67,9 +67,7 @@ fn doctor_says_which_clients_use_oauth_and_that_go_has_none() {
     let run = t.run(&["doctor", "--no-verify"]);
     run.code(Exit::Failure);
     run.stdout_has("✗ the Go SDK would find no token: it reads no OAuth credentials");
-    run.stdout_has(
-        "- OAuth credentials in effect (oauth_refresh_token, oauth_client_id, oauth_client_secret)",
-    );
+    run.stdout_has("- not asked (--no-verify)");
     assert!(!run.stdout.contains("log in with"), "{}", run.stdout);
     let json: Value =
         serde_json::from_str(&t.run(&["doctor", "--json", "--no-verify"]).stdout).unwrap();
@@ -82,9 +80,92 @@ fn doctor_says_which_clients_use_oauth_and_that_go_has_none() {
         assert_eq!(json["clients"][client]["credentials"], kind, "{client}");
         assert_eq!(json["clients"][client]["usable"], usable, "{client}");
     }
-    t.run(&["token", "info"])
-        .code(Exit::Failure)
-        .stderr_has("the credentials in effect are OAuth");
+    t.run(&["token", "info", "--no-verify"])
+        .success()
+        .stdout_has(
+            "Credentials: OAuth (oauth_refresh_token, oauth_client_id, oauth_client_secret)",
+        );
+}
+
+/// OAuth credentials are checked with the server as Modal's client sends them
+/// (WorkspaceNameLookup with `x-modal-refresh-token`, `x-modal-oauth-client-id` and
+/// `x-modal-oauth-client-secret`, as its `profile list` asks): `token info`, `profile list
+/// --check` and doctor say the workspace, or that the server refused them; no value is shown.
+#[test]
+fn oauth_credentials_are_checked_with_the_server() {
+    let server = crate::support::TestServer::start();
+    let (refresh, client_id, secret, _) = server.mint_oauth();
+    let t = TestEnv::new();
+    let profile = |secret: &str| {
+        format!(
+            "oauth_refresh_token = \"{refresh}\"\noauth_client_id = \"{client_id}\"\noauth_client_secret = \"{secret}\"\nserver_url = \"{}\"\n",
+            server.url()
+        )
+    };
+    t.write(&format!(
+        "[app]\n{}active = true\n\n[wrong]\n{}",
+        profile(&secret),
+        profile("os-wrong")
+    ));
+    crate::support::make_private(&t.config);
+    let values = [refresh.as_str(), client_id.as_str(), secret.as_str()];
+    let shows_none = |run: &crate::support::Run| {
+        for value in values {
+            assert!(
+                !run.stdout.contains(value) && !run.stderr.contains(value),
+                "{run:#?}"
+            );
+        }
+    };
+    let info = t.run(&["-v", "token", "info"]);
+    info.success()
+        .stdout_has(
+            "Credentials: OAuth (oauth_refresh_token, oauth_client_id, oauth_client_secret)",
+        )
+        .stdout_has("Workspace: demo-workspace");
+    shows_none(&info);
+    let json = t.run(&["token", "info", "--json"]);
+    shows_none(&json);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["server"]["workspace"], "demo-workspace");
+    let listed = t.run(&["profile", "list", "--check", "--json"]);
+    listed.code(Exit::Failure);
+    shows_none(&listed);
+    let rows: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(
+        (
+            &rows[0]["status"],
+            &rows[0]["workspace"],
+            &rows[1]["status"]
+        ),
+        (
+            &Value::from("ok"),
+            &Value::from("demo-workspace"),
+            &Value::from("rejected")
+        )
+    );
+    let doctor = t.run(&["doctor"]);
+    doctor.stdout_has("accepts the OAuth credentials (workspace demo-workspace)");
+    shows_none(&doctor);
+    // What reached the server: the three headers, and no token.
+    let lookups: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.rpc == "WorkspaceNameLookup")
+        .collect();
+    assert!(!lookups.is_empty());
+    for call in &lookups {
+        let has = |name: &str| call.headers.iter().any(|(n, _)| n == name);
+        assert!(has("x-modal-refresh-token") && has("x-modal-oauth-client-id"));
+        assert!(has("x-modal-oauth-client-secret") && !has("x-modal-token-id"));
+    }
+    // The wrong profile's credentials are refused by `token info`, with the rejection's code.
+    t.cmd(&["token", "info"])
+        .env("MODAL_PROFILE", "wrong")
+        .run()
+        .code(Exit::Rejected)
+        .stderr_has("rejected the token: Invalid OAuth credentials");
 }
 
 #[test]

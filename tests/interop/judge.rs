@@ -321,3 +321,50 @@ fn doctor_s_python_column_knows_how_the_client_takes_oauth() {
         }
     }
 }
+
+/// The reference server takes OAuth credentials as Modal's client sends them: `modal profile
+/// list` (WorkspaceNameLookup with `x-modal-refresh-token`, `x-modal-oauth-client-id` and
+/// `x-modal-oauth-client-secret` for each profile) names the workspace of a minted grant and
+/// fails a wrong secret; modal-setup's `profile list --check` says the same of both.
+#[test]
+fn modal_profile_list_checks_oauth_against_the_reference_server() {
+    let server = ReferenceServer::start(Options::default()).unwrap();
+    let s = Shared::new();
+    let (refresh, client_id, secret, _) = server.mint_oauth();
+    let url = server.api_url();
+    let profile = |secret: &str| {
+        format!(
+            "oauth_refresh_token = \"{refresh}\"\noauth_client_id = \"{client_id}\"\noauth_client_secret = \"{secret}\"\nserver_url = \"{url}\"\n"
+        )
+    };
+    s.write(&format!(
+        "[good]\n{}active = true\n\n[bad]\n{}",
+        profile(&secret),
+        profile("os-wrong")
+    ));
+    let (ok, out) = s.modal_against(&server, &["profile", "list", "--json"]);
+    assert!(ok, "{out}");
+    let json_start = out.find('[').unwrap();
+    let rows: serde_json::Value =
+        serde_json::from_str(&out[json_start..out.rfind(']').unwrap() + 1]).unwrap();
+    let workspace = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .map(|r| r["workspace"].clone())
+            .unwrap()
+    };
+    assert_eq!(workspace("good"), "demo-workspace");
+    assert_eq!(workspace("bad"), "Unknown (authentication failure)");
+    let checked = s
+        .prepared(
+            std::path::Path::new(crate::OURS),
+            &["profile", "list", "--check", "--json"],
+        )
+        .output()
+        .unwrap();
+    let ours: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    assert_eq!(ours[0]["workspace"], "demo-workspace");
+    assert_eq!(ours[1]["status"], "rejected");
+}

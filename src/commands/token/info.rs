@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::api::{Credentials, Identity, TokenInfo};
+use crate::api::{Auth, Credentials, Identity, OAuthCredentials, TokenInfo};
 use crate::commands::Connect;
 use crate::commands::config::Shown;
 use crate::config::clients::{self, Reading};
@@ -21,6 +21,9 @@ pub fn info(
     json: bool,
     connect: Option<Connect<'_>>,
 ) -> Result<()> {
+    if let Some(auth) = oauth_in_effect(resolved) {
+        return info_oauth(printer, resolved, json, connect, &auth);
+    }
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
         let error = no_token(resolved);
         if json {
@@ -85,6 +88,55 @@ pub fn info(
     Ok(())
 }
 
+/// `token info` with OAuth credentials in effect: where they come from, and the workspace
+/// WorkspaceNameLookup answers (TokenInfoGet is about tokens).
+fn info_oauth(
+    printer: &Printer,
+    resolved: &Resolved,
+    json: bool,
+    connect: Option<Connect<'_>>,
+    auth: &Auth,
+) -> Result<()> {
+    let asked = connect.map(|connect| ask_oauth(resolved, auth, connect));
+    let (workspace, error) = match asked {
+        Some(Ok(workspace)) => (Some(workspace), None),
+        Some(Err(error)) => (None, Some(error)),
+        None => (None, None),
+    };
+    if json {
+        let info = workspace.as_ref().map(|workspace| TokenInfo {
+            token_id: String::new(),
+            token_name: None,
+            workspace_id: String::new(),
+            workspace_name: workspace.clone(),
+            identity: None,
+            created_at: None,
+            expires_at: None,
+        });
+        printer.data(Report::of(resolved, info.as_ref(), error.as_ref()))?;
+    } else {
+        let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
+        let mut lines = vec![
+            format!("Credentials: OAuth ({})", sources.unwrap_or_default()),
+            format!(
+                "Profile: {} ({})",
+                resolved.profile.value, resolved.profile.origin
+            ),
+            format!(
+                "Server: {} ({})",
+                resolved.server_url.value, resolved.server_url.origin
+            ),
+        ];
+        lines.extend(workspace.map(|w| format!("Workspace: {w}")));
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|line| crate::text::shown(line).into_owned())
+            .collect();
+        printer.data(lines.join("\n"))?;
+    }
+    error.map_or(Ok(()), Err)
+}
+
 /// TokenInfoGet for the token in effect; a rejection says which variables supplied it.
 pub(crate) fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo> {
     let (Some(token_id), Some(token_secret)) = (&resolved.token_id, &resolved.token_secret) else {
@@ -106,6 +158,27 @@ pub(crate) fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo
         },
         other => other,
     })
+}
+
+/// The OAuth credentials in effect, as Modal's Python client sends them, when they are what it
+/// uses and modal-setup can send them too: `None` for a token, and for a JWT key in place of
+/// the client secret (modal-setup signs no client assertions).
+pub(crate) fn oauth_in_effect(resolved: &Resolved) -> Option<Auth> {
+    if !clients::uses_oauth(resolved) {
+        return None;
+    }
+    let [refresh, client_id, secret, _] = &resolved.oauth.as_ref()?.values;
+    Some(Auth::OAuth(OAuthCredentials {
+        refresh_token: refresh.as_ref()?.value.clone(),
+        client_id: client_id.as_ref()?.value.expose().to_owned(),
+        client_secret: secret.as_ref()?.value.clone(),
+    }))
+}
+
+/// WorkspaceNameLookup with the OAuth credentials in effect, as Modal's `profile list` asks:
+/// the workspace.
+pub(crate) fn ask_oauth(resolved: &Resolved, auth: &Auth, connect: Connect<'_>) -> Result<String> {
+    connect(&resolved.server_url).and_then(|server| server.username(auth))
 }
 
 /// What `status` and `whoami` print.
@@ -344,7 +417,7 @@ struct Report<'a> {
 struct Answer<'a> {
     token_name: &'a Option<String>,
     workspace: &'a str,
-    workspace_id: &'a str,
+    workspace_id: Option<&'a str>,
     identity: &'a Option<Identity>,
     created_at: Option<String>,
     expires_at: Option<String>,
@@ -361,7 +434,7 @@ impl<'a> Report<'a> {
             server: info.map(|info| Answer {
                 token_name: &info.token_name,
                 workspace: &info.workspace_name,
-                workspace_id: &info.workspace_id,
+                workspace_id: Some(info.workspace_id.as_str()).filter(|id| !id.is_empty()),
                 identity: &info.identity,
                 created_at: info.created_at.map(crate::time::rfc3339),
                 expires_at: info.expires_at.map(crate::time::rfc3339),

@@ -6,8 +6,8 @@ pub mod format;
 mod info;
 
 pub use export::{Sink, env};
-pub(crate) use info::ask;
 pub use info::{View, info};
+pub(crate) use info::{ask, ask_oauth, oauth_in_effect};
 
 use format::{validate_token_id, validate_token_secret};
 
