@@ -145,6 +145,11 @@ fn oauth_credentials_are_checked_with_the_server() {
             &Value::from("rejected")
         )
     );
+    let status = t.run(&["status"]);
+    status
+        .success()
+        .stdout_has("with OAuth\nWorkspace: demo-workspace\nProfile: app");
+    shows_none(&status);
     let doctor = t.run(&["doctor"]);
     doctor.stdout_has("accepts the OAuth credentials (workspace demo-workspace)");
     shows_none(&doctor);

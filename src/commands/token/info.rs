@@ -205,6 +205,30 @@ pub fn status(
     connect: Connect<'_>,
     now: i64,
 ) -> Result<()> {
+    if let Some(auth) = oauth_in_effect(resolved) {
+        let workspace = ask_oauth(resolved, &auth, connect)?;
+        let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
+        let mut lines = vec![format!("Workspace: {workspace}")];
+        if view == View::Status {
+            lines.insert(
+                0,
+                format!("Logged in to {} with OAuth", resolved.server_url.value),
+            );
+            lines.push(format!(
+                "Profile: {} ({})",
+                resolved.profile.value, resolved.profile.origin
+            ));
+            lines.push(format!(
+                "Credentials: OAuth ({})",
+                sources.unwrap_or_default()
+            ));
+        }
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| crate::text::shown(l).into_owned())
+            .collect();
+        return printer.data(lines.join("\n"));
+    }
     let info = ask(resolved, connect)?;
     let mut lines = Vec::new();
     if view == View::Status {
@@ -294,7 +318,7 @@ fn no_token(resolved: &Resolved) -> Error {
         return Error::NoCredentials {
             what: "token",
             hint: format!(
-                "the credentials in effect are OAuth ({}), which Modal's Python client and the JS SDK use and the Go SDK does not; modal-setup checks token pairs only: `modal-setup doctor` shows what each client uses",
+                "the credentials in effect are OAuth with a JWT key ({}), which Modal's Python client and the JS SDK use and the Go SDK does not; modal-setup cannot check them (it signs no client assertions): `modal-setup doctor` shows what each client uses",
                 sources.unwrap_or_default()
             ),
         };
