@@ -51,11 +51,7 @@ pub fn info(
         if json {
             return Ok(());
         }
-        let lines: Vec<String> = local_lines(resolved)
-            .iter()
-            .map(|line| crate::text::shown(line).into_owned())
-            .collect();
-        printer.data(lines.join("\n"))
+        printer.data(shown_lines(&local_lines(resolved)))
     };
     let info = match connect.map(|connect| ask(resolved, connect)) {
         Some(Ok(info)) => Some(info),
@@ -115,26 +111,36 @@ fn info_oauth(
         });
         printer.data(Report::of(resolved, info.as_ref(), error.as_ref()))?;
     } else {
-        let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
-        let mut lines = vec![
-            format!("Credentials: OAuth ({})", sources.unwrap_or_default()),
-            format!(
-                "Profile: {} ({})",
-                resolved.profile.value, resolved.profile.origin
-            ),
-            format!(
-                "Server: {} ({})",
-                resolved.server_url.value, resolved.server_url.origin
-            ),
-        ];
+        let mut lines = oauth_lines(resolved);
+        lines.push(format!(
+            "Server: {} ({})",
+            resolved.server_url.value, resolved.server_url.origin
+        ));
         lines.extend(workspace.map(|w| format!("Workspace: {w}")));
-        let lines: Vec<String> = lines
-            .iter()
-            .map(|line| crate::text::shown(line).into_owned())
-            .collect();
-        printer.data(lines.join("\n"))?;
+        printer.data(shown_lines(&lines))?;
     }
     error.map_or(Ok(()), Err)
+}
+
+/// Where the OAuth credentials in effect come from, and the profile.
+fn oauth_lines(resolved: &Resolved) -> Vec<String> {
+    let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
+    vec![
+        format!(
+            "Profile: {} ({})",
+            resolved.profile.value, resolved.profile.origin
+        ),
+        format!("Credentials: OAuth ({})", sources.unwrap_or_default()),
+    ]
+}
+
+/// Lines as printed: control characters neutralised, joined.
+fn shown_lines(lines: &[String]) -> String {
+    let shown: Vec<String> = lines
+        .iter()
+        .map(|line| crate::text::shown(line).into_owned())
+        .collect();
+    shown.join("\n")
 }
 
 /// TokenInfoGet for the token in effect; a rejection says which variables supplied it.
@@ -206,28 +212,15 @@ pub fn status(
     now: i64,
 ) -> Result<()> {
     if let Some(auth) = oauth_in_effect(resolved) {
-        let workspace = ask_oauth(resolved, &auth, connect)?;
-        let sources = resolved.oauth.as_ref().map(|o| o.sources().join(", "));
-        let mut lines = vec![format!("Workspace: {workspace}")];
-        if view == View::Status {
-            lines.insert(
-                0,
-                format!("Logged in to {} with OAuth", resolved.server_url.value),
-            );
-            lines.push(format!(
-                "Profile: {} ({})",
-                resolved.profile.value, resolved.profile.origin
-            ));
-            lines.push(format!(
-                "Credentials: OAuth ({})",
-                sources.unwrap_or_default()
-            ));
-        }
-        let lines: Vec<String> = lines
-            .iter()
-            .map(|l| crate::text::shown(l).into_owned())
-            .collect();
-        return printer.data(lines.join("\n"));
+        let workspace = format!("Workspace: {}", ask_oauth(resolved, &auth, connect)?);
+        let lines = match view {
+            View::Whoami => vec![workspace],
+            View::Status => {
+                let logged_in = format!("Logged in to {} with OAuth", resolved.server_url.value);
+                [vec![logged_in, workspace], oauth_lines(resolved)].concat()
+            }
+        };
+        return printer.data(shown_lines(&lines));
     }
     let info = ask(resolved, connect)?;
     let mut lines = Vec::new();
@@ -284,11 +277,7 @@ pub fn status(
             ));
         }
     }
-    let lines: Vec<String> = lines
-        .iter()
-        .map(|l| crate::text::shown(l).into_owned())
-        .collect();
-    printer.data(lines.join("\n"))
+    printer.data(shown_lines(&lines))
 }
 
 /// What to change when the server rejects a token the environment supplies, in part or whole:
