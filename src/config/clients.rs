@@ -148,6 +148,19 @@ impl Cause {
         }
     }
 
+    /// Where its fix comes in the order to fix them: the file a client reads, which profile,
+    /// the credentials, the server.
+    fn rank(&self) -> u8 {
+        match self {
+            Self::OtherFile(_) | Self::NoHome | Self::ByteOrderMark { .. } => 0,
+            Self::NewerSyntax(_) => 0,
+            Self::NoneActive { .. } | Self::NoneActiveOfSeveral { .. } => 1,
+            Self::SeveralActive { .. } => 1,
+            Self::OAuthRefused { .. } | Self::NoOAuth | Self::EmptyVariable(_) => 2,
+            Self::ServerUrl { .. } => 3,
+        }
+    }
+
     /// The command or edit that makes every client agree.
     fn fix(&self) -> String {
         match self {
@@ -597,14 +610,14 @@ pub fn same_server(theirs: &str, ours: &str) -> bool {
 /// Every way the clients would read something other than `resolved`, each cause once with the
 /// clients it concerns.
 pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
-    let mut found: Vec<Finding> = Vec::new();
+    let mut found: Vec<(u8, Finding)> = Vec::new();
     for reading in readings.iter().filter(|r| !agrees(r, resolved)) {
-        let mut said: Vec<(String, String)> = reading
+        let mut said: Vec<(u8, String, String)> = reading
             .fails
             .iter()
             .chain(&reading.server_unusable)
             .chain(&reading.causes)
-            .map(|cause| (cause.what(reading.client), cause.fix()))
+            .map(|cause| (cause.rank(), cause.what(reading.client), cause.fix()))
             .collect();
         let elsewhere = said.is_empty();
         if elsewhere {
@@ -621,23 +634,33 @@ pub fn findings(readings: &[Reading], resolved: &Resolved) -> Vec<Finding> {
                 SIDE_BY_SIDE.into()
             };
             said.push((
+                u8::MAX,
                 format!("use another token, server or environment (profile {profile})"),
                 fix,
             ));
         }
-        for (what, fix) in said {
-            match found.iter_mut().find(|f| f.what == what && f.fix == fix) {
-                Some(finding) => finding.clients.push(reading.client),
-                None => found.push(Finding {
-                    clients: vec![reading.client],
-                    what,
-                    fix,
-                    elsewhere,
-                }),
+        for (rank, what, fix) in said {
+            match found
+                .iter_mut()
+                .find(|(_, f)| f.what == what && f.fix == fix)
+            {
+                Some((_, finding)) => finding.clients.push(reading.client),
+                None => found.push((
+                    rank,
+                    Finding {
+                        clients: vec![reading.client],
+                        what,
+                        fix,
+                        elsewhere,
+                    },
+                )),
             }
         }
     }
-    found
+    // In the order to fix them: what each client reads, then which profile, then the
+    // credentials, then the server (a fix of an earlier one can change what a later one is).
+    found.sort_by_key(|(rank, _)| *rank);
+    found.into_iter().map(|(_, finding)| finding).collect()
 }
 
 #[cfg(test)]
@@ -722,6 +745,26 @@ mod tests {
             [none.clone(), none.clone(), none.clone()]
         );
         assert_eq!(other(&[("HOME", "/h")]), [none.clone(), none.clone(), none]);
+    }
+
+    /// Findings come in the order to fix them (issue 28): here Python's first cause is its
+    /// server (an IPv6 literal), yet what each client reads (an empty HOME) comes first.
+    #[cfg(unix)]
+    #[test]
+    fn findings_come_in_the_order_to_fix_them() {
+        let vars = [
+            ("HOME", ""),
+            ("MODAL_TOKEN_ID", "ak-9"),
+            ("MODAL_TOKEN_SECRET", "as-9"),
+            ("MODAL_SERVER_URL", "http://[::1]:9"),
+        ];
+        let (_, findings) = check(&format!("[a]\n{TOKEN}active = true\n"), &vars);
+        let first_server = findings.iter().position(|f| f.what.contains("server_url"));
+        let first_home = findings.iter().position(|f| f.what.contains("HOME"));
+        assert!(
+            first_home.is_some() && first_server.is_some() && first_home < first_server,
+            "{findings:#?}"
+        );
     }
 
     /// Python's rule, as its `create_channel` was seen to take each form (differential.py asks
