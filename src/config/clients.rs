@@ -79,7 +79,7 @@ pub enum Cause {
     NoOAuth,
     /// HOME is set but empty and MODAL_CONFIG_PATH is not: the client reads another file.
     OtherFile(&'static str),
-    /// The same, for Go: it cannot start.
+    /// HOME (Windows: USERPROFILE) set but empty, and no MODAL_CONFIG_PATH: Go cannot start.
     NoHome,
     /// Syntax the client's TOML parser refuses, so the whole file with it.
     NewerSyntax(super::NewerSyntax),
@@ -136,6 +136,7 @@ impl Cause {
             Self::OtherFile(path) => {
                 format!("read {path} instead, as HOME is set but empty")
             }
+            Self::NoHome if cfg!(windows) => "fail to start (NewClient: \"cannot locate homedir: %userprofile% is not defined\"), as USERPROFILE is set but empty".into(),
             Self::NoHome => "fail to start (NewClient: \"cannot locate homedir: $HOME is not defined\"), as HOME is set but empty".into(),
             Self::NewerSyntax(newer) if client == Client::Python => format!(
                 "refuse the whole file (\"Error when reading the modal configuration\"): line {} has {}, which its parser, toml 0.10.2, does not read",
@@ -290,17 +291,26 @@ fn read(client: Client, config: &Config, env: &Env, shape: &Shape) -> Reading {
     let named = env.get(MODAL_PROFILE).map(str::to_owned);
     let mut causes = Vec::new();
     let mut fails = None;
-    // Where the file is: with HOME set but empty (and no MODAL_CONFIG_PATH), Python's
+    // Where the file is, without MODAL_CONFIG_PATH: with HOME set but empty, Python's
     // expanduser gives `/.modal.toml` and Node's homedir() `""` (so `./.modal.toml`): files that
-    // are not there, so they read the variables alone; Go's NewClient fails (its home lookup
-    // wants HOME). modal-setup falls back to the user database's home.
-    let empty_home = cfg!(unix)
-        && env.get_even_empty(crate::env::HOME) == Some("")
-        && env.get(crate::env::MODAL_CONFIG_PATH).is_none();
+    // are not there, so they read the variables alone. Go's NewClient fails with HOME (on
+    // Windows USERPROFILE) empty, as os.UserHomeDir has no fallback (unset too, which is not
+    // modelled: an environment without HOME is rare, and tests build such ones). modal-setup
+    // falls back to the user database's home (Windows: the profile folder).
+    let no_config_path = env.get(crate::env::MODAL_CONFIG_PATH).is_none();
+    let empty_home =
+        cfg!(unix) && env.get_even_empty(crate::env::HOME) == Some("") && no_config_path;
+    let home_var = if cfg!(windows) {
+        crate::env::USERPROFILE
+    } else {
+        crate::env::HOME
+    };
     match client {
         Client::Python if empty_home => causes.push(Cause::OtherFile("/.modal.toml")),
         Client::Js if empty_home => causes.push(Cause::OtherFile("./.modal.toml")),
-        Client::Go if empty_home => fails = Some(Cause::NoHome),
+        Client::Go if env.get_even_empty(home_var) == Some("") && no_config_path => {
+            fails = Some(Cause::NoHome);
+        }
         _ => {}
     }
     let no_file = Shape {
@@ -745,6 +755,25 @@ mod tests {
             [none.clone(), none.clone(), none.clone()]
         );
         assert_eq!(other(&[("HOME", "/h")]), [none.clone(), none.clone(), none]);
+    }
+
+    /// Windows: Go's home is USERPROFILE, and it does not start when that is empty.
+    #[cfg(windows)]
+    #[test]
+    fn an_empty_userprofile_stops_go() {
+        let text = format!("[a]\n{TOKEN}active = true\n");
+        let (readings, _) = check(&text, &[("USERPROFILE", "")]);
+        for reading in &readings {
+            let why = reading.fails.as_ref().map(|c| c.what(reading.client));
+            match reading.client {
+                Client::Go => assert!(
+                    why.as_deref()
+                        .is_some_and(|w| w.contains("%userprofile% is not defined")),
+                    "{why:?}"
+                ),
+                _ => assert_eq!(why, None),
+            }
+        }
     }
 
     /// Findings come in the order to fix them (issue 28): here Python's first cause is its
