@@ -158,13 +158,32 @@ fn unparsable(
     error: Error,
     json: bool,
 ) -> Result<()> {
-    let token_vars = [MODAL_TOKEN_ID, MODAL_TOKEN_SECRET]
-        .iter()
-        .all(|var| env.get(var).is_some());
-    let js = if token_vars {
-        "takes the file for an empty one (no profile) and uses MODAL_TOKEN_ID and MODAL_TOKEN_SECRET"
-    } else {
-        "takes the file for an empty one: no profile, so no token"
+    // The JS SDK, with no profile, has the variables alone: a token, OAuth (refused beside a
+    // token, or incomplete), or nothing.
+    let set = |var: &str| env.get(var).is_some();
+    let [refresh, client_id, secret, jwt_key] = crate::config::OAUTH_KEYS.map(|(_, var)| set(var));
+    let oauth = refresh || client_id || secret || jwt_key;
+    let (js_usable, js) = match (set(MODAL_TOKEN_ID), set(MODAL_TOKEN_SECRET), oauth) {
+        (true, _, true) | (_, true, true) => (
+            false,
+            "takes the file for an empty one (no profile) and refuses to start: token and OAuth variables are both set",
+        ),
+        (true, true, false) => (
+            true,
+            "takes the file for an empty one (no profile) and uses MODAL_TOKEN_ID and MODAL_TOKEN_SECRET",
+        ),
+        (_, _, true) if refresh && client_id && secret != jwt_key => (
+            true,
+            "takes the file for an empty one (no profile) and uses the MODAL_OAUTH_* variables",
+        ),
+        (_, _, true) => (
+            false,
+            "takes the file for an empty one (no profile) and refuses to start: the MODAL_OAUTH_* variables are incomplete",
+        ),
+        _ => (
+            false,
+            "takes the file for an empty one: no profile, so no token",
+        ),
     };
     // Valid TOML with a value modal-setup refuses (`active = "true"`, `token_id = 12`): Python
     // and JS read it by their own rules, which modal-setup does not follow past the refused
@@ -192,7 +211,7 @@ fn unparsable(
                 None,
                 "may read it or stop every command: its parser, toml 0.10.2, takes some files TOML calls invalid (duplicate keys among them); `modal profile current` tells",
             ),
-            (Client::Js, Some(token_vars), js),
+            (Client::Js, Some(js_usable), js),
             (
                 Client::Go,
                 Some(false),

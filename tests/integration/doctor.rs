@@ -177,6 +177,21 @@ fn a_file_that_does_not_parse_still_gets_a_whole_report() {
         "the variables carry it"
     );
     assert_eq!(report["clients"]["go"]["usable"], false);
+    // An OAuth variable beside them: the JS SDK refuses both (found by the differential test).
+    let both = t
+        .cmd(&["doctor", "--json"])
+        .env("MODAL_TOKEN_ID", "ak-env")
+        .env("MODAL_TOKEN_SECRET", "as-env")
+        .env("MODAL_OAUTH_CLIENT_ID", "made-up")
+        .run_revealing();
+    let report: Value = serde_json::from_str(&both.stdout).expect("whole JSON");
+    assert_eq!(report["clients"]["js"]["usable"], false);
+    assert!(
+        report["clients"]["js"]["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("token and OAuth variables are both set")),
+        "{report}"
+    );
 }
 
 /// Valid TOML with a value modal-setup refuses (`active = "true"`): the JS SDK does not take it

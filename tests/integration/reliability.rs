@@ -9,34 +9,14 @@ use std::time::{Duration, Instant};
 use modal_setup::Exit;
 use modal_setup::config::Config;
 
-use crate::support::TestEnv;
 use crate::support::words;
+use crate::support::{Rng, TestEnv};
 
-/// A small deterministic generator; the seed is printed so that a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn from_time() -> Self {
-        let seed = std::env::var("RELIABILITY_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-            });
-        println!("RELIABILITY_SEED={seed}");
-        Self(seed | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
+/// The shared generator, its seed printed so that a failure can be replayed.
+fn rng() -> Rng {
+    let (rng, seed) = Rng::seeded("RELIABILITY_SEED");
+    println!("RELIABILITY_SEED={seed}");
+    rng
 }
 
 fn spawn_quiet(t: &TestEnv, args: &[&str]) -> Child {
@@ -63,7 +43,7 @@ fn temp_files(t: &TestEnv) -> usize {
 fn writers_race(writers: usize, activators: usize, rounds: usize) {
     let t = TestEnv::new();
     t.write("# shared by many writers\n");
-    let mut rng = Rng::from_time();
+    let mut rng = rng();
     for round in 0..rounds {
         let mut children = Vec::new();
         for w in 0..writers {
@@ -150,7 +130,7 @@ fn kill_writers(kills: usize) {
         .run()
         .success();
     let run_micros = started.elapsed().as_micros() as u64;
-    let mut rng = Rng::from_time();
+    let mut rng = rng();
     let mut finished = vec!["calibrate".to_owned()];
     let mut killed_running = 0;
     let mut left_behind = std::collections::HashSet::new();

@@ -23,9 +23,7 @@ client_module._Client._open = _no_connection
 base = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
 
 
-def dialable(server_url):
-    """Whether the client's own channel code takes one URL of the (failover) list; it
-    connects only later, so nothing is dialled."""
+async def _dialable(server_url):
     for url in server_url.split(","):
         try:
             create_channel(url.strip()).close()
@@ -33,6 +31,12 @@ def dialable(server_url):
         except Exception:
             pass
     return False
+
+
+def dialable(server_url):
+    """Whether the client's own channel code takes one URL of the (failover) list, inside an
+    event loop as the client makes channels; it connects only later, so nothing is dialled."""
+    return asyncio.run(_dialable(server_url))
 
 
 def judge(case):

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use reference_server::{Options, ReferenceServer};
 use serde_json::{Value, json};
 
-use crate::support::{Needs, skip};
+use crate::support::{Needs, Rng, skip};
 
 const CASES: usize = 300;
 /// Profile names: plain, dotted and spaced (quoted), array indices (JS orders them first),
@@ -32,24 +32,21 @@ const NAMES: [&str; 8] = [
     "team.dev",
 ];
 
-/// xorshift64*, seeded from DIFFERENTIAL_SEED or the clock.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    }
-
+/// What the generator draws with (the shared generator, in the sizes of this file).
+trait Draw {
+    fn under(&mut self, n: usize) -> usize;
     /// True one time in `n`.
     fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
+        self.under(n) == 0
     }
-
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+        &items[self.under(items.len())]
+    }
+}
+
+impl Draw for Rng {
+    fn under(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
     }
 }
 
@@ -92,9 +89,9 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
     let server = &pool.server;
     let port = server.rsplit(':').next().unwrap();
     let mut names: Vec<&str> = Vec::new();
-    let profiles = if rng.one_in(10) { 0 } else { 1 + rng.below(3) };
+    let profiles = if rng.one_in(10) { 0 } else { 1 + rng.under(3) };
     // Mostly one active profile, as modal-setup writes them; sometimes none, or several.
-    let chosen = rng.below(profiles.max(1));
+    let chosen = rng.under(profiles.max(1));
     for _ in 0..profiles {
         let name = *rng.pick(&NAMES);
         if !names.contains(&name) {
@@ -105,7 +102,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
     for (i, name) in names.iter().enumerate() {
         let mut lines = vec![header(name)];
         let (id, secret) = rng.pick(&pool.tokens).clone();
-        match rng.below(12) {
+        match rng.under(12) {
             0 => {}
             1 => lines.push(format!("token_id = \"{id}\"")),
             2 => lines.push(format!("token_secret = \"{secret}\"")),
@@ -114,7 +111,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
             )),
             _ => lines.push(format!("token_id = \"{id}\"\ntoken_secret = \"{secret}\"")),
         }
-        let url = match rng.below(16) {
+        let url = match rng.under(16) {
             0..=1 => None,
             12 => Some(format!("{server}/v1")),
             13 => Some(format!("{server}?a=1")),
@@ -134,7 +131,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
         if rng.one_in(4) {
             lines.push("environment = \"dev\"".into());
         }
-        match rng.below(10) {
+        match rng.under(10) {
             0..=6 if i == chosen => lines.push("active = true".into()),
             0 => lines.push("active = true".into()),
             1 => lines.push("active = false".into()),
@@ -151,7 +148,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
                 }
             }
         }
-        match rng.below(30) {
+        match rng.under(30) {
             0 => lines.push("extra = { a = 1, }".into()),
             1 => lines.push("note = \"\\e\"".into()),
             2 => lines.push("when = 07:30".into()),
@@ -171,7 +168,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
 
     let mut env = Vec::new();
     if rng.one_in(4) {
-        let profile = match rng.below(6) {
+        let profile = match rng.under(6) {
             0 => "missing".to_owned(),
             1 => String::new(),
             2 => "wss".to_owned(),
@@ -182,7 +179,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
     }
     if rng.one_in(5) {
         let (id, secret) = rng.pick(&pool.tokens).clone();
-        match rng.below(4) {
+        match rng.under(4) {
             0 => env.push(("MODAL_TOKEN_ID", id)),
             1 => env.push(("MODAL_TOKEN_SECRET", secret)),
             2 => {
@@ -204,7 +201,7 @@ fn generate(rng: &mut Rng, pool: &Pool) -> Case {
     if rng.one_in(20) {
         env.push(("MODAL_OAUTH_CLIENT_ID", "made-up".into()));
     }
-    let at = match rng.below(20) {
+    let at = match rng.under(20) {
         0..=1 => At::Home,
         2 => At::EmptyHomeConfigPath,
         _ => At::ConfigPath,
@@ -312,6 +309,22 @@ fn secret_word(theirs: Option<&str>, ours: Option<&str>) -> &'static str {
     }
 }
 
+/// `scheme://user:***@host…` for a URL with a password, as modal-setup shows it.
+fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((userinfo, _)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let at = rest.find('@').unwrap_or_default();
+            format!("{scheme}://{user}:***{}", &rest[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// The port of a URL or `host:port`.
 fn port(text: &str) -> &str {
     text.trim_end_matches('/')
@@ -348,6 +361,9 @@ fn against_resolver(
         return out;
     }
     let [token_id, secret, server_url, environment] = resolved;
+    // A password in the URL is shown as *** by modal-setup, never as it is.
+    let masked = server_url.map(mask_password);
+    let server_url = masked.as_deref();
     let said = |key: &str| text(&column[key]);
     for (key, theirs) in [
         ("token_id", token_id),
@@ -504,17 +520,8 @@ fn doctor_agrees_with_the_three_clients_on_generated_cases() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(CASES);
-    let seed = std::env::var("DIFFERENTIAL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
+    let (mut rng, seed) = Rng::seeded("DIFFERENTIAL_SEED");
     let _ = writeln!(std::io::stderr(), "DIFFERENTIAL_SEED={seed}");
-    let mut rng = Rng(seed | 1);
 
     let server = ReferenceServer::start(Options::default()).unwrap();
     let pool = Pool {

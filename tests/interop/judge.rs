@@ -4,6 +4,7 @@
 //! other than Modal's client expects it, these fail.
 
 use std::io::Read;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -208,6 +209,23 @@ fn modal_token_new_delete_existing_revokes_the_old_token() {
     assert_eq!(server.count("TokenDelete"), 1);
 }
 
+/// `modal profile list --json` against `server`: the workspace it shows for each profile.
+fn modal_workspaces(s: &Shared, server: &ReferenceServer) -> impl Fn(&str) -> serde_json::Value {
+    let (ok, out) = s.modal_against(server, &["profile", "list", "--json"]);
+    assert!(ok, "{out}");
+    let json_start = out.find('[').unwrap();
+    let rows: serde_json::Value =
+        serde_json::from_str(&out[json_start..out.rfind(']').unwrap() + 1]).unwrap();
+    move |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .map(|r| r["workspace"].clone())
+            .unwrap()
+    }
+}
+
 #[test]
 fn modal_profile_list_tells_live_from_rejected_profiles() {
     let server = ReferenceServer::start(Options::default()).unwrap();
@@ -220,26 +238,14 @@ fn modal_profile_list_tells_live_from_rejected_profiles() {
         "[live]\ntoken_id = \"{live_id}\"\ntoken_secret = \"{live_secret}\"\nserver_url = \"{url}\"\nactive = true\n\n\
 [dead]\ntoken_id = \"{dead_id}\"\ntoken_secret = \"{dead_secret}\"\nserver_url = \"{url}\"\n"
     ));
-    let (ok, out) = s.modal_against(&server, &["profile", "list", "--json"]);
-    assert!(ok, "{out}");
-    let json_start = out.find('[').unwrap();
-    let rows: serde_json::Value =
-        serde_json::from_str(&out[json_start..out.rfind(']').unwrap() + 1]).unwrap();
-    let workspace = |name: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .map(|r| r["workspace"].clone())
-            .unwrap()
-    };
+    let workspace = modal_workspaces(&s, &server);
     assert_eq!(workspace("live"), "demo-workspace");
     assert_eq!(workspace("dead"), "Unknown (authentication failure)");
     // modal-setup agrees on both, with the same call; and, unlike Modal, exits 1 because one
     // profile cannot be used (as `gh auth status` does), after printing the whole listing.
     let checked = s
         .prepared(
-            std::path::Path::new(crate::OURS),
+            Path::new(crate::OURS),
             &["profile", "list", "--check", "--json"],
         )
         .output()
@@ -342,24 +348,12 @@ fn modal_profile_list_checks_oauth_against_the_reference_server() {
         profile(&secret),
         profile("os-wrong")
     ));
-    let (ok, out) = s.modal_against(&server, &["profile", "list", "--json"]);
-    assert!(ok, "{out}");
-    let json_start = out.find('[').unwrap();
-    let rows: serde_json::Value =
-        serde_json::from_str(&out[json_start..out.rfind(']').unwrap() + 1]).unwrap();
-    let workspace = |name: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .map(|r| r["workspace"].clone())
-            .unwrap()
-    };
+    let workspace = modal_workspaces(&s, &server);
     assert_eq!(workspace("good"), "demo-workspace");
     assert_eq!(workspace("bad"), "Unknown (authentication failure)");
     let checked = s
         .prepared(
-            std::path::Path::new(crate::OURS),
+            Path::new(crate::OURS),
             &["profile", "list", "--check", "--json"],
         )
         .output()

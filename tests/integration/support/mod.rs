@@ -236,6 +236,34 @@ pub fn example(name: &str, test: &str) -> Option<PathBuf> {
     None
 }
 
+/// A small deterministic generator (xorshift64*) for randomised tests, seeded from the
+/// variable `var` when it is set (to replay a run) or else from the clock; the seed is given
+/// back for the test to print.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn seeded(var: &str) -> (Self, u64) {
+        let seed = std::env::var(var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            });
+        (Self(seed | 1), seed)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
 /// A command line's arguments, split at spaces (no quoting: for arguments without spaces).
 pub fn words(line: &str) -> Vec<&str> {
     line.split(' ').collect()
