@@ -4,10 +4,10 @@
 //! variables of a run (MODAL_PROFILE, token, server, environment and OAuth variables). Each case
 //! goes to `doctor --json` and to each client: Modal's Python client 1.6.4 and JS SDK 0.11.1 in
 //! one process each for all cases (tests/interop/differential.py, tests/js-sdk/differential.mjs:
-//! they resolve with their own code, without a call), and the Go SDK 0.7.2's probe once a case
-//! (it calls the reference server). A doctor column that says other than the client it names
-//! fails the test with the case's file and variables. The seed is printed
-//! (`DIFFERENTIAL_SEED=S` replays it; `DIFFERENTIAL_CASES=N` sets how many).
+//! they resolve with their own code; JS then calls the reference server where it has a token),
+//! and the Go SDK 0.7.2's probe once a case (it calls the reference server). A doctor column
+//! that says other than the client it names fails the test with the case's file and variables.
+//! The seed is printed (`DIFFERENTIAL_SEED=S` replays it; `DIFFERENTIAL_CASES=N` sets how many).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -413,6 +413,29 @@ fn against_resolver(
     out
 }
 
+/// The disagreements of doctor's JS column with the JS judge's call, where it made one: a
+/// column that says usable must reach the server with a minted token, one that says not
+/// must not reach it.
+fn against_js_call(column: &Value, js: &Value, minted: &[(String, String)]) -> Vec<String> {
+    let Some(call) = js["call"].as_str() else {
+        return Vec::new();
+    };
+    let reached = call == "ok" || call.contains("not found");
+    let valid = minted.iter().any(|(id, secret)| {
+        js["tokenId"].as_str() == Some(id) && js["tokenSecret"].as_str() == Some(secret)
+    });
+    match column["usable"].as_bool() {
+        Some(true) if valid && !reached => {
+            vec![format!("doctor says usable; the call said: {call}")]
+        }
+        Some(false) if reached => vec![format!(
+            "doctor says unusable ({}); the call reached the server",
+            column["problem"]
+        )],
+        _ => Vec::new(),
+    }
+}
+
 /// The disagreements of doctor's Go column with what the Go probe did.
 fn against_go(
     column: &Value,
@@ -605,6 +628,13 @@ fn doctor_agrees_with_the_three_clients_on_generated_cases() {
             "js {}",
             outcome(text(&js["refused"]).is_some(), js_credentials)
         ));
+        if let Some(call) = js["call"].as_str() {
+            let reached = call == "ok" || call.contains("not found");
+            count_as(format!(
+                "js call {}",
+                if reached { "reached" } else { "failed" }
+            ));
+        }
         let go_error = go["error"].as_str().unwrap_or_default();
         count_as(match () {
             _ if go_error.starts_with("NewClient") => "go failed to start".to_owned(),
@@ -650,6 +680,7 @@ fn doctor_agrees_with_the_three_clients_on_generated_cases() {
                     None,
                 ),
             ),
+            ("js", against_js_call(&clients["js"], js, &pool.tokens)),
             (
                 "go",
                 against_go(&clients["go"], &go, &pool.tokens, ours_secret),
