@@ -28,6 +28,10 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// What a server rejects, as [`Error::Rejected`] names it.
+pub const THE_TOKEN: &str = "the token";
+pub const THE_OAUTH_CREDENTIALS: &str = "the OAuth credentials";
+
 /// Where in a file something is, 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -187,10 +191,12 @@ pub enum Error {
     #[error("a profile named '{name}' already exists in {path}")]
     ProfileExists { name: String, path: PathBuf },
 
-    #[error("the server at {server} rejected the token: {message}")]
+    #[error("the server at {server} rejected {what}: {message}")]
     Rejected {
         server: String,
         message: String,
+        /// What was rejected: [`THE_TOKEN`] or [`THE_OAUTH_CREDENTIALS`].
+        what: &'static str,
         /// PERMISSION_DENIED: the token is valid but may not do this.
         permission: bool,
         /// Which environment variables the rejected credentials came from, when any did, and
@@ -489,6 +495,12 @@ impl Error {
                 permission: true, ..
             } => {
                 "the token is valid but has no permission for this: ask a workspace admin, or log in to another workspace with `modal-setup setup`".into()
+            }
+            Self::Rejected {
+                what: THE_OAUTH_CREDENTIALS,
+                ..
+            } => {
+                "they were revoked, have expired, or do not belong together: get new ones from the integration that issued them (or log in with a token: `modal-setup setup`)".into()
             }
             Self::Rejected { .. } => {
                 "the token was revoked, has expired, or its id and secret do not match: run `modal-setup setup` (or `modal-setup token set`) for a new one".into()

@@ -155,6 +155,7 @@ pub fn from_status(
         Code::Unauthenticated => Error::Rejected {
             server: url,
             message: or_code(message, status.code()),
+            what: crate::error::THE_TOKEN,
             permission: false,
             overridden_by: None,
         },
@@ -164,6 +165,7 @@ pub fn from_status(
         Code::PermissionDenied => Error::Rejected {
             server: url,
             message: or_code(message, status.code()),
+            what: crate::error::THE_TOKEN,
             permission: true,
             overridden_by: None,
         },

@@ -530,7 +530,12 @@ fn server_check(resolved: &Resolved, server: &Server, inactive_tokens: &[String]
             format!("{error} (revoked, expired or never valid)"),
             Some(variables.clone()),
         ),
-        Server::Failed(error @ Error::Rejected { .. }) => (
+        Server::Failed(
+            error @ Error::Rejected {
+                what: crate::error::THE_TOKEN,
+                ..
+            },
+        ) => (
             Status::Fail,
             format!("{error} (revoked, expired or never valid)"),
             Some("log in again with `modal-setup setup`".to_owned()),
@@ -937,6 +942,7 @@ mod tests {
             Err(Error::Rejected {
                 server: "http://127.0.0.1:1".into(),
                 message: "Token has been deleted".into(),
+                what: crate::error::THE_TOKEN,
                 permission: false,
                 overridden_by: None,
             })

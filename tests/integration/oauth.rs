@@ -170,7 +170,12 @@ fn oauth_credentials_are_checked_with_the_server() {
         .env("MODAL_PROFILE", "wrong")
         .run()
         .code(Exit::Rejected)
-        .stderr_has("rejected the token: Invalid OAuth credentials");
+        .stderr_has("rejected the OAuth credentials: Invalid OAuth credentials")
+        .stderr_has("get new ones from the integration that issued them");
+    let doctor = t.cmd(&["doctor"]).env("MODAL_PROFILE", "wrong").run();
+    doctor
+        .code(Exit::Failure)
+        .stdout_has("rejected the OAuth credentials: Invalid OAuth credentials; they were revoked");
 }
 
 #[test]

@@ -155,11 +155,13 @@ pub(crate) fn ask(resolved: &Resolved, connect: Connect<'_>) -> Result<TokenInfo
             server,
             message,
             permission,
+            what,
             ..
         } => Error::Rejected {
             server,
             message,
             permission,
+            what,
             overridden_by: env_variables(resolved),
         },
         other => other,
@@ -184,7 +186,23 @@ pub(crate) fn oauth_in_effect(resolved: &Resolved) -> Option<Auth> {
 /// WorkspaceNameLookup with the OAuth credentials in effect, as Modal's `profile list` asks:
 /// the workspace.
 pub(crate) fn ask_oauth(resolved: &Resolved, auth: &Auth, connect: Connect<'_>) -> Result<String> {
-    connect(&resolved.server_url).and_then(|server| server.username(auth))
+    let asked = connect(&resolved.server_url).and_then(|server| server.username(auth));
+    asked.map_err(|error| match error {
+        Error::Rejected {
+            server,
+            message,
+            permission,
+            overridden_by,
+            ..
+        } => Error::Rejected {
+            server,
+            message,
+            permission,
+            overridden_by,
+            what: crate::error::THE_OAUTH_CREDENTIALS,
+        },
+        other => other,
+    })
 }
 
 /// What `status` and `whoami` print.
@@ -605,6 +623,7 @@ mod tests {
             Err(Error::Rejected {
                 server: "https://api.modal.com".into(),
                 message: "Invalid token".into(),
+                what: crate::error::THE_TOKEN,
                 permission: false,
                 overridden_by: None,
             })
