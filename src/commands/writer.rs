@@ -132,6 +132,7 @@ impl Writer<'_> {
     pub fn save(&self, token: &NewToken<'_>, activate: bool) -> Result<Saved> {
         let mut server_url = token.server_url.cloned();
         let mut replaced_still_in = Vec::new();
+        let mut written_url = None;
         let written = self.store.update(|config| {
             if !config.contains(token.profile) {
                 validate_new_profile_name(token.profile)?;
@@ -146,6 +147,7 @@ impl Writer<'_> {
                 &token.credentials.token_secret,
                 to_write.as_ref().map(ServerUrl::canonical).as_deref(),
             )?;
+            written_url = to_write;
             if let TokenChange::Replaced {
                 previous_token_id: Some(previous),
                 ..
@@ -167,8 +169,8 @@ impl Writer<'_> {
         super::report_write(self.printer, &written);
         self.report_written(token.profile, &written);
         let server_url = server_url.expect("set by the edit");
-        if let Some(written_url) = server_url_to_write(&server_url)? {
-            self.report_server_url(token.profile, &written_url);
+        if let Some(written_url) = &written_url {
+            self.report_server_url(token.profile, written_url);
         }
         let replaced = match &written.value.0 {
             TokenChange::Replaced {

@@ -226,6 +226,19 @@ fn modal_workspaces(s: &Shared, server: &ReferenceServer) -> impl Fn(&str) -> se
     }
 }
 
+/// modal-setup's `profile list --check --json` on the same file: its exit code and rows.
+fn ours_checked(s: &Shared) -> (Option<i32>, serde_json::Value) {
+    let checked = s
+        .prepared(
+            Path::new(crate::OURS),
+            &["profile", "list", "--check", "--json"],
+        )
+        .output()
+        .unwrap();
+    let rows = serde_json::from_slice(&checked.stdout).unwrap();
+    (checked.status.code(), rows)
+}
+
 #[test]
 fn modal_profile_list_tells_live_from_rejected_profiles() {
     let server = ReferenceServer::start(Options::default()).unwrap();
@@ -243,23 +256,16 @@ fn modal_profile_list_tells_live_from_rejected_profiles() {
     assert_eq!(workspace("dead"), "Unknown (authentication failure)");
     // modal-setup agrees on both, with the same call; and, unlike Modal, exits 1 because one
     // profile cannot be used (as `gh auth status` does), after printing the whole listing.
-    let checked = s
-        .prepared(
-            Path::new(crate::OURS),
-            &["profile", "list", "--check", "--json"],
-        )
-        .output()
-        .unwrap();
-    assert_eq!(checked.status.code(), Some(1));
-    let ours: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let (code, ours) = ours_checked(&s);
+    assert_eq!(code, Some(1));
     assert_eq!(ours[0]["workspace"], "demo-workspace");
     assert_eq!(ours[1]["status"], "rejected");
 }
 
 /// OAuth, judged by Modal's client: `modal token info` against the reference server either
 /// refuses the credentials before any call, in the words doctor's Python column quotes, or
-/// makes the call (the reference server then refuses OAuth: it mints none); doctor's Python
-/// column predicts which.
+/// makes the call (the reference server then refuses these made-up credentials, which it did
+/// not mint); doctor's Python column predicts which.
 #[test]
 fn doctor_s_python_column_knows_how_the_client_takes_oauth() {
     let server = ReferenceServer::start(Options::default()).unwrap();
@@ -351,14 +357,7 @@ fn modal_profile_list_checks_oauth_against_the_reference_server() {
     let workspace = modal_workspaces(&s, &server);
     assert_eq!(workspace("good"), "demo-workspace");
     assert_eq!(workspace("bad"), "Unknown (authentication failure)");
-    let checked = s
-        .prepared(
-            Path::new(crate::OURS),
-            &["profile", "list", "--check", "--json"],
-        )
-        .output()
-        .unwrap();
-    let ours: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let (_, ours) = ours_checked(&s);
     assert_eq!(ours[0]["workspace"], "demo-workspace");
     assert_eq!(ours[1]["status"], "rejected");
 }
